@@ -1,0 +1,3 @@
+from pgarch_lint.cli import main
+
+main()

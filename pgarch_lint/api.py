@@ -1,0 +1,307 @@
+"""The public API for rule authors.
+
+A rule module imports this module only::
+
+    from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule
+
+    @rule(
+        name="require-concurrent-index-creation",
+        category=Category.MIGRATION_SAFETY,
+        severity=Severity.ERROR,
+        summary="CREATE INDEX without CONCURRENTLY on an existing table",
+        nodes=(ast.IndexStmt,),
+        bad="CREATE INDEX ix_orders__customer_id ON orders (customer_id);",
+        good="CREATE INDEX CONCURRENTLY ix_orders__customer_id ON orders (customer_id);",
+        fix="Use CREATE INDEX CONCURRENTLY, outside a transaction.",
+    )
+    def check(node: ast.IndexStmt, ctx: Context) -> Iterator[Violation]:
+        '''Rationale: what breaks, and why.'''
+        ...
+
+The engine walks each statement once and calls ``check`` for every node of the types the rule
+asked for, with the catalog as it was *before* the statement. Besides AST node classes a rule
+may ask for three events: :class:`AnyStatement` (every statement, top-level and nested),
+:class:`EndOfFile` (after a checked file's last statement) and :class:`EndOfRun` (after the
+last file, with the final catalog: whole-schema rules). The engine stamps the rule's name,
+category and severity on each finding, so a rule cannot misreport who it is.
+"""
+
+from __future__ import annotations
+
+import enum
+import inspect
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from pgarch_lint.catalog import Catalog, Loc, Origin
+from pgarch_lint.locks import LockMode, LockTaken
+from pgarch_lint.sql import ast, deparse, enums
+
+if TYPE_CHECKING:
+    from pydantic import BaseModel
+
+__all__ = [
+    "AnyStatement",
+    "Catalog",
+    "Category",
+    "Context",
+    "DynamicExecute",
+    "EndOfFile",
+    "EndOfRun",
+    "FileInfo",
+    "Loc",
+    "LockMode",
+    "LockTaken",
+    "Origin",
+    "Rule",
+    "Severity",
+    "Statement",
+    "SuppressionDirective",
+    "SyntaxErrorEvent",
+    "TxState",
+    "Violation",
+    "ast",
+    "deparse",
+    "enums",
+    "rule",
+]
+
+
+class Severity(enum.StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+    @property
+    def rank(self) -> int:
+        return {"info": 1, "warning": 2, "error": 3}[self.value]
+
+
+class Category(enum.StrEnum):
+    MIGRATION_SAFETY = "migration-safety"
+    COMPATIBILITY = "compatibility"
+    CORRECTNESS = "correctness"
+    SCHEMA_DESIGN = "schema-design"
+    NAMING = "naming"
+    INDEXES = "indexes"
+    SECURITY = "security"
+    DOCUMENTATION = "documentation"
+    QUERIES = "queries"
+    HOUSEKEEPING = "housekeeping"
+
+
+# --- events ---------------------------------------------------------------------------------
+
+
+class AnyStatement:
+    """Ask for every statement: ``check`` receives the statement's root AST node."""
+
+
+@dataclass(frozen=True, slots=True)
+class EndOfFile:
+    """Dispatched after the last statement of each checked file."""
+
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class EndOfRun:
+    """Dispatched once after the last file; ``ctx.catalog`` is the final schema."""
+
+    checked_paths: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SyntaxErrorEvent:
+    """A chunk that does not parse, or bytes that are not UTF-8 (``offset`` may be None)."""
+
+    message: str
+    offset: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class DynamicExecute:
+    """A PL/pgSQL ``EXECUTE`` whose SQL string is an expression (not linted as SQL).
+
+    ``expr`` is the parsed expression (None when it does not parse), ``variables`` the names
+    of the function's parameters and declared variables, ``using`` whether ``USING`` binds
+    parameters.
+    """
+
+    text: str
+    expr: ast.Node | None
+    variables: frozenset[str]
+    using: bool
+    start: int
+    end: int
+
+
+@dataclass(frozen=True, slots=True)
+class SuppressionDirective:
+    """A suppression comment, dispatched after the run to the ``unused-suppression`` rule."""
+
+    path: str
+    start: int
+    end: int
+    names: tuple[str, ...]  # empty: every rule
+    unknown: tuple[str, ...]  # names that are not rules
+    used: bool
+
+
+# --- what a rule sees ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Statement:
+    """A statement being checked. Offsets are absolute character offsets in the file's text."""
+
+    node: ast.Node
+    start: int
+    end: int
+    text: str
+    nested: bool = False  # inside a DO block or a PL/pgSQL body
+    query_name: str | None = None  # sqlc's ``-- name: X`` annotation
+    locks: tuple[LockTaken, ...] = ()  # table locks this statement takes (see locks.py)
+
+
+@dataclass(frozen=True, slots=True)
+class FileInfo:
+    path: str
+    tool: str | None  # goose, dbmate, flyway, sqlc, psql, or None
+    context: bool  # replayed for the catalog only, never reported
+
+
+@dataclass(slots=True)
+class TxState:
+    """Transaction and session state of the file *before* the current statement."""
+
+    wrapped: bool = False  # the migration runner wraps the whole file in a transaction
+    depth: int = 0  # explicit BEGIN nesting
+    begin_offset: int | None = None  # where the open explicit BEGIN started
+    lock_timeout_set: bool = False
+    statement_timeout_set: bool = False
+    strong_lock_seen: bool = False  # an earlier statement of this file took a strong lock
+    exclusive_lock_table: str | None = None  # ACCESS EXCLUSIVE taken earlier in this transaction
+    exclusive_lock_offset: int | None = None
+    new_enum_labels: frozenset[tuple[str, str]] = frozenset()  # (type, label) added in this tx
+
+    @property
+    def in_transaction(self) -> bool:
+        return self.wrapped or self.depth > 0
+
+
+@dataclass(frozen=True, slots=True)
+class Violation:
+    """What a rule yields. ``node`` (or ``start``/``end`` offsets, or ``at``) gives the place."""
+
+    message: str
+    help: str | None = None
+    node: Any = None
+    start: int | None = None
+    end: int | None = None
+    at: Loc | None = None  # for end-of-run rules: a place recorded by the catalog
+
+
+@dataclass(slots=True)
+class Context:
+    """Everything a rule may read. Rules never change it."""
+
+    catalog: Catalog
+    file: FileInfo
+    tx: TxState
+    pg_version: int
+    options: Any
+    statement: Statement | None = None
+    parents: tuple[ast.Node, ...] = ()
+    _spans: Callable[[Any, tuple[ast.Node, ...]], tuple[int, int]] | None = None
+    checked_paths: frozenset[str] = field(default_factory=frozenset)
+    _position: Callable[[int], tuple[int, int]] | None = None
+
+    def line_of(self, offset: int) -> int:
+        """1-based line of an absolute offset in the current file."""
+        return self._position(offset)[0] if self._position is not None else 0
+
+    def span(self, node: Any) -> tuple[int, int]:
+        """Absolute (start, end) offsets of ``node`` in the current file."""
+        if self._spans is None or self.statement is None:
+            return (0, 0)
+        return self._spans(node, self.parents)
+
+    def report_loc(self, locs: tuple[Loc | None, ...] | list[Loc | None]) -> Loc | None:
+        """The first of ``locs`` that lies in a checked (not context) file, else None.
+
+        Whole-schema rules report an object at the statement that created it when that
+        statement is in a checked file, else at the first later change in a checked file.
+        """
+        for loc in locs:
+            if loc is not None and loc.path in self.checked_paths:
+                return loc
+        return None
+
+
+CheckFn = Callable[[Any, Context], Iterator[Violation]]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A rule: frozen metadata plus its check function."""
+
+    name: str
+    category: Category
+    severity: Severity
+    summary: str
+    rationale: str
+    fix: str
+    bad: str
+    good: str
+    nodes: tuple[type, ...]
+    check: CheckFn
+    default: bool = True  # on by default (False: opt-in)
+    options: type[BaseModel] | None = None
+    strict: bool = False  # part of the "strict" preset although opt-in
+    pack: str | None = None  # third-party pack name; None for built-ins
+
+    @property
+    def qualified_name(self) -> str:
+        return self.name if self.pack is None else f"{self.pack}/{self.name}"
+
+
+def rule(
+    *,
+    name: str,
+    category: Category,
+    severity: Severity,
+    summary: str,
+    fix: str,
+    bad: str,
+    good: str,
+    nodes: tuple[type, ...],
+    default: bool = True,
+    options: type[BaseModel] | None = None,
+    strict: bool = False,
+) -> Callable[[CheckFn], Rule]:
+    """Declare a rule. The decorated function's docstring is the rationale."""
+
+    def deco(fn: CheckFn) -> Rule:
+        doc = inspect.cleandoc(fn.__doc__ or "")
+        if not doc:
+            raise ValueError(f"rule {name!r}: the check function needs a docstring (rationale)")
+        return Rule(
+            name=name,
+            category=category,
+            severity=severity,
+            summary=summary,
+            rationale=doc,
+            fix=inspect.cleandoc(fix),
+            bad=inspect.cleandoc(bad),
+            good=inspect.cleandoc(good),
+            nodes=nodes,
+            check=fn,
+            default=default,
+            options=options,
+            strict=strict,
+        )
+
+    return deco

@@ -1,0 +1,300 @@
+"""Command line: ``pgarch-lint check|rules|explain|init|schema``.
+
+Heavy modules (pglast, pydantic, reporters, rules) are imported inside the commands that need
+them, so ``--version`` and ``--help`` stay instant. Every expected problem (config, usage, I/O)
+is one line on stderr and exit code 2; an unexpected one too, unless ``--debug``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+import click
+
+from pgarch_lint import __version__
+
+FORMATS = ("text", "json")
+
+
+def _die(msg: str) -> NoReturn:
+    click.echo(f"pgarch-lint: error: {msg}", err=True)
+    sys.exit(2)
+
+
+def _split(values: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    if not values:
+        return None
+    return tuple(n.strip() for v in values for n in v.split(",") if n.strip())
+
+
+class _Guard:
+    """Turn expected exceptions into one line and exit 2; a closed pipe exits quietly."""
+
+    def __init__(self, debug: bool = False) -> None:
+        self.debug = debug
+
+    def __enter__(self) -> _Guard:
+        return self
+
+    def __exit__(self, et: Any, ev: Any, tb: Any) -> bool:
+        if ev is None or isinstance(ev, (SystemExit, click.exceptions.Exit, click.ClickException)):
+            return False
+        if isinstance(ev, BrokenPipeError):
+            _quiet_pipe()
+        from pgarch_lint.config import ConfigError
+
+        if isinstance(ev, ConfigError):
+            _die(str(ev))
+        if self.debug:
+            return False
+        from pgarch_lint.engine import InternalError
+        from pgarch_lint.registry import RegistryError
+
+        if isinstance(ev, (InternalError, RegistryError)):
+            _die(str(ev))
+        if isinstance(ev, OSError):
+            _die(f"{ev.filename or ''}: {ev.strerror or ev}".lstrip(": "))
+        if isinstance(ev, KeyboardInterrupt):
+            click.echo("pgarch-lint: interrupted", err=True)
+            sys.exit(130)
+        _die(f"internal error: {type(ev).__name__}: {ev} (run with --debug for the traceback)")
+
+
+def _quiet_pipe() -> NoReturn:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass
+    sys.exit(1)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="pgarch-lint", message="%(prog)s %(version)s")
+def main() -> None:
+    """pgarch-lint: a PostgreSQL schema architect for your migrations, schemas and queries."""
+
+
+# --- check ---------------------------------------------------------------------------------
+
+
+def _open_output(path: str | None) -> tuple[TextIO, Callable[[bool], None]]:
+    """stdout, or a temp file next to PATH that replaces it atomically on success."""
+    if path is None:
+        return sys.stdout, lambda ok: None
+    import tempfile
+
+    target = Path(path)
+    d = target.parent if str(target.parent) else Path(".")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=d)
+    fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
+
+    def done(ok: bool) -> None:
+        fh.close()
+        if ok:
+            os.replace(tmp, target)
+        else:
+            os.unlink(tmp)
+
+    return fh, done
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("--select", multiple=True, help="Only these rules or categories (comma-separated).")
+@click.option("--ignore", multiple=True, help="Drop these rules or categories.")
+@click.option("--extend-select", multiple=True, help="Add opt-in rules or categories.")
+@click.option("--preset", type=click.Choice(["recommended", "strict"]), default=None)
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None,
+              help="Lowest severity that makes the exit code 1 (default: warning).")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False), default=None,
+              help="Write the report to FILE (atomically) instead of stdout.")
+@click.option("--pg-version", type=click.IntRange(9, 19), default=None,
+              help="Target PostgreSQL major version (default 17).")
+@click.option("--assume-in-transaction/--no-assume-in-transaction", default=None,
+              help="Whether the runner wraps each file in a transaction (default: from markers).")
+@click.option("--context", "context_paths", multiple=True,
+              help="Files replayed into the catalog before the checked files, never reported.")
+@click.option("--stdin-filename", default=None, help="Name used for '-' in reports and config.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None)
+@click.option("--quiet", is_flag=True, help="Only the summary.")
+@click.option("--statistics", is_flag=True, help="Counts per rule.")
+@click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def check(
+    paths: tuple[str, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    extend_select: tuple[str, ...],
+    preset: str | None,
+    fail_on: str | None,
+    fmt: str,
+    output: str | None,
+    pg_version: int | None,
+    assume_in_transaction: bool | None,
+    context_paths: tuple[str, ...],
+    stdin_filename: str | None,
+    config_file: str | None,
+    quiet: bool,
+    statistics: bool,
+    no_progress: bool,
+    debug: bool,
+) -> None:
+    """Lint SQL files, folders (recursively, *.sql) or '-' for stdin."""
+    with _Guard(debug):
+        from pgarch_lint.config import (
+            ConfigError,
+            fail_threshold,
+            load_settings,
+            select_rules,
+            validate_names,
+        )
+        from pgarch_lint.engine import Engine, FileInput
+        from pgarch_lint.files import collect, display_path, relative_to_root
+        from pgarch_lint.registry import load_rules
+
+        if not paths:
+            raise ConfigError("no paths given (try: pgarch-lint check migrations/)")
+        all_rules = load_rules()
+        settings = load_settings(Path(config_file) if config_file else None, rules=all_rules)
+        cli_sel = _split(select)
+        if cli_sel is not None:
+            settings.select = cli_sel
+        settings.ignore = (*settings.ignore, *(_split(ignore) or ()))
+        settings.extend_select = (*settings.extend_select, *(_split(extend_select) or ()))
+        if preset:
+            settings.preset = preset
+        if fail_on:
+            settings.fail_on = fail_on
+        if pg_version:
+            settings.pg_version = pg_version
+        if assume_in_transaction is not None:
+            settings.assume_in_transaction = assume_in_transaction
+        validate_names(settings, list(all_rules), "command line")
+        rules = select_rules(all_rules, settings)
+
+        inputs: list[FileInput] = []
+        ctx_files = collect(context_paths, root=settings.root, lint_down=settings.lint_down)
+        for p in ctx_files:
+            inputs.append(FileInput(display_path(p), p.read_bytes(), True, relative_to_root(p, settings.root)))
+        file_args = [p for p in paths if p != "-"]
+        for p in collect(file_args, root=settings.root, exclude=settings.exclude,
+                         lint_down=settings.lint_down):
+            try:
+                data = p.read_bytes()
+            except IsADirectoryError:
+                continue
+            inputs.append(FileInput(display_path(p), data, False, relative_to_root(p, settings.root)))
+        if "-" in paths:
+            name = stdin_filename or "<stdin>"
+            inputs.append(FileInput(name, sys.stdin.buffer.read(), False, name))
+
+        report = Engine(settings, rules).run(inputs, [r.qualified_name for r in all_rules])
+        out, done = _open_output(output)
+        color = (
+            output is None and fmt == "text" and sys.stdout.isatty()
+            and "NO_COLOR" not in os.environ
+        )
+        from pgarch_lint.reporters import render
+
+        ok = False
+        try:
+            render(fmt, report, out, color=color, quiet=quiet, statistics=statistics)
+            out.flush()
+            ok = True
+        finally:
+            done(ok)
+        threshold = fail_threshold(settings.fail_on)
+        failed = any(
+            {"error": 3, "warning": 2, "info": 1}[f.severity] >= threshold for f in report.findings
+        )
+        sys.exit(1 if failed else 0)
+
+
+# --- rules / explain -----------------------------------------------------------------------
+
+
+@main.command("rules")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--preset", type=click.Choice(["recommended", "strict"]), default=None,
+              help="Only the rules this preset turns on.")
+def rules_cmd(fmt: str, preset: str | None) -> None:
+    """List every rule: name, category, default severity, summary."""
+    with _Guard():
+        from pgarch_lint.config import Settings, select_rules
+        from pgarch_lint.registry import load_rules
+
+        rules = list(load_rules())
+        if preset:
+            rules = select_rules(rules, Settings(preset=preset))
+        if fmt == "json":
+            import json
+
+            data = [
+                {
+                    "name": r.qualified_name,
+                    "category": r.category.value,
+                    "severity": r.severity.value,
+                    "default": r.default,
+                    "summary": r.summary,
+                }
+                for r in rules
+            ]
+            click.echo(json.dumps(data, indent=2))
+            return
+        width = max((len(r.qualified_name) for r in rules), default=10)
+        for r in sorted(rules, key=lambda r: (r.category.value, r.qualified_name)):
+            on = "" if r.default else " (opt-in)"
+            click.echo(
+                f"{r.qualified_name:<{width}}  {r.category.value:<16}  {r.severity.value:<7}  "
+                f"{r.summary}{on}"
+            )
+
+
+@main.command()
+@click.argument("rule_name")
+def explain(rule_name: str) -> None:
+    """Print a rule's full documentation."""
+    with _Guard():
+        from pgarch_lint.docs import rule_page
+        from pgarch_lint.registry import rules_by_name
+
+        rules = rules_by_name()
+        r = rules.get(rule_name)
+        if r is None:
+            import difflib
+
+            close = difflib.get_close_matches(rule_name, list(rules), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            _die(f"unknown rule {rule_name!r}{hint}")
+        click.echo(rule_page(r), nl=False)
+
+
+# --- init ----------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--yes", "-y", is_flag=True, help="Take the detected defaults without asking.")
+@click.option("--path", "target_dir", type=click.Path(file_okay=False), default=".",
+              help="Project directory (default: current).")
+def init(yes: bool, target_dir: str) -> None:
+    """Write a commented starter config into pyproject.toml or pgarch-lint.toml."""
+    with _Guard():
+        from pgarch_lint.init import run_init
+
+        interactive = not yes and sys.stdin.isatty()
+        msg = run_init(Path(target_dir), interactive=interactive)
+        click.echo(msg)
+
+
+def entry() -> None:  # pragma: no cover
+    main()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

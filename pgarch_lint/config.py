@@ -1,0 +1,338 @@
+"""Configuration: discovery, validation (pydantic) and rule selection.
+
+Config lives in ``[tool.pgarch-lint]`` of ``pyproject.toml`` or at the top level of
+``pgarch-lint.toml``, found by walking up from the current directory (``pgarch-lint.toml``
+wins when both exist in one directory). Every problem is a :class:`ConfigError` with one line
+that names the file and the key; the CLI prints it and exits 2.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import re
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+from pgarch_lint.api import Category, Rule, Severity
+
+DEFAULT_PG_VERSION = 17
+PRESETS = ("recommended", "strict")
+FAIL_ON = ("error", "warning", "info", "never")
+CATEGORIES = tuple(c.value for c in Category)
+
+NAMING_PLACEHOLDERS = {
+    "primary-key": {"table", "columns"},
+    "foreign-key": {"table", "ref_table", "columns", "ref_columns"},
+    "unique": {"table", "columns"},
+    "index": {"table", "columns"},
+    "check": {"table", "name", "columns"},
+    "exclusion": {"table", "columns"},
+}
+NAMING_DEFAULTS = {
+    "primary-key": "pk_{table}",
+    "foreign-key": "fk_{table}__{ref_table}",
+    "unique": "uq_{table}__{columns}",
+    "index": "ix_{table}__{columns}",
+    "check": "ck_{table}__{name}",
+    "exclusion": "ex_{table}__{columns}",
+}
+
+
+class ConfigError(Exception):
+    """A configuration or usage problem: one clear line, exit code 2."""
+
+
+@dataclass(frozen=True, slots=True)
+class Naming:
+    templates: Mapping[str, str] = field(default_factory=lambda: dict(NAMING_DEFAULTS))
+
+    def template(self, kind: str) -> str:
+        return self.templates.get(kind, "")
+
+
+@dataclass(frozen=True, slots=True)
+class Tenancy:
+    tenant_columns: tuple[str, ...] = ("tenant_id",)
+    global_tables: tuple[str, ...] = ()
+
+    def is_global(self, qualified: str, name: str) -> bool:
+        return any(
+            fnmatch.fnmatchcase(qualified, p) or fnmatch.fnmatchcase(name, p)
+            for p in self.global_tables
+        )
+
+
+@dataclass(slots=True)
+class Settings:
+    """The effective settings of a run (config file merged with the command line)."""
+
+    pg_version: int = DEFAULT_PG_VERSION
+    preset: str = "recommended"
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    extend_select: tuple[str, ...] = ()
+    fail_on: str = "warning"
+    assume_in_transaction: bool | None = None
+    lock_timeout_set_by_runner: bool = False
+    exclude: tuple[str, ...] = ()
+    lint_down: bool = False
+    severity: dict[str, str] = field(default_factory=dict)
+    per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    naming: Naming = field(default_factory=Naming)
+    tenancy: Tenancy = field(default_factory=Tenancy)
+    rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    root: Path = field(default_factory=Path.cwd)  # directory globs are relative to
+    source: str | None = None  # the config file used, if any
+
+
+# --- discovery -----------------------------------------------------------------------------
+
+
+def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
+    """Walk up from ``start``; return the first config file and its pgarch-lint table."""
+    for d in (start, *start.parents):
+        own = d / "pgarch-lint.toml"
+        if own.is_file():
+            return own, _read_toml(own)
+        py = d / "pyproject.toml"
+        if py.is_file():
+            data = _read_toml(py)
+            section = data.get("tool", {}).get("pgarch-lint")
+            if section is not None:
+                return py, {"tool": {"pgarch-lint": section}}
+    return None
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML: {exc}") from None
+
+
+def section_of(path: Path, data: dict[str, Any]) -> dict[str, Any]:
+    if path.name == "pyproject.toml":
+        sec = data.get("tool", {}).get("pgarch-lint", {})
+    else:
+        sec = data
+    if not isinstance(sec, dict):
+        raise ConfigError(f"{path}: [tool.pgarch-lint] must be a table")
+    return sec
+
+
+# --- validation ----------------------------------------------------------------------------
+
+
+def _model() -> Any:
+    """Build the pydantic model lazily: pydantic costs ~100 ms to import."""
+    from typing import Literal
+
+    from pydantic import BaseModel, ConfigDict, Field
+
+    class _Base(BaseModel):
+        model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=True)
+
+    class NamingModel(_Base):
+        primary_key: str = Field(NAMING_DEFAULTS["primary-key"], alias="primary-key")
+        foreign_key: str = Field(NAMING_DEFAULTS["foreign-key"], alias="foreign-key")
+        unique: str = NAMING_DEFAULTS["unique"]
+        index: str = NAMING_DEFAULTS["index"]
+        check: str = NAMING_DEFAULTS["check"]
+        exclusion: str = NAMING_DEFAULTS["exclusion"]
+
+    class TenancyModel(_Base):
+        tenant_columns: list[str] = Field(["tenant_id"], alias="tenant-columns")
+        global_tables: list[str] = Field([], alias="global-tables")
+
+    class ConfigModel(_Base):
+        pg_version: int = Field(DEFAULT_PG_VERSION, alias="pg-version", ge=9, le=19)
+        preset: Literal["recommended", "strict"] = "recommended"
+        select: list[str] | None = None
+        ignore: list[str] = []
+        extend_select: list[str] = Field([], alias="extend-select")
+        fail_on: Literal["error", "warning", "info", "never"] = Field("warning", alias="fail-on")
+        assume_in_transaction: bool | None = Field(None, alias="assume-in-transaction")
+        lock_timeout_set_by_runner: bool = Field(False, alias="lock-timeout-set-by-runner")
+        exclude: list[str] = []
+        lint_down: bool = Field(False, alias="lint-down")
+        severity: dict[str, Literal["error", "warning", "info"]] = {}
+        per_file_ignores: dict[str, list[str]] = Field({}, alias="per-file-ignores")
+        naming: NamingModel = NamingModel()
+        tenancy: TenancyModel = TenancyModel()
+        rules: dict[str, dict[str, Any]] = {}
+
+    return ConfigModel
+
+
+def _fmt_pydantic(path: str, exc: Any) -> str:
+    err = exc.errors()[0]
+    loc = ".".join(str(p) for p in err.get("loc", ()))
+    typ = err.get("type", "")
+    if typ == "extra_forbidden":
+        return f"{path}: unknown key {loc!r}"
+    if typ == "missing":
+        return f"{path}: missing key {loc!r}"
+    return f"{path}: key {loc!r}: {err.get('msg', 'invalid value')}"
+
+
+def load_settings(
+    config_file: Path | None = None, *, cwd: Path | None = None, rules: Iterable[Rule] = ()
+) -> Settings:
+    """Find (or read) the config and validate it against the installed rules."""
+    cwd = cwd or Path.cwd()
+    if config_file is not None:
+        if not config_file.is_file():
+            raise ConfigError(f"{config_file}: config file not found")
+        raw = section_of(config_file, _read_toml(config_file))
+        found: tuple[Path, dict[str, Any]] | None = (config_file, raw)
+    else:
+        hit = find_config(cwd)
+        found = None if hit is None else (hit[0], section_of(hit[0], hit[1]))
+    if found is None:
+        return Settings(root=cwd)
+    path, raw = found
+    label = str(path)
+    if path.name == "pyproject.toml":
+        label = f"{path} [tool.pgarch-lint]"
+    from pydantic import ValidationError
+
+    try:
+        m = _model().model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(_fmt_pydantic(label, exc)) from None
+    naming_raw = m.naming.model_dump(by_alias=True)
+    for kind, tmpl in naming_raw.items():
+        check_template(label, kind, tmpl)
+    s = Settings(
+        pg_version=m.pg_version,
+        preset=m.preset,
+        select=tuple(m.select) if m.select is not None else None,
+        ignore=tuple(m.ignore),
+        extend_select=tuple(m.extend_select),
+        fail_on=m.fail_on,
+        assume_in_transaction=m.assume_in_transaction,
+        lock_timeout_set_by_runner=m.lock_timeout_set_by_runner,
+        exclude=tuple(m.exclude),
+        lint_down=m.lint_down,
+        severity=dict(m.severity),
+        per_file_ignores={k: tuple(v) for k, v in m.per_file_ignores.items()},
+        naming=Naming(naming_raw),
+        tenancy=Tenancy(tuple(m.tenancy.tenant_columns), tuple(m.tenancy.global_tables)),
+        rule_options={k: dict(v) for k, v in m.rules.items()},
+        root=path.parent,
+        source=label,
+    )
+    validate_names(s, list(rules), label)
+    return s
+
+
+_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
+
+
+def check_template(label: str, kind: str, template: str) -> None:
+    allowed = NAMING_PLACEHOLDERS[kind]
+    for ph in _PLACEHOLDER.findall(template):
+        if ph not in allowed:
+            raise ConfigError(
+                f"{label}: naming.{kind}: unknown placeholder {{{ph}}} "
+                f"(allowed: {', '.join('{' + a + '}' for a in sorted(allowed))})"
+            )
+
+
+def validate_names(s: Settings, rules: list[Rule], label: str) -> None:
+    if not rules:
+        return
+    known = {r.qualified_name for r in rules}
+
+    def check(key: str, names: Iterable[str], categories_ok: bool = True) -> None:
+        for n in names:
+            if n in known or (categories_ok and (n in CATEGORIES or n == "all")):
+                continue
+            hint = _suggest(n, known)
+            raise ConfigError(f"{label}: {key}: unknown rule {n!r}{hint}")
+
+    check("select", s.select or ())
+    check("ignore", s.ignore)
+    check("extend-select", s.extend_select)
+    check("severity", s.severity, categories_ok=False)
+    for pat, names in s.per_file_ignores.items():
+        check(f"per-file-ignores.{pat!r}", names)
+    by_name = {r.qualified_name: r for r in rules}
+    for name, opts in s.rule_options.items():
+        check("rules", [name], categories_ok=False)
+        r = by_name[name]
+        if r.options is None:
+            if opts:
+                raise ConfigError(f"{label}: rules.{name}: this rule takes no options")
+            continue
+        from pydantic import ValidationError
+
+        try:
+            r.options.model_validate(opts)
+        except ValidationError as exc:
+            raise ConfigError(_fmt_pydantic(f"{label}: rules.{name}", exc)) from None
+
+
+def _suggest(name: str, known: Iterable[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(name, list(known) + list(CATEGORIES), n=1)
+    return f" (did you mean {close[0]!r}?)" if close else ""
+
+
+# --- selection -----------------------------------------------------------------------------
+
+
+def _matches(r: Rule, names: Iterable[str]) -> bool:
+    return any(n in (r.qualified_name, r.category.value, "all") for n in names)
+
+
+def select_rules(rules: Iterable[Rule], s: Settings) -> list[Rule]:
+    """Apply preset, select, extend-select and ignore (in that order)."""
+    out = []
+    for r in rules:
+        if s.select is not None:
+            on = _matches(r, s.select)
+        else:
+            on = r.default or (s.preset == "strict" and r.strict)
+        if _matches(r, s.extend_select):
+            on = True
+        if _matches(r, s.ignore):
+            on = False
+        if on:
+            out.append(r)
+    return out
+
+
+def effective_severity(r: Rule, s: Settings) -> Severity:
+    return Severity(s.severity.get(r.qualified_name, r.severity.value))
+
+
+def rule_options(r: Rule, s: Settings) -> Any:
+    if r.options is None:
+        return None
+    return r.options.model_validate(s.rule_options.get(r.qualified_name, {}))
+
+
+def ignored_for_path(rel_path: str, s: Settings) -> set[str]:
+    """Rule names and categories ignored for one file by ``per-file-ignores``."""
+    out: set[str] = set()
+    for pat, names in s.per_file_ignores.items():
+        if fnmatch.fnmatchcase(rel_path, pat) or fnmatch.fnmatchcase(Path(rel_path).name, pat):
+            out.update(names)
+    return out
+
+
+def fail_threshold(fail_on: str) -> int:
+    return {"error": 3, "warning": 2, "info": 1, "never": 99}[fail_on]

@@ -1,0 +1,91 @@
+"""Rule documentation generated from rule metadata (``docs/rules/<name>.md``).
+
+Every page has the same sections: what it does, why it matters, example, use instead, options.
+``pgarch-lint explain NAME`` prints the same page; a test fails when the files drift.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pgarch_lint.api import Rule
+
+
+def _options_table(r: Rule) -> str:
+    if r.options is None:
+        return "This rule has no options.\n"
+    rows = ["| option | type | default | meaning |", "| --- | --- | --- | --- |"]
+    for name, f in r.options.model_fields.items():
+        key = f.alias or name.replace("_", "-")
+        ann = getattr(f.annotation, "__name__", None) or str(f.annotation).replace("typing.", "")
+        default: Any = f.get_default(call_default_factory=True)
+        rows.append(f"| `{key}` | `{ann}` | `{default!r}` | {f.description or ''} |")
+    toml_name = r.qualified_name
+    return (
+        f"Set in `[tool.pgarch-lint.rules.{toml_name}]`:\n\n" + "\n".join(rows) + "\n"
+    )
+
+
+def rule_page(r: Rule) -> str:
+    status = "on by default" if r.default else "opt-in (enable with `extend-select`)"
+    if r.strict and not r.default:
+        status += "; part of the `strict` preset"
+    return (
+        f"# {r.qualified_name}\n\n"
+        f"**Category:** `{r.category.value}` · **Default severity:** `{r.severity.value}` · "
+        f"**Status:** {status}\n\n"
+        f"{r.summary}\n\n"
+        f"## What it does\n\n{r.summary[0].upper() + r.summary[1:]}.\n\n"
+        f"## Why it matters\n\n{r.rationale}\n\n"
+        f"## Example\n\n```sql\n{r.bad}\n```\n\n"
+        f"## Use instead\n\n{r.fix}\n\n```sql\n{r.good}\n```\n\n"
+        f"## Options\n\n{_options_table(r)}\n"
+        f"## Suppressing\n\n```sql\n-- pgarch-lint: ignore[{r.qualified_name}] <reason>\n```\n"
+    )
+
+
+def index_page(rules: list[Rule]) -> str:
+    lines = [
+        "# Rules\n",
+        "Generated from rule metadata (`python -m pgarch_lint.docs` regenerates this folder).\n",
+        "| rule | category | severity | default | summary |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    for r in sorted(rules, key=lambda r: (r.category.value, r.qualified_name)):
+        on = "on" if r.default else "opt-in"
+        lines.append(
+            f"| [`{r.qualified_name}`]({r.qualified_name}.md) | {r.category.value} | "
+            f"{r.severity.value} | {on} | {r.summary} |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def expected_files(rules: list[Rule]) -> dict[str, str]:
+    out = {f"{r.name}.md": rule_page(r) for r in rules if r.pack is None}
+    out["README.md"] = index_page([r for r in rules if r.pack is None])
+    return out
+
+
+def write(folder: Path, rules: list[Rule]) -> list[str]:
+    folder.mkdir(parents=True, exist_ok=True)
+    changed = []
+    want = expected_files(rules)
+    for name, text in want.items():
+        p = folder / name
+        if not p.exists() or p.read_text(encoding="utf-8") != text:
+            p.write_text(text, encoding="utf-8")
+            changed.append(name)
+    for p in folder.glob("*.md"):
+        if p.name not in want:
+            p.unlink()
+            changed.append(p.name)
+    return changed
+
+
+if __name__ == "__main__":  # pragma: no cover
+    from pgarch_lint.registry import load_rules
+
+    root = Path(__file__).resolve().parent.parent
+    for n in write(root / "docs" / "rules", list(load_rules())):
+        print("wrote", n)

@@ -1,0 +1,433 @@
+"""The engine: files → statements → one walk per statement → findings.
+
+For each statement the engine dispatches nodes to the rules that asked for their types, with
+the catalog as it was *before* the statement; then it updates the transaction state and applies
+the statement to the catalog. After each checked file it dispatches :class:`EndOfFile`; after
+the last file, :class:`EndOfRun` (whole-schema rules) and the suppression report.
+The engine never imports a rule: rules arrive as a list (see registry.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from pgarch_lint import sql
+from pgarch_lint.api import (
+    AnyStatement,
+    Context,
+    DynamicExecute,
+    EndOfFile,
+    EndOfRun,
+    FileInfo,
+    Rule,
+    Statement,
+    SuppressionDirective,
+    SyntaxErrorEvent,
+    TxState,
+    Violation,
+)
+from pgarch_lint.catalog import Catalog, Loc
+from pgarch_lint.config import (
+    Settings,
+    effective_severity,
+    ignored_for_path,
+    rule_options,
+)
+from pgarch_lint.findings import Finding, Report, Summary
+from pgarch_lint.locks import LockMode, locks_of
+from pgarch_lint.source import SourceFile, load_source
+from pgarch_lint.suppress import Suppressions, attach, parse_directives
+
+SYNTAX_RULE = "syntax-error"
+UNUSED_SUPPRESSION_RULE = "unused-suppression"
+_TOKEN = re.compile(r'"(?:[^"]|"")*"|[\w$]+|::|<>|!=|>=|<=|\S', re.UNICODE)
+
+
+class InternalError(Exception):
+    """A rule or the engine failed: the CLI prints one line and exits 2."""
+
+
+@dataclass(frozen=True, slots=True)
+class FileInput:
+    path: str  # as shown in reports
+    data: bytes
+    context: bool = False
+    rel_path: str = ""  # relative to the config root, for per-file-ignores
+
+
+@dataclass(slots=True)
+class _FileRun:
+    src: SourceFile
+    info: FileInfo
+    suppressions: Suppressions
+    ignored: set[str]
+    spans: list[tuple[int, int]] = field(default_factory=list)
+
+
+class Engine:
+    def __init__(self, settings: Settings, rules: Sequence[Rule], catalog: Catalog | None = None):
+        self.settings = settings
+        self.rules = list(rules)
+        self.catalog = catalog if catalog is not None else Catalog()
+        self.dispatch: dict[type, list[Rule]] = {}
+        for r in self.rules:
+            for t in r.nodes:
+                self.dispatch.setdefault(t, []).append(r)
+        self._options = {r.qualified_name: rule_options(r, settings) for r in self.rules}
+        self._severity = {r.qualified_name: effective_severity(r, settings).value for r in self.rules}
+        self._by_name = {r.qualified_name: r for r in self.rules}
+        self.findings: list[Finding] = []
+        self.summary = Summary()
+        self._files: dict[str, _FileRun] = {}
+        self._checked: list[str] = []
+        self._known_names: frozenset[str] = frozenset()
+
+    # --- public ------------------------------------------------------------------------------
+
+    def run(self, files: Iterable[FileInput], known_rule_names: Iterable[str] = ()) -> Report:
+        self._known_names = frozenset(known_rule_names) or frozenset(self._by_name)
+        inputs = list(files)
+        self._checked = [f.path for f in inputs if not f.context]
+        for f in inputs:
+            self.run_file(f)
+        self._end_of_run()
+        self.findings.sort(key=Finding.sort_key)
+        return Report(self.findings, self.summary, list(self.rules))
+
+    # --- per file ----------------------------------------------------------------------------
+
+    def run_file(self, f: FileInput) -> None:
+        src = load_source(f.data, f.path, lint_down=self.settings.lint_down)
+        info = FileInfo(f.path, src.tool, f.context)
+        comments = [(c.start, c.end, c.text) for c in src.comments]
+        spans = [(c.start, c.end) for c in src.chunks]
+        fr = _FileRun(
+            src,
+            info,
+            attach(parse_directives(comments), spans, src.text),
+            ignored_for_path(f.rel_path or f.path, self.settings),
+            spans,
+        )
+        self._files[f.path] = fr
+        if not f.context:
+            self.summary.files += 1
+        self.catalog.begin_file(f.path, context=f.context)
+        wrapped = src.in_transaction
+        if wrapped is None:
+            wrapped = bool(self.settings.assume_in_transaction)
+        tx = TxState(wrapped=wrapped, lock_timeout_set=self.settings.lock_timeout_set_by_runner)
+        if src.decode_error is not None:
+            off, msg = src.decode_error
+            self._event(fr, tx, SyntaxErrorEvent(msg, off, off + 1))
+        for chunk in src.chunks:
+            try:
+                parsed = sql.parse_chunk(src.masked, chunk.start, chunk.end)
+            except sql.ChunkParseError as exc:
+                parsed = self._resplit(fr, tx, chunk.start, chunk.end, exc)
+            for ps in parsed:
+                self._statement(fr, tx, ps.node, chunk.start, ps.start, ps.end, chunk.query_name)
+        if not f.context:
+            self._event(fr, tx, EndOfFile(f.path))
+
+    def _resplit(
+        self, fr: _FileRun, tx: TxState, start: int, end: int, exc: sql.ChunkParseError
+    ) -> list[sql.ParsedStatement]:
+        """A chunk failed: report it once, at the parser's position."""
+        if not fr.info.context:
+            self.summary.statements += 1
+        off = exc.offset if exc.offset is not None else end
+        off = min(max(off, start), max(end - 1, start))
+        if exc.offset is None:
+            msg = f"{exc.message} (at end of statement)"
+        else:
+            msg = exc.message
+        self._event(fr, tx, SyntaxErrorEvent(msg, off, self._token_end(fr.src.text, off)))
+        return []
+
+    # --- per statement -----------------------------------------------------------------------
+
+    def _statement(
+        self,
+        fr: _FileRun,
+        tx: TxState,
+        node: Any,
+        base: int,
+        start: int,
+        end: int,
+        query_name: str | None,
+        nested: bool = False,
+        exact: bool = True,
+    ) -> None:
+        if not fr.info.context and not nested:
+            self.summary.statements += 1
+        text = fr.src.text[start:end] if exact else fr.src.text[start:end]
+        stmt = Statement(
+            node, start, end, text, nested, query_name, tuple(locks_of(node, self.catalog))
+        )
+        if not fr.info.context:
+            spans = self._span_fn(fr.src.text, base, stmt, exact)
+            ctx = Context(
+                self.catalog, fr.info, tx, self.settings.pg_version, None, stmt, (), spans,
+                frozenset(self._checked), fr.src.position,
+            )
+            any_rules = self.dispatch.get(AnyStatement, ())
+            for r in any_rules:
+                self._run_rule(fr, r, node, ctx, ())
+            for n, parents in sql.walk(node):
+                rules = self.dispatch.get(type(n))
+                if rules:
+                    for r in rules:
+                        self._run_rule(fr, r, n, ctx, parents)
+        # nested statements (DO blocks, plpgsql bodies) are linted after their container
+        nested_list = sql.nested_sql(node, fr.src.text[start:end], start) if not nested else []
+        runs_now = type(node).__name__ == "DoStmt"
+        self._update_tx(tx, stmt)
+        if runs_now:
+            self._apply(node, fr.info.path, start, end)
+        for ns in nested_list:
+            if ns.kind == "dynamic":
+                if not fr.info.context:
+                    ev = DynamicExecute(
+                        ns.text, sql.parse_expression(ns.text), ns.variables, ns.using, ns.start, ns.end
+                    )
+                    self._event(fr, tx, ev)
+                continue
+            if ns.exact:
+                try:
+                    inner = sql.parse_chunk(fr.src.masked, ns.start, ns.end)
+                except sql.ChunkParseError:
+                    continue
+                for ps in inner:
+                    self._statement(fr, tx, ps.node, ns.start, ps.start, ps.end, query_name, True)
+                    if runs_now:
+                        self._apply(ps.node, fr.info.path, ps.start, ps.end)
+            else:
+                for n in sql.parse_text(ns.text):
+                    self._statement(fr, tx, n, ns.start, ns.start, ns.end, query_name, True, False)
+                    if runs_now:
+                        self._apply(n, fr.info.path, ns.start, ns.end)
+        if not runs_now and not nested:
+            self._apply(node, fr.info.path, start, end)
+
+    def _apply(self, node: Any, path: str, start: int, end: int) -> None:
+        try:
+            self.catalog.apply(node, Loc(path, start, end))
+        except Exception as exc:  # the catalog must never take the run down
+            raise InternalError(f"catalog failed on {path} at offset {start}: {exc!r}") from exc
+
+    def _update_tx(self, tx: TxState, stmt: Statement) -> None:
+        node = stmt.node
+        kind = type(node).__name__
+        if kind == "TransactionStmt":
+            TK = sql.enums.TransactionStmtKind
+            if node.kind in (TK.TRANS_STMT_BEGIN, TK.TRANS_STMT_START):
+                if tx.depth == 0:
+                    tx.begin_offset = stmt.start
+                tx.depth += 1
+            elif node.kind in (TK.TRANS_STMT_COMMIT, TK.TRANS_STMT_ROLLBACK, TK.TRANS_STMT_PREPARE):
+                tx.depth = 0
+                tx.begin_offset = None
+                tx.exclusive_lock_table = None
+                tx.exclusive_lock_offset = None
+                tx.new_enum_labels = frozenset()
+                if not tx.wrapped:
+                    pass
+            return
+        if kind == "VariableSetStmt":
+            name = (node.name or "").lower()
+            if name in ("lock_timeout", "statement_timeout"):
+                VK = sql.enums.VariableSetKind
+                on = node.kind in (VK.VAR_SET_VALUE, VK.VAR_SET_CURRENT) and not _is_zero(node.args)
+                if name == "lock_timeout":
+                    tx.lock_timeout_set = on
+                else:
+                    tx.statement_timeout_set = on
+            return
+        if kind == "AlterEnumStmt" and node.newVal and not node.oldVal and tx.in_transaction:
+            tname = ".".join(s.sval for s in node.typeName or () if hasattr(s, "sval"))
+            tx.new_enum_labels = tx.new_enum_labels | {(tname, node.newVal)}
+        for lk in stmt.locks:
+            if lk.existing and lk.mode.blocks_writes:
+                tx.strong_lock_seen = True
+            if (
+                lk.existing
+                and lk.mode == LockMode.ACCESS_EXCLUSIVE
+                and tx.in_transaction
+                and tx.exclusive_lock_table is None
+            ):
+                tx.exclusive_lock_table = lk.table
+                tx.exclusive_lock_offset = stmt.start
+
+    # --- rules and findings --------------------------------------------------------------------
+
+    def _run_rule(
+        self, fr: _FileRun, r: Rule, node: Any, ctx: Context, parents: tuple[Any, ...]
+    ) -> None:
+        name = r.qualified_name
+        if name in fr.ignored or r.category.value in fr.ignored:
+            return
+        ctx.options = self._options[name]
+        ctx.parents = parents
+        try:
+            for v in r.check(node, ctx):
+                self._emit(fr, r, v, ctx)
+        except InternalError:
+            raise
+        except Exception as exc:
+            line = ""
+            if ctx.statement is not None:
+                line = f":{fr.src.position(ctx.statement.start)[0]}"
+            raise InternalError(
+                f"internal error in rule {name} while checking {fr.info.path}{line}: "
+                f"{type(exc).__name__}: {exc}"
+            ) from exc
+
+    def _event(self, fr: _FileRun, tx: TxState, ev: Any) -> None:
+        rules = self.dispatch.get(type(ev), ())
+        if not rules or fr.info.context:
+            return
+        start = getattr(ev, "start", getattr(ev, "offset", 0)) or 0
+        end = getattr(ev, "end", start) or start
+        stmt = Statement(None, start, end, fr.src.text[start:end])
+        spans = self._span_fn(fr.src.text, start, stmt, True)
+        ctx = Context(
+            self.catalog, fr.info, tx, self.settings.pg_version, None, stmt, (), spans,
+            frozenset(self._checked), fr.src.position,
+        )
+        for r in rules:
+            self._run_rule(fr, r, ev, ctx, ())
+
+    def _end_of_run(self) -> None:
+        ev = EndOfRun(tuple(self._checked))
+        rules = self.dispatch.get(EndOfRun, ())
+        for r in rules:
+            ctx = Context(
+                self.catalog, FileInfo("", None, False), TxState(), self.settings.pg_version,
+                self._options[r.qualified_name], None, (), None, frozenset(self._checked),
+            )
+            try:
+                for v in r.check(ev, ctx):
+                    if v.at is None or v.at.path not in self._files:
+                        continue
+                    fr = self._files[v.at.path]
+                    if fr.info.context:
+                        continue
+                    name = r.qualified_name
+                    if name in fr.ignored or r.category.value in fr.ignored:
+                        continue
+                    self._emit(fr, r, v, ctx)
+            except InternalError:
+                raise
+            except Exception as exc:
+                raise InternalError(
+                    f"internal error in rule {r.qualified_name} (whole-schema check): "
+                    f"{type(exc).__name__}: {exc}"
+                ) from exc
+        # suppression report for the unused-suppression rule
+        rules = self.dispatch.get(SuppressionDirective, ())
+        if not rules:
+            return
+        for path, fr in self._files.items():
+            if fr.info.context:
+                continue
+            for d in fr.suppressions.directives:
+                unknown = tuple(n for n in d.names if n not in self._known_names)
+                ev2 = SuppressionDirective(path, d.start, d.end, d.names, unknown, d.used)
+                self._event(fr, TxState(), ev2)
+
+    def _emit(self, fr: _FileRun, r: Rule, v: Violation, ctx: Context) -> None:
+        name = r.qualified_name
+        if v.at is not None:
+            start, end = v.at.start, v.at.start + len(
+                fr.src.text[v.at.start : v.at.end].split("\n", 1)[0]
+            )
+            anchor = v.at.start
+        elif v.start is not None:
+            start = v.start
+            end = v.end if v.end is not None else self._token_end(fr.src.text, start)
+            anchor = start
+        else:
+            node = v.node if v.node is not None else (ctx.statement.node if ctx.statement else None)
+            start, end = ctx.span(node) if node is not None else (0, 0)
+            anchor = ctx.statement.start if ctx.statement is not None else start
+        if name != UNUSED_SUPPRESSION_RULE and (
+            fr.suppressions.suppresses(name, anchor) or fr.suppressions.suppresses(name, start)
+        ):
+            return
+        src = fr.src
+        line, col = src.position(start)
+        eline, ecol = src.position(max(end, start))
+        stmt_text = " ".join(src.text[anchor : max(end, anchor)].split())
+        if ctx.statement is not None and v.at is None:
+            stmt_text = " ".join(ctx.statement.text.split())
+        fp = hashlib.sha1(f"{name}\0{fr.info.path}\0{stmt_text}\0{v.message}".encode()).hexdigest()[:16]
+        self.findings.append(
+            Finding(
+                rule=name,
+                category=r.category.value,
+                severity=self._severity[name],
+                path=fr.info.path,
+                line=line,
+                column=col,
+                end_line=eline,
+                end_column=ecol,
+                message=v.message,
+                help=v.help or r.fix,
+                source_line=src.line_text(line),
+                fingerprint=fp,
+            )
+        )
+        self.summary.by_severity[self._severity[name]] += 1
+
+    # --- spans -------------------------------------------------------------------------------
+
+    @staticmethod
+    def _token_end(text: str, off: int) -> int:
+        m = _TOKEN.match(text, off)
+        return m.end() if m else off
+
+    def _span_fn(self, text: str, base: int, stmt: Statement, exact: bool) -> Any:
+        def span(node: Any, parents: tuple[Any, ...]) -> tuple[int, int]:
+            if not exact or node is None:
+                return (stmt.start, stmt.end)
+            if node is stmt.node:
+                return (stmt.start, stmt.end)
+            loc = sql.location(node)
+            if loc is None:
+                loc = sql.first_location(node)
+            if loc is None:
+                for p in reversed(parents):
+                    loc = sql.location(p)
+                    if loc is not None:
+                        break
+            if loc is None:
+                return (stmt.start, stmt.end)
+            off = base + loc
+            if not stmt.start <= off <= stmt.end:
+                return (stmt.start, stmt.end)
+            return (off, self._token_end(text, off))
+
+        return span
+
+
+def _is_zero(args: Any) -> bool:
+    for a in args or ():
+        v = getattr(a, "val", None)
+        ival = getattr(v, "ival", None)
+        sval = getattr(v, "sval", None)
+        if ival == 0 or (isinstance(sval, str) and sval.strip() in ("0", "0s", "0ms")):
+            return True
+        if v is not None and ival is None and sval is None and type(v).__name__ == "Integer":
+            return True  # Integer(0) prints no ival
+    return False
+
+
+def iter_findings(report: Report) -> Iterator[Finding]:
+    yield from report.findings
+
+
+__all__ = ["Engine", "FileInput", "InternalError", "iter_findings", "replace"]

@@ -1,0 +1,103 @@
+"""Finding the SQL files to check: folders walked recursively, natural order, exclusions."""
+
+from __future__ import annotations
+
+import fnmatch
+import os
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+from pgarch_lint.config import ConfigError
+from pgarch_lint.source import is_down_file
+
+_NUM = re.compile(r"(\d+)")
+
+
+def natural_key(path: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key so that ``V2__`` sorts before ``V10__`` (digits compare as numbers)."""
+    parts: list[tuple[int, int | str]] = []
+    for i, piece in enumerate(_NUM.split(path.replace(os.sep, "/"))):
+        if i % 2:
+            parts.append((0, int(piece)))
+        elif piece:
+            parts.append((1, piece.lower()))
+    return tuple(parts)
+
+
+def _excluded(rel: str, patterns: Iterable[str]) -> bool:
+    name = rel.rsplit("/", 1)[-1]
+    for p in patterns:
+        p = p.rstrip("/")
+        if fnmatch.fnmatchcase(rel, p) or fnmatch.fnmatchcase(name, p):
+            return True
+        if p.endswith("/**") and (rel + "/").startswith(p[:-2]):
+            return True
+        if fnmatch.fnmatchcase(rel, p + "/*") or rel.startswith(p + "/"):
+            return True
+    return False
+
+
+def display_path(p: Path) -> str:
+    try:
+        rel = os.path.relpath(p)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return str(p)
+    return str(p) if rel.startswith("..") else rel
+
+
+def collect(
+    paths: Iterable[str], *, root: Path, exclude: Iterable[str] = (), lint_down: bool = False
+) -> list[Path]:
+    """Expand files and folders into SQL files, in natural order, without duplicates.
+
+    A file named explicitly is always checked (unless excluded); inside folders only ``*.sql``
+    files are taken, down migrations are skipped unless ``lint_down``, and symlinked folders
+    are followed once (loops are cut).
+    """
+    exclude = list(exclude)
+    out: dict[str, Path] = {}
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found: list[Path] = []
+            seen_dirs: set[tuple[int, int]] = set()
+            for dirpath, dirnames, filenames in os.walk(p, followlinks=True):
+                try:
+                    st = os.stat(dirpath)
+                except OSError:
+                    dirnames[:] = []
+                    continue
+                key = (st.st_dev, st.st_ino)
+                if key in seen_dirs:
+                    dirnames[:] = []
+                    continue
+                seen_dirs.add(key)
+                dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+                for fn in filenames:
+                    if fn.lower().endswith(".sql"):
+                        found.append(Path(dirpath) / fn)
+            for f in found:
+                rel = _rel(f, root)
+                if _excluded(rel, exclude):
+                    continue
+                if not lint_down and is_down_file(rel):
+                    continue
+                out.setdefault(str(f), f)
+        elif p.exists():
+            if not _excluded(_rel(p, root), exclude):
+                out.setdefault(str(p), p)
+        else:
+            raise ConfigError(f"{raw}: no such file or directory")
+    return sorted(out.values(), key=lambda q: natural_key(str(q)))
+
+
+def _rel(p: Path, root: Path) -> str:
+    try:
+        return p.resolve().relative_to(root.resolve()).as_posix()
+    except (ValueError, OSError):
+        return p.as_posix()
+
+
+def relative_to_root(p: Path, root: Path) -> str:
+    return _rel(p, root)

@@ -1,0 +1,45 @@
+"""Findings: what the engine reports and every reporter prints. No AST in here."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    rule: str
+    category: str
+    severity: str  # "error" | "warning" | "info"
+    path: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    message: str
+    help: str
+    source_line: str = ""  # the offending line, for the text reporter
+    fingerprint: str = ""  # stable across line moves: rule + path + normalised statement text
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.path, self.line, self.column, self.rule)
+
+
+SEVERITIES = ("error", "warning", "info")
+
+
+@dataclass(slots=True)
+class Summary:
+    files: int = 0
+    statements: int = 0
+    by_severity: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SEVERITIES, 0))
+
+    @property
+    def findings(self) -> int:
+        return sum(self.by_severity.values())
+
+
+@dataclass(slots=True)
+class Report:
+    findings: list[Finding]
+    summary: Summary
+    rules: list[object] = field(default_factory=list)  # the Rule objects that ran (for SARIF etc.)
