@@ -34,6 +34,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from pgarch_lint import astutil as util
 from pgarch_lint.catalog import Catalog, Loc, Origin
 from pgarch_lint.locks import LockMode, LockTaken
 from pgarch_lint.sql import ast, deparse, enums
@@ -65,6 +66,7 @@ __all__ = [
     "deparse",
     "enums",
     "rule",
+    "util",
 ]
 
 
@@ -218,6 +220,7 @@ class Context:
     _spans: Callable[[Any, tuple[ast.Node, ...]], tuple[int, int]] | None = None
     checked_paths: frozenset[str] = field(default_factory=frozenset)
     _position: Callable[[int], tuple[int, int]] | None = None
+    settings: Any = None  # the run's Settings (naming templates, tenancy, pg_version...)
 
     def line_of(self, offset: int) -> int:
         """1-based line of an absolute offset in the current file."""

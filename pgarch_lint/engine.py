@@ -172,7 +172,7 @@ class Engine:
             spans = self._span_fn(fr.src.text, base, stmt, exact)
             ctx = Context(
                 self.catalog, fr.info, tx, self.settings.pg_version, None, stmt, (), spans,
-                frozenset(self._checked), fr.src.position,
+                frozenset(self._checked), fr.src.position, self.settings,
             )
             any_rules = self.dispatch.get(AnyStatement, ())
             for r in any_rules:
@@ -296,7 +296,7 @@ class Engine:
         spans = self._span_fn(fr.src.text, start, stmt, True)
         ctx = Context(
             self.catalog, fr.info, tx, self.settings.pg_version, None, stmt, (), spans,
-            frozenset(self._checked), fr.src.position,
+            frozenset(self._checked), fr.src.position, self.settings,
         )
         for r in rules:
             self._run_rule(fr, r, ev, ctx, ())
@@ -308,6 +308,7 @@ class Engine:
             ctx = Context(
                 self.catalog, FileInfo("", None, False), TxState(), self.settings.pg_version,
                 self._options[r.qualified_name], None, (), None, frozenset(self._checked),
+                None, self.settings,
             )
             try:
                 for v in r.check(ev, ctx):

@@ -1,0 +1,82 @@
+"""Small AST helpers shared by rules (re-exported through :mod:`pgarch_lint.api`)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pgarch_lint.sql import ast, enums
+
+
+def rv_name(rv: Any) -> str:
+    """Display name of a RangeVar: ``schema.name`` or ``name``."""
+    if not isinstance(rv, ast.RangeVar):
+        return "?"
+    return f"{rv.schemaname}.{rv.relname}" if rv.schemaname else str(rv.relname)
+
+
+def names_of(obj: Any) -> list[str]:
+    """A qualified name given as a tuple of String nodes (DropStmt objects, typeName...)."""
+    if isinstance(obj, ast.String):
+        return [obj.sval]
+    if isinstance(obj, (tuple, list)):
+        return [s.sval for s in obj if isinstance(s, ast.String)]
+    if isinstance(obj, ast.TypeName):
+        return names_of(obj.names)
+    if isinstance(obj, ast.ObjectWithArgs):
+        return names_of(obj.objname)
+    return []
+
+
+def rangevar(names: list[str]) -> ast.RangeVar:
+    """A RangeVar for a qualified name given as parts (for catalog look-ups)."""
+    return ast.RangeVar(
+        relname=names[-1], schemaname=names[-2] if len(names) > 1 else None, inh=True
+    )
+
+
+def drop_targets(node: ast.DropStmt) -> Iterator[list[str]]:
+    """The qualified names a DROP statement names (one list of parts per object)."""
+    for obj in node.objects or ():
+        parts = names_of(obj)
+        if parts:
+            yield parts
+
+
+def alter_cmds(node: ast.AlterTableStmt) -> Iterator[ast.AlterTableCmd]:
+    for c in node.cmds or ():
+        if isinstance(c, ast.AlterTableCmd):
+            yield c
+
+
+def func_name(call: Any) -> str:
+    """Lower-case function name of a FuncCall without its schema (``now``, ``gen_random_uuid``)."""
+    if not isinstance(call, ast.FuncCall):
+        return ""
+    parts = names_of(call.funcname)
+    return parts[-1].lower() if parts else ""
+
+
+def constraints_of(elt: Any) -> Iterator[ast.Constraint]:
+    """Constraints of a ColumnDef (inline) or a table-level Constraint."""
+    if isinstance(elt, ast.ColumnDef):
+        for c in elt.constraints or ():
+            if isinstance(c, ast.Constraint):
+                yield c
+    elif isinstance(elt, ast.Constraint):
+        yield elt
+
+
+def is_table_drop(node: Any) -> bool:
+    return isinstance(node, ast.DropStmt) and node.removeType == enums.ObjectType.OBJECT_TABLE
+
+
+def quote_ident(name: str) -> str:
+    """Quote an identifier for a message or suggested SQL only when PostgreSQL needs it."""
+    import re
+
+    from pgarch_lint.sql import RESERVED_KEYWORDS
+
+    if re.fullmatch(r"[a-z_][a-z0-9_$]*", name) and name not in RESERVED_KEYWORDS:
+        return name
+    return '"' + name.replace('"', '""') + '"'
