@@ -275,6 +275,56 @@ def explain(rule_name: str) -> None:
         click.echo(rule_page(r), nl=False)
 
 
+# --- schema --------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--context", "context_paths", multiple=True,
+              help="Files replayed before PATHS (same as for check).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.option("--output", type=click.Path(dir_okay=False), default=None)
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None)
+@click.option("--debug", is_flag=True)
+def schema(paths: tuple[str, ...], context_paths: tuple[str, ...], fmt: str, output: str | None,
+           config_file: str | None, debug: bool) -> None:
+    """Replay SQL files and print the schema catalog the linter believes in."""
+    with _Guard(debug):
+        from pgarch_lint.config import load_settings
+        from pgarch_lint.engine import Engine, FileInput
+        from pgarch_lint.files import collect, display_path
+        from pgarch_lint.schema_report import render_json, render_text
+
+        settings = load_settings(Path(config_file) if config_file else None)
+        inputs = [
+            FileInput(display_path(p), p.read_bytes(), True)
+            for p in collect(context_paths, root=settings.root, lint_down=settings.lint_down)
+        ]
+        inputs += [
+            FileInput(display_path(p), p.read_bytes(), False)
+            for p in collect([p for p in paths if p != "-"], root=settings.root,
+                             exclude=settings.exclude, lint_down=settings.lint_down)
+        ]
+        if "-" in paths:
+            inputs.append(FileInput("<stdin>", sys.stdin.buffer.read(), False))
+        engine = Engine(settings, [])
+        engine.run(inputs)
+        out, done = _open_output(output)
+        ok = False
+        try:
+            if fmt == "json":
+                import json
+
+                json.dump(render_json(engine.catalog), out, indent=2, ensure_ascii=False)
+                out.write("\n")
+            else:
+                out.write(render_text(engine.catalog))
+            out.flush()
+            ok = True
+        finally:
+            done(ok)
+
+
 # --- init ----------------------------------------------------------------------------------
 
 
