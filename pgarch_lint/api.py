@@ -159,7 +159,7 @@ class SuppressionDirective:
 class Statement:
     """A statement being checked. Offsets are absolute character offsets in the file's text."""
 
-    node: ast.Node
+    node: Any  # the statement's root AST node (None for events)
     start: int
     end: int
     text: str

@@ -18,9 +18,9 @@ def rv_name(rv: Any) -> str:
 def names_of(obj: Any) -> list[str]:
     """A qualified name given as a tuple of String nodes (DropStmt objects, typeName...)."""
     if isinstance(obj, ast.String):
-        return [obj.sval]
+        return [obj.sval] if obj.sval is not None else []
     if isinstance(obj, (tuple, list)):
-        return [s.sval for s in obj if isinstance(s, ast.String)]
+        return [s.sval for s in obj if isinstance(s, ast.String) and s.sval is not None]
     if isinstance(obj, ast.TypeName):
         return names_of(obj.names)
     if isinstance(obj, ast.ObjectWithArgs):

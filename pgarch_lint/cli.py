@@ -40,9 +40,9 @@ class _Guard:
     def __enter__(self) -> _Guard:
         return self
 
-    def __exit__(self, et: Any, ev: Any, tb: Any) -> bool:
+    def __exit__(self, et: Any, ev: Any, tb: Any) -> None:
         if ev is None or isinstance(ev, (SystemExit, click.exceptions.Exit, click.ClickException)):
-            return False
+            return
         if isinstance(ev, BrokenPipeError):
             _quiet_pipe()
         from pgarch_lint.config import ConfigError
@@ -50,7 +50,7 @@ class _Guard:
         if isinstance(ev, ConfigError):
             _die(str(ev))
         if self.debug:
-            return False
+            return
         from pgarch_lint.engine import InternalError
         from pgarch_lint.registry import RegistryError
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-if sys.version_info >= (3, 11):
+if sys.version_info >= (3, 11):  # noqa: UP036 - tomli stays declared for older Pythons
     import tomllib
 else:  # pragma: no cover
     import tomli as tomllib
@@ -122,10 +122,7 @@ def _read_toml(path: Path) -> dict[str, Any]:
 
 
 def section_of(path: Path, data: dict[str, Any]) -> dict[str, Any]:
-    if path.name == "pyproject.toml":
-        sec = data.get("tool", {}).get("pgarch-lint", {})
-    else:
-        sec = data
+    sec = data.get("tool", {}).get("pgarch-lint", {}) if path.name == "pyproject.toml" else data
     if not isinstance(sec, dict):
         raise ConfigError(f"{path}: [tool.pgarch-lint] must be a table")
     return sec
@@ -168,8 +165,8 @@ def _model() -> Any:
         lint_down: bool = Field(False, alias="lint-down")
         severity: dict[str, Literal["error", "warning", "info"]] = {}
         per_file_ignores: dict[str, list[str]] = Field({}, alias="per-file-ignores")
-        naming: NamingModel = NamingModel()
-        tenancy: TenancyModel = TenancyModel()
+        naming: NamingModel = NamingModel.model_validate({})
+        tenancy: TenancyModel = TenancyModel.model_validate({})
         rules: dict[str, dict[str, Any]] = {}
 
     return ConfigModel

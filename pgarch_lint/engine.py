@@ -127,26 +127,49 @@ class Engine:
             try:
                 parsed = sql.parse_chunk(src.masked, chunk.start, chunk.end)
             except sql.ChunkParseError as exc:
-                parsed = self._resplit(fr, tx, chunk.start, chunk.end, exc)
+                self._failed_chunk(fr, tx, chunk.start, chunk.end, chunk.query_name, exc)
+                continue
             for ps in parsed:
                 self._statement(fr, tx, ps.node, chunk.start, ps.start, ps.end, chunk.query_name)
         if not f.context:
             self._event(fr, tx, EndOfFile(f.path))
 
-    def _resplit(
+    def _failed_chunk(
+        self,
+        fr: _FileRun,
+        tx: TxState,
+        start: int,
+        end: int,
+        query_name: str | None,
+        exc: sql.ChunkParseError,
+    ) -> None:
+        """A chunk failed to parse. If an unbalanced parenthesis glued several statements
+        together, split it at every ``;`` and parse the pieces one by one; otherwise report
+        one syntax error at the parser's position."""
+        pieces = sql.split_flat(fr.src.masked[start:end])
+        if len(pieces) > 1:
+            for ps_, pe_ in pieces:
+                s, e = start + ps_, start + pe_
+                try:
+                    parsed = sql.parse_chunk(fr.src.masked, s, e)
+                except sql.ChunkParseError as exc2:
+                    self._syntax_error(fr, tx, s, e, exc2)
+                    continue
+                for ps in parsed:
+                    self._statement(fr, tx, ps.node, s, ps.start, ps.end, query_name)
+            return
+        self._syntax_error(fr, tx, start, end, exc)
+
+    def _syntax_error(
         self, fr: _FileRun, tx: TxState, start: int, end: int, exc: sql.ChunkParseError
-    ) -> list[sql.ParsedStatement]:
-        """A chunk failed: report it once, at the parser's position."""
+    ) -> None:
+        """Report a statement that does not parse, once, at the parser's position."""
         if not fr.info.context:
             self.summary.statements += 1
         off = exc.offset if exc.offset is not None else end
         off = min(max(off, start), max(end - 1, start))
-        if exc.offset is None:
-            msg = f"{exc.message} (at end of statement)"
-        else:
-            msg = exc.message
+        msg = exc.message if exc.offset is not None else f"{exc.message} (at end of statement)"
         self._event(fr, tx, SyntaxErrorEvent(msg, off, self._token_end(fr.src.text, off)))
-        return []
 
     # --- per statement -----------------------------------------------------------------------
 
@@ -164,7 +187,7 @@ class Engine:
     ) -> None:
         if not fr.info.context and not nested:
             self.summary.statements += 1
-        text = fr.src.text[start:end] if exact else fr.src.text[start:end]
+        text = fr.src.text[start:end]
         stmt = Statement(
             node, start, end, text, nested, query_name, tuple(locks_of(node, self.catalog))
         )
@@ -220,7 +243,7 @@ class Engine:
             raise InternalError(f"catalog failed on {path} at offset {start}: {exc!r}") from exc
 
     def _update_tx(self, tx: TxState, stmt: Statement) -> None:
-        node = stmt.node
+        node: Any = stmt.node
         kind = type(node).__name__
         if kind == "TransactionStmt":
             TK = sql.enums.TransactionStmtKind

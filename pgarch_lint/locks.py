@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass
+from typing import Any
 
 from pgarch_lint.catalog import Catalog
 from pgarch_lint.sql import ast, enums
@@ -79,17 +80,13 @@ def _alter_table_mode(cmds: tuple[ast.AlterTableCmd, ...]) -> LockMode:
             continue
         if c.subtype in _SHARE_UPDATE_EXCLUSIVE_CMDS:
             m = LockMode.SHARE_UPDATE_EXCLUSIVE
-        elif c.subtype in _SHARE_ROW_EXCLUSIVE_CMDS:
-            m = LockMode.SHARE_ROW_EXCLUSIVE
-        elif c.subtype == _AT.AT_AddConstraint and isinstance(c.def_, ast.Constraint) and (
+        elif c.subtype in _SHARE_ROW_EXCLUSIVE_CMDS or (c.subtype == _AT.AT_AddConstraint and isinstance(c.def_, ast.Constraint) and (
             c.def_.contype == enums.ConstrType.CONSTR_FOREIGN
-        ):
+        )):
             m = LockMode.SHARE_ROW_EXCLUSIVE
-        elif c.subtype == _AT.AT_DetachPartition and isinstance(c.def_, ast.PartitionCmd) and (
+        elif (c.subtype == _AT.AT_DetachPartition and isinstance(c.def_, ast.PartitionCmd) and (
             c.def_.concurrent
-        ):
-            m = LockMode.SHARE_UPDATE_EXCLUSIVE
-        elif c.subtype == _AT.AT_AttachPartition:
+        )) or c.subtype == _AT.AT_AttachPartition:
             m = LockMode.SHARE_UPDATE_EXCLUSIVE
         else:
             m = LockMode.ACCESS_EXCLUSIVE
@@ -97,7 +94,7 @@ def _alter_table_mode(cmds: tuple[ast.AlterTableCmd, ...]) -> LockMode:
     return mode
 
 
-def _fk_targets(elts: tuple[ast.Node, ...] | None) -> list[ast.RangeVar]:
+def _fk_targets(elts: Any) -> list[ast.RangeVar]:
     out: list[ast.RangeVar] = []
     for e in elts or ():
         cons: tuple[ast.Node, ...] = ()
@@ -106,13 +103,16 @@ def _fk_targets(elts: tuple[ast.Node, ...] | None) -> list[ast.RangeVar]:
         elif isinstance(e, ast.Constraint):
             cons = (e,)
         for c in cons:
-            if isinstance(c, ast.Constraint) and c.contype == enums.ConstrType.CONSTR_FOREIGN:
-                if isinstance(c.pktable, ast.RangeVar):
-                    out.append(c.pktable)
+            if (
+                isinstance(c, ast.Constraint)
+                and c.contype == enums.ConstrType.CONSTR_FOREIGN
+                and isinstance(c.pktable, ast.RangeVar)
+            ):
+                out.append(c.pktable)
     return out
 
 
-def locks_of(node: ast.Node, cat: Catalog) -> list[LockTaken]:
+def locks_of(node: Any, cat: Catalog) -> list[LockTaken]:
     """The table-level locks that ``node`` takes (empty when it takes none worth noting)."""
     OT = enums.ObjectType
     if isinstance(node, ast.AlterTableStmt):
@@ -143,7 +143,7 @@ def locks_of(node: ast.Node, cat: Catalog) -> list[LockTaken]:
         ):
             out = []
             for obj in node.objects or ():
-                names = [s.sval for s in obj if isinstance(s, ast.String)] if isinstance(obj, tuple) else []
+                names = [s.sval for s in obj if isinstance(s, ast.String) and s.sval] if isinstance(obj, tuple) else []
                 if not names:
                     continue
                 rv = ast.RangeVar(relname=names[-1], schemaname=names[-2] if len(names) > 1 else None, inh=True)
@@ -187,6 +187,7 @@ def locks_of(node: ast.Node, cat: Catalog) -> list[LockTaken]:
             return []
         return _take(cat, node.relation, LockMode.ACCESS_EXCLUSIVE)
     if isinstance(node, ast.LockStmt):
-        mode = LockMode(node.mode) if 1 <= node.mode <= 8 else LockMode.ACCESS_EXCLUSIVE
+        m = node.mode or 8
+        mode = LockMode(m) if 1 <= m <= 8 else LockMode.ACCESS_EXCLUSIVE
         return [lt for rv in node.relations or () for lt in _take(cat, rv, mode)]
     return []

@@ -67,6 +67,8 @@ def parse_chunk(masked: str, start: int, end: int) -> list[ParsedStatement]:
         raise ChunkParseError("statement is nested too deeply to parse", start) from None
     out: list[ParsedStatement] = []
     for r in raw:
+        if r.stmt is None:
+            continue
         s = start + (r.stmt_location or 0)
         e = start + (r.stmt_location or 0) + r.stmt_len if r.stmt_len else end
         # trim trailing whitespace/semicolon: end stays at the statement's last character
@@ -78,7 +80,8 @@ def parse_plpgsql(sql: str) -> list[dict[str, Any]]:
     """Parse a CREATE FUNCTION/DO statement's PL/pgSQL body into pglast's JSON tree."""
     import json
 
-    return json.loads(parse_plpgsql_json(sql))  # type: ignore[no-any-return]
+    result: list[dict[str, Any]] = json.loads(parse_plpgsql_json(sql))
+    return result
 
 
 def walk(node: Any) -> Iterator[tuple[ast.Node, tuple[ast.Node, ...]]]:
@@ -95,7 +98,8 @@ def walk(node: Any) -> Iterator[tuple[ast.Node, tuple[ast.Node, ...]]]:
             yield cur, parents
             child_parents = (*parents, cur)
             kids = []
-            for attr in cur.__slots__:
+            slots: tuple[str, ...] = getattr(cur, "__slots__", ())
+            for attr in slots:
                 v = getattr(cur, attr, None)
                 if v is None or isinstance(v, (str, int, float, bool)):
                     continue
@@ -163,9 +167,9 @@ def _defelem_str(options: Any, name: str) -> list[str]:
         if isinstance(o, ast.DefElem) and o.defname == name:
             arg = o.arg
             if isinstance(arg, ast.String):
-                return [arg.sval]
+                return [arg.sval] if arg.sval is not None else []
             if isinstance(arg, tuple):
-                return [a.sval for a in arg if isinstance(a, ast.String)]
+                return [a.sval for a in arg if isinstance(a, ast.String) and a.sval is not None]
     return []
 
 
@@ -223,7 +227,8 @@ def parse_expression(expr: str) -> ast.Node | None:
     if len(raw) == 1 and isinstance(raw[0].stmt, ast.SelectStmt):
         tl = raw[0].stmt.targetList or ()
         if len(tl) == 1 and isinstance(tl[0], ast.ResTarget):
-            return tl[0].val  # type: ignore[no-any-return]
+            val: ast.Node | None = tl[0].val
+            return val
     return None
 
 
@@ -279,6 +284,34 @@ def nested_sql(node: ast.Node, stmt_text: str, stmt_start: int) -> list[NestedSQ
 def parse_text(text: str) -> list[ast.Node]:
     """Parse standalone SQL text (nested statements that are not verbatim in the file)."""
     try:
-        return [r.stmt for r in parse_sql(text)]
+        return [r.stmt for r in parse_sql(text) if r.stmt is not None]
     except (ParseError, RecursionError):
         return []
+
+
+def split_flat(text: str) -> list[tuple[int, int]]:
+    """Split ``text`` at every ``;`` token, ignoring parentheses (quote- and comment-aware).
+
+    Used only for a chunk that fails to parse: an unbalanced ``(`` must not swallow the
+    statements after it. Offsets are relative to ``text``; non-ASCII characters are replaced
+    by ``x`` for the scan (same offsets, same token boundaries, no quadratic offset mapping).
+    """
+    from pglast.parser import scan
+
+    safe = text if text.isascii() else "".join(c if c < "\x80" else "x" for c in text)
+    try:
+        tokens = scan(safe)
+    except Exception:  # the scanner rejects some inputs (e.g. unterminated quotes)
+        return [(0, len(text))]
+    pieces: list[tuple[int, int]] = []
+    start: int | None = None
+    for tok in tokens:
+        if tok.name == "ASCII_59":
+            if start is not None:
+                pieces.append((start, tok.end + 1))
+            start = None
+        elif start is None:
+            start = tok.start
+    if start is not None:
+        pieces.append((start, len(text)))
+    return pieces or [(0, len(text))]

@@ -1,0 +1,222 @@
+"""The command line contract: exit codes, stdin, output files, config errors, formats."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from pgarch_lint import __version__
+from pgarch_lint.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+BAD = "CREATE INDEX ix_orders__status ON orders (status);\n"
+GOOD = "CREATE INDEX CONCURRENTLY ix_orders__status ON orders (status);\n"
+
+
+def run(args: list[str], input: str | bytes | None = None, cwd: Path | None = None):  # type: ignore[no-untyped-def]
+    runner = CliRunner()
+    old = os.getcwd()
+    try:
+        if cwd is not None:
+            os.chdir(cwd)
+        return runner.invoke(main, args, input=input, catch_exceptions=False)
+    finally:
+        os.chdir(old)
+
+
+@pytest.fixture()
+def proj(tmp_path: Path) -> Path:
+    (tmp_path / "migrations").mkdir()
+    return tmp_path
+
+
+def test_version() -> None:
+    r = run(["--version"])
+    assert r.exit_code == 0 and r.output.strip() == f"pgarch-lint {__version__}"
+
+
+def test_exit_codes(proj: Path) -> None:
+    (proj / "bad.sql").write_text(BAD)
+    (proj / "good.sql").write_text(GOOD)
+    assert run(["check", "good.sql"], cwd=proj).exit_code == 0
+    r = run(["check", "bad.sql"], cwd=proj)
+    assert r.exit_code == 1
+    assert "bad.sql:1:35: error[require-concurrent-index-creation]" in r.output
+    assert run(["check", "bad.sql", "--fail-on", "never"], cwd=proj).exit_code == 0
+    # only warnings (require-lock-timeout) below an error threshold pass
+    r = run(["check", "bad.sql", "--select", "require-lock-timeout", "--fail-on", "error"], cwd=proj)
+    assert r.exit_code == 0 and "require-lock-timeout" in r.output
+
+
+def test_stdin_with_filename(proj: Path) -> None:
+    r = run(["check", "-", "--stdin-filename", "migrations/0002.sql", "--format", "json"],
+            input=BAD, cwd=proj)
+    assert r.exit_code == 1
+    data = json.loads(r.output)
+    assert {f["path"] for f in data["findings"]} == {"migrations/0002.sql"}
+
+
+def test_folder_natural_order_and_catalog_across_files(proj: Path) -> None:
+    m = proj / "migrations"
+    (m / "V10__index.sql").write_text("CREATE INDEX ix_t__a ON t (a);\n")
+    (m / "V2__create.sql").write_text("CREATE TABLE t (id bigint PRIMARY KEY, a int);\n")
+    r = run(["check", "migrations", "--format", "json", "--select", "require-concurrent-index-creation"], cwd=proj)
+    data = json.loads(r.output)
+    # V2 runs before V10, so t exists when V10 indexes it: an existing table
+    assert [(f["path"], f["line"]) for f in data["findings"]] == [("migrations/V10__index.sql", 1)]
+    assert data["summary"]["files"] == 2
+
+
+def test_context_files_are_replayed_not_reported(proj: Path) -> None:
+    (proj / "history.sql").write_text("CREATE TABLE t (id bigint PRIMARY KEY);\nDROP TABLE x;\n")
+    (proj / "new.sql").write_text("CREATE TABLE u (id bigint PRIMARY KEY);\nCREATE INDEX ix_u ON u (id);\n")
+    r = run(["check", "new.sql", "--context", "history.sql", "--format", "json"], cwd=proj)
+    data = json.loads(r.output)
+    assert all(f["path"] == "new.sql" for f in data["findings"])
+    assert not any(f["rule"] == "ban-drop-table" for f in data["findings"])
+
+
+def test_output_file_is_written_atomically(proj: Path) -> None:
+    (proj / "bad.sql").write_text(BAD)
+    out = proj / "report.json"
+    r = run(["check", "bad.sql", "--format", "json", "--output", str(out)], cwd=proj)
+    assert r.exit_code == 1 and r.output == ""
+    assert json.loads(out.read_text())["summary"]["errors"] >= 1
+    assert [p.name for p in proj.iterdir() if p.name.startswith(".report")] == []
+
+
+@pytest.mark.parametrize(
+    ("config", "needle"),
+    [
+        ("[tool.pgarch-lint]\nfoo = 1\n", "unknown key 'foo'"),
+        ("[tool.pgarch-lint]\nselect = ['no-such-rule']\n", "unknown rule 'no-such-rule'"),
+        ("[tool.pgarch-lint]\npg-version = 'seventeen'\n", "pg-version"),
+        ("[tool.pgarch-lint]\nfail-on = 'sometimes'\n", "fail-on"),
+        ("[tool.pgarch-lint.naming]\nindex = 'ix_{tabel}'\n", "unknown placeholder {tabel}"),
+        ("[tool.pgarch-lint.severity]\nban-drop-table = 'fatal'\n", "severity"),
+        ("[tool.pgarch-lint]\nselect = [\n", "invalid TOML"),
+    ],
+)
+def test_bad_config_is_one_line_and_exit_2(proj: Path, config: str, needle: str) -> None:
+    (proj / "pyproject.toml").write_text(config)
+    (proj / "a.sql").write_text(GOOD)
+    r = run(["check", "a.sql"], cwd=proj)
+    assert r.exit_code == 2
+    lines = r.output.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("pgarch-lint: error:"), r.output
+    assert needle in lines[0]
+
+
+def test_bad_arguments_exit_2(proj: Path) -> None:
+    assert run(["check", "missing.sql"], cwd=proj).exit_code == 2
+    assert run(["check", "--select", "nope", "x.sql"], cwd=proj).exit_code == 2
+    assert run(["check"], cwd=proj).exit_code == 2
+    assert run(["check", "--format", "yaml", "x.sql"], cwd=proj).exit_code == 2
+    r = run(["explain", "ban-drop-tabel"])
+    assert r.exit_code == 2 and "did you mean 'ban-drop-table'" in r.output
+
+
+def test_config_discovery_and_selection(proj: Path) -> None:
+    (proj / "pgarch-lint.toml").write_text(
+        'ignore = ["migration-safety"]\n[severity]\nban-drop-table = "info"\n'
+        '[per-file-ignores]\n"legacy/*.sql" = ["ban-drop-table"]\n'
+    )
+    (proj / "legacy").mkdir()
+    (proj / "legacy" / "old.sql").write_text("DROP TABLE a;\n")
+    (proj / "migrations" / "m.sql").write_text(BAD + "DROP TABLE b;\n")
+    sub = proj / "migrations"
+    r = run(["check", ".", "--format", "json"], cwd=sub)  # config found upwards
+    data = json.loads(r.output)
+    assert [(f["rule"], f["severity"]) for f in data["findings"]] == [("ban-drop-table", "info")]
+    r = run(["check", "../legacy", "--format", "json"], cwd=sub)
+    assert json.loads(r.output)["findings"] == []
+
+
+def test_rules_and_explain() -> None:
+    r = run(["rules", "--format", "json"])
+    data = json.loads(r.output)
+    names = {d["name"] for d in data}
+    assert "require-concurrent-index-creation" in names
+    r = run(["rules"])
+    assert "ban-drop-table" in r.output
+    r = run(["explain", "ban-drop-table"])
+    assert r.exit_code == 0
+    assert "## Why it matters" in r.output and "## Use instead" in r.output
+
+
+def test_init_writes_config_once(proj: Path) -> None:
+    (proj / "migrations" / "001.sql").write_text(
+        "-- +goose Up\nCREATE TABLE a (id bigint PRIMARY KEY, tenant_id bigint);\n"
+        "CREATE TABLE b (id bigint PRIMARY KEY, tenant_id bigint);\n"
+        "CREATE TABLE c (id bigint PRIMARY KEY, tenant_id bigint);\n"
+    )
+    r = run(["init", "--yes"], cwd=proj)
+    assert r.exit_code == 0, r.output
+    text = (proj / "pgarch-lint.toml").read_text()
+    assert "goose" in text and 'tenant-columns = ["tenant_id"]' in text
+    assert "assume-in-transaction = true" in text
+    # the written config is valid
+    (proj / "x.sql").write_text("SELECT 1;\n")
+    assert run(["check", "x.sql"], cwd=proj).exit_code == 0
+    # never overwritten
+    r = run(["init", "--yes"], cwd=proj)
+    assert r.exit_code == 2 and "already exists" in r.output
+
+
+def test_init_appends_to_pyproject(proj: Path) -> None:
+    (proj / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    r = run(["init", "--yes"], cwd=proj)
+    assert r.exit_code == 0
+    text = (proj / "pyproject.toml").read_text()
+    assert "[tool.pgarch-lint]" in text and "[tool.pgarch-lint.tenancy]" in text
+    (proj / "x.sql").write_text("SELECT 1;\n")
+    assert run(["check", "x.sql"], cwd=proj).exit_code == 0
+
+
+def _subprocess(args: list[str], cwd: Path, **kw):  # type: ignore[no-untyped-def]
+    env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
+    env.pop("NO_COLOR", None)
+    env.update(kw.pop("env", {}))
+    return subprocess.run([sys.executable, "-m", "pgarch_lint", *args], cwd=cwd, env=env,
+                          capture_output=True, text=True, timeout=60, **kw)
+
+
+def test_python_m_and_closed_pipe(proj: Path) -> None:
+    many = "".join(f"CREATE INDEX ix_t__c{i} ON t (c{i});\n" for i in range(3000))
+    (proj / "big.sql").write_text(many)
+    r = _subprocess(["check", "big.sql"], proj)
+    assert r.returncode == 1 and "big.sql:1:" in r.stdout
+    # `| head -1`: the pipe closes early; no traceback, no BrokenPipe noise
+    p = subprocess.run(
+        f"{sys.executable} -m pgarch_lint check big.sql | head -1", shell=True, cwd=proj,
+        capture_output=True, text=True, timeout=60,
+    )
+    assert p.stdout.count("\n") == 1
+    assert "Traceback" not in p.stderr and "BrokenPipe" not in p.stderr
+
+
+def test_no_color_when_not_a_tty(proj: Path) -> None:
+    (proj / "bad.sql").write_text(BAD)
+    r = _subprocess(["check", "bad.sql"], proj)
+    assert "\x1b[" not in r.stdout
+
+
+def test_internal_error_is_one_line(proj: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from pgarch_lint import engine
+
+    def boom(*a: object, **k: object) -> None:
+        raise RuntimeError("kaboom")
+
+    monkeypatch.setattr(engine.Engine, "run", boom)
+    (proj / "a.sql").write_text(GOOD)
+    r = run(["check", "a.sql"], cwd=proj)
+    assert r.exit_code == 2
+    assert r.output.strip().splitlines() == [
+        "pgarch-lint: error: internal error: RuntimeError: kaboom (run with --debug for the traceback)"
+    ]

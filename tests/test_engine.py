@@ -1,0 +1,134 @@
+"""Engine behaviour end to end: positions, suppressions, nested statements, state."""
+
+from __future__ import annotations
+
+from pgarch_lint.config import Settings
+from pgarch_lint.testing import lint_sql
+
+IDX = "require-concurrent-index-creation"
+
+
+def rules_at(findings, rule=None):  # type: ignore[no-untyped-def]
+    return [(f.line, f.column) for f in findings if rule is None or f.rule == rule]
+
+
+def test_positions_survive_bom_crlf_and_cr() -> None:
+    body = "SELECT 1;\nCREATE INDEX ix ON orders (a);\n"
+    plain = rules_at(lint_sql(body, rules=[IDX]))
+    assert plain == [(2, 20)]
+    bom_crlf = "\ufeff" + body.replace("\n", "\r\n")
+    assert rules_at(lint_sql(bom_crlf, rules=[IDX])) == plain
+    assert rules_at(lint_sql(body.replace("\n", "\r"), rules=[IDX])) == plain
+
+
+def test_columns_count_characters_not_bytes() -> None:
+    sql = "SELECT 'ünïcødé ✓'; CREATE INDEX ix ON orders (a);\n"
+    [f] = lint_sql(sql, rules=[IDX])
+    assert (f.line, f.column) == (1, sql.index("orders") + 1)
+
+
+def test_syntax_error_does_not_stop_linting() -> None:
+    sql = "CREATE TABLE (;\nCREATE INDEX ix ON orders (a);\nSELEC 1;\nCREATE INDEX iy ON orders (b);\n"
+    fs = lint_sql(sql, rules=["syntax-error", IDX])
+    assert [(f.line, f.rule) for f in fs] == [
+        (1, "syntax-error"), (2, IDX), (3, "syntax-error"), (4, IDX),
+    ]
+    assert fs[0].column == 14 and "syntax error" in fs[0].message
+
+
+def test_psql_and_copy_blocks_do_not_break_positions() -> None:
+    sql = (
+        "\\set ON_ERROR_STOP on\n"
+        "COPY orders (id, name) FROM stdin;\n"
+        "1\tO'Brien\n"
+        "\\.\n"
+        "CREATE INDEX ix ON orders (:col);\n"
+    )
+    fs = lint_sql(sql, rules=["syntax-error", IDX])
+    assert [(f.line, f.column, f.rule) for f in fs] == [(5, 20, IDX)]
+
+
+def test_suppression_forms() -> None:
+    sql = (
+        "DROP TABLE a;  -- pgarch-lint: ignore[ban-drop-table] trailing\n"
+        "-- pgarch-lint: ignore[ban-drop-table] the next statement\n"
+        "DROP TABLE b;\n"
+        "DROP TABLE c;\n"
+        "-- pgarch-lint: ignore\n"
+        "DROP TABLE d;\n"
+        "-- pgarch-lint: ignore[require-lock-timeout] other rule only\n"
+        "DROP TABLE e;\n"
+        "DROP TABLE\n"
+        "  -- pgarch-lint: ignore[ban-drop-table] inside the statement\n"
+        "  f;\n"
+        "-- squawk-ignore ban-drop-table\n"
+        "DROP TABLE g;\n"
+    )
+    fs = lint_sql(sql, rules=["ban-drop-table"])
+    assert [f.line for f in fs] == [4, 8]
+
+
+def test_ignore_file() -> None:
+    sql = "DROP TABLE a;\n-- pgarch-lint: ignore-file[ban-drop-table]\nDROP TABLE b;\n"
+    assert lint_sql(sql, rules=["ban-drop-table"]) == []
+    sql2 = "-- squawk-ignore-file\nDROP TABLE a;\n"
+    assert lint_sql(sql2, rules=["ban-drop-table"]) == []
+
+
+def test_nested_do_block_positions() -> None:
+    sql = "DO $$\nBEGIN\n  CREATE INDEX ix ON orders (a);\nEND\n$$;\n"
+    [f] = lint_sql(sql, rules=[IDX])
+    assert (f.line, f.column) == (3, 22)
+
+
+def test_execute_of_literal_is_linted() -> None:
+    sql = "DO $$ BEGIN EXECUTE 'CREATE INDEX ix ON orders (a)'; END $$;\n"
+    [f] = lint_sql(sql, rules=[IDX])
+    assert f.column == sql.index("orders") + 1
+
+
+def test_new_vs_existing_resets_per_file() -> None:
+    fs = lint_sql(
+        "CREATE INDEX ix ON t (a);", rules=[IDX], context=["CREATE TABLE t (a int);"]
+    )
+    assert len(fs) == 1
+    assert lint_sql("CREATE TABLE t (a int);\nCREATE INDEX ix ON t (a);", rules=[IDX]) == []
+
+
+def test_goose_down_section_is_not_linted() -> None:
+    sql = "-- +goose Up\nSELECT 1;\n-- +goose Down\nDROP TABLE orders;\n"
+    assert lint_sql(sql, rules=["ban-drop-table"]) == []
+
+
+def test_transaction_state_from_markers_and_config() -> None:
+    conc = "CREATE INDEX CONCURRENTLY ix ON orders (a);\n"
+    rule = "ban-concurrent-index-creation-in-transaction"
+    assert lint_sql(conc, rules=[rule]) == []
+    assert len(lint_sql(conc, rules=[rule], settings=Settings(assume_in_transaction=True))) == 1
+    assert len(lint_sql("-- migrate:up\n" + conc, rules=[rule])) == 1
+    assert lint_sql("-- migrate:up transaction:false\n" + conc, rules=[rule]) == []
+    # markers say more than the global default
+    no_tx = "-- +goose NO TRANSACTION\n-- +goose Up\n" + conc
+    assert lint_sql(no_tx, rules=[rule], settings=Settings(assume_in_transaction=True)) == []
+
+
+def test_lock_timeout_tracking() -> None:
+    rule = "require-lock-timeout"
+    alter = "ALTER TABLE orders ADD COLUMN a int;\n"
+    assert len(lint_sql(alter, rules=[rule])) == 1
+    assert lint_sql("SET lock_timeout = '2s';\n" + alter, rules=[rule]) == []
+    assert lint_sql("SET LOCAL lock_timeout TO 2000;\n" + alter, rules=[rule]) == []
+    assert len(lint_sql("SET lock_timeout = 0;\n" + alter, rules=[rule])) == 1
+    assert len(lint_sql("SET lock_timeout = '1s';\nRESET lock_timeout;\n" + alter, rules=[rule])) == 1
+    assert lint_sql(alter, rules=[rule], settings=Settings(lock_timeout_set_by_runner=True)) == []
+
+
+def test_fingerprint_ignores_line_moves() -> None:
+    a = lint_sql("DROP TABLE a;\n", rules=["ban-drop-table"])
+    b = lint_sql("\n\n-- moved\nDROP   TABLE a;\n", rules=["ban-drop-table"])
+    assert a[0].line != b[0].line and a[0].fingerprint == b[0].fingerprint
+
+
+def test_any_bytes_never_crash() -> None:
+    for data in [b"", b"\x00\x01\x02", b"\xff" * 10, b"$$", b"'", b"/*", b"\\", b"BEGIN ATOMIC"]:
+        lint_sql(data.decode("latin-1"), rules=None)
