@@ -150,6 +150,7 @@ class SuppressionDirective:
     names: tuple[str, ...]  # empty: every rule
     unknown: tuple[str, ...]  # names that are not rules
     used: bool
+    inactive: bool = False  # names a known rule that is not selected in this run
 
 
 # --- what a rule sees ------------------------------------------------------------------------

@@ -80,3 +80,22 @@ def quote_ident(name: str) -> str:
     if re.fullmatch(r"[a-z_][a-z0-9_$]*", name) and name not in RESERVED_KEYWORDS:
         return name
     return '"' + name.replace('"', '""') + '"'
+
+
+def identifiers(text: str) -> Iterator[tuple[int, int, str]]:
+    """Identifiers written in ``text``: (start, end, name as PostgreSQL reads it, untruncated).
+
+    The parser truncates identifiers to 63 bytes, so rules that care about the written length
+    read the tokens instead of the tree.
+    """
+    from pgarch_lint.sql import identifier_tokens
+
+    for s, e in identifier_tokens(text):
+        raw = text[s:e]
+        if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
+            name = raw[1:-1].replace('""', '"')
+        elif raw[:2] in ('U&', 'u&'):
+            name = raw
+        else:
+            name = raw.lower()
+        yield s, e, name

@@ -16,8 +16,7 @@ from typing import Any, NoReturn, TextIO
 import click
 
 from pgarch_lint import __version__
-
-FORMATS = ("text", "json")
+from pgarch_lint.reporters import FORMATS
 
 
 def _die(msg: str) -> NoReturn:
@@ -103,6 +102,60 @@ def _open_output(path: str | None) -> tuple[TextIO, Callable[[bool], None]]:
     return fh, done
 
 
+def _check_inputs(
+    paths: tuple[str, ...],
+    context_paths: tuple[str, ...],
+    settings: Any,
+    stdin_filename: str | None,
+    since: str | None,
+) -> list[Any]:
+    """The engine's input, in replay order.
+
+    ``--context`` files come first, in their order. A file that is both context and checked is
+    checked at its place in the context sequence (so ``--context migrations/`` plus one changed
+    migration replays the whole history in order). With ``--since``, files under PATHS that did
+    not change become context, in natural order together with the changed ones.
+    """
+    from pgarch_lint.engine import FileInput
+    from pgarch_lint.files import collect, display_path, relative_to_root
+
+    changed: set[Path] | None = None
+    if since is not None:
+        from pgarch_lint.gitdiff import GitError, changed_files
+
+        try:
+            changed = changed_files(since, Path.cwd())
+        except GitError as exc:
+            msg = str(exc)
+            _die(f"--since {msg}" if msg.startswith(since) else f"--since {since}: {msg}")
+    seq: list[tuple[Path, bool]] = []
+    where: dict[Path, int] = {}
+    for p in collect(context_paths, root=settings.root, lint_down=settings.lint_down):
+        where.setdefault(p.resolve(), len(seq))
+        seq.append((p, True))
+    for p in collect([p for p in paths if p != "-"], root=settings.root,
+                     exclude=settings.exclude, lint_down=settings.lint_down):
+        r = p.resolve()
+        is_context = changed is not None and r not in changed
+        if r in where:
+            i = where[r]
+            seq[i] = (seq[i][0], seq[i][1] and is_context)
+        else:
+            where[r] = len(seq)
+            seq.append((p, is_context))
+    inputs: list[FileInput] = []
+    for p, is_context in seq:
+        try:
+            data = p.read_bytes()
+        except IsADirectoryError:
+            continue
+        inputs.append(FileInput(display_path(p), data, is_context, relative_to_root(p, settings.root)))
+    if "-" in paths:
+        name = stdin_filename or "<stdin>"
+        inputs.append(FileInput(name, sys.stdin.buffer.read(), False, name))
+    return inputs
+
+
 @main.command()
 @click.argument("paths", nargs=-1)
 @click.option("--select", multiple=True, help="Only these rules or categories (comma-separated).")
@@ -120,6 +173,13 @@ def _open_output(path: str | None) -> tuple[TextIO, Callable[[bool], None]]:
               help="Whether the runner wraps each file in a transaction (default: from markers).")
 @click.option("--context", "context_paths", multiple=True,
               help="Files replayed into the catalog before the checked files, never reported.")
+@click.option("--since", "since", metavar="GIT_REF", default=None,
+              help="Check only SQL files changed since GIT_REF's merge base with HEAD (plus "
+                   "uncommitted and untracked files); the other files under PATHS become context.")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), default=None,
+              help="Report only findings not recorded in this baseline file.")
+@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False), default=None,
+              help="Record the current findings in FILE (atomically) and exit 0.")
 @click.option("--stdin-filename", default=None, help="Name used for '-' in reports and config.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None)
 @click.option("--quiet", is_flag=True, help="Only the summary.")
@@ -138,6 +198,9 @@ def check(
     pg_version: int | None,
     assume_in_transaction: bool | None,
     context_paths: tuple[str, ...],
+    since: str | None,
+    baseline_file: str | None,
+    write_baseline: str | None,
     stdin_filename: str | None,
     config_file: str | None,
     quiet: bool,
@@ -147,6 +210,10 @@ def check(
 ) -> None:
     """Lint SQL files, folders (recursively, *.sql) or '-' for stdin."""
     with _Guard(debug):
+        from pgarch_lint.baseline import BaselineError
+        from pgarch_lint.baseline import apply as apply_baseline
+        from pgarch_lint.baseline import load as load_baseline
+        from pgarch_lint.baseline import write as write_baseline_file
         from pgarch_lint.config import (
             ConfigError,
             fail_threshold,
@@ -154,8 +221,7 @@ def check(
             select_rules,
             validate_names,
         )
-        from pgarch_lint.engine import Engine, FileInput
-        from pgarch_lint.files import collect, display_path, relative_to_root
+        from pgarch_lint.engine import Engine
         from pgarch_lint.registry import load_rules
 
         if not paths:
@@ -178,23 +244,26 @@ def check(
         validate_names(settings, list(all_rules), "command line")
         rules = select_rules(all_rules, settings)
 
-        inputs: list[FileInput] = []
-        ctx_files = collect(context_paths, root=settings.root, lint_down=settings.lint_down)
-        for p in ctx_files:
-            inputs.append(FileInput(display_path(p), p.read_bytes(), True, relative_to_root(p, settings.root)))
-        file_args = [p for p in paths if p != "-"]
-        for p in collect(file_args, root=settings.root, exclude=settings.exclude,
-                         lint_down=settings.lint_down):
+        known = None
+        if baseline_file and not write_baseline:
             try:
-                data = p.read_bytes()
-            except IsADirectoryError:
-                continue
-            inputs.append(FileInput(display_path(p), data, False, relative_to_root(p, settings.root)))
-        if "-" in paths:
-            name = stdin_filename or "<stdin>"
-            inputs.append(FileInput(name, sys.stdin.buffer.read(), False, name))
+                known = load_baseline(Path(baseline_file))
+            except BaselineError as exc:
+                _die(str(exc))
+        inputs = _check_inputs(paths, context_paths, settings, stdin_filename, since)
 
         report = Engine(settings, rules).run(inputs, [r.qualified_name for r in all_rules])
+        report.checked_paths = [f.path for f in inputs if not f.context]
+        if write_baseline:
+            n = write_baseline_file(Path(write_baseline), report.findings)
+            click.echo(
+                f"pgarch-lint: wrote {write_baseline}: {len(report.findings)} findings "
+                f"({n} entries)",
+                err=True,
+            )
+            sys.exit(0)
+        if known is not None:
+            report = apply_baseline(report, known)
         out, done = _open_output(output)
         color = (
             output is None and fmt == "text" and sys.stdout.isatty()

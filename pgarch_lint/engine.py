@@ -89,7 +89,12 @@ class Engine:
     # --- public ------------------------------------------------------------------------------
 
     def run(self, files: Iterable[FileInput], known_rule_names: Iterable[str] = ()) -> Report:
-        self._known_names = frozenset(known_rule_names) or frozenset(self._by_name)
+        known = frozenset(known_rule_names)
+        if not known:
+            from pgarch_lint.registry import load_rules
+
+            known = frozenset(r.qualified_name for r in load_rules())
+        self._known_names = known
         inputs = list(files)
         self._checked = [f.path for f in inputs if not f.context]
         for f in inputs:
@@ -360,7 +365,8 @@ class Engine:
                 continue
             for d in fr.suppressions.directives:
                 unknown = tuple(n for n in d.names if n not in self._known_names)
-                ev2 = SuppressionDirective(path, d.start, d.end, d.names, unknown, d.used)
+                inactive = any(n in self._known_names and n not in self._by_name for n in d.names)
+                ev2 = SuppressionDirective(path, d.start, d.end, d.names, unknown, d.used, inactive)
                 self._event(fr, TxState(), ev2)
 
     def _emit(self, fr: _FileRun, r: Rule, v: Violation, ctx: Context) -> None:

@@ -43,3 +43,4 @@ class Report:
     findings: list[Finding]
     summary: Summary
     rules: list[object] = field(default_factory=list)  # the Rule objects that ran (for SARIF etc.)
+    checked_paths: list[str] = field(default_factory=list)  # checked (not context) files, in order

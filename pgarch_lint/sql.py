@@ -315,3 +315,17 @@ def split_flat(text: str) -> list[tuple[int, int]]:
     if start is not None:
         pieces.append((start, len(text)))
     return pieces or [(0, len(text))]
+
+
+def identifier_tokens(text: str) -> Iterator[tuple[int, int]]:
+    """(start, end) offsets of every identifier token in ``text`` (quoted or not)."""
+    from pglast.parser import scan
+
+    safe = text if text.isascii() else "".join(c if c < "\x80" else "x" for c in text)
+    try:
+        tokens = scan(safe)
+    except Exception:
+        return
+    for tok in tokens:
+        if tok.name == "IDENT":
+            yield tok.start, tok.end + 1

@@ -1,6 +1,6 @@
 from collections.abc import Iterator
 
-from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule
+from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule, util
 
 
 @rule(
@@ -28,11 +28,8 @@ def check(node: ast.DropStmt, ctx: Context) -> Iterator[Violation]:
     in the same file are not flagged."""
     if node.removeType != enums.ObjectType.OBJECT_TABLE:
         return
-    for obj in node.objects or ():
-        names = [s.sval for s in obj if isinstance(s, ast.String)] if isinstance(obj, tuple) else []
-        if not names:
-            continue
-        rv = ast.RangeVar(relname=names[-1], schemaname=names[-2] if len(names) > 1 else None, inh=True)
+    for names in util.drop_targets(node):
+        rv = util.rangevar(names)
         if ctx.catalog.is_new(rv):
             continue
         cascade = " CASCADE (also drops every view and foreign key that depends on it)" if (

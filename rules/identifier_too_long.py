@@ -1,0 +1,46 @@
+from collections.abc import Iterator
+
+from pgarch_lint.api import AnyStatement, Category, Context, Severity, Violation, ast, rule, util
+
+LIMIT = 63  # NAMEDATALEN - 1
+
+
+@rule(
+    name="identifier-too-long",
+    category=Category.CORRECTNESS,
+    severity=Severity.ERROR,
+    summary="an identifier longer than 63 bytes, which PostgreSQL silently truncates",
+    nodes=(AnyStatement,),
+    bad="""
+    CREATE INDEX ix_subscription_renewal_attempts__customer_id_and_payment_method_id_and_status
+      ON subscription_renewal_attempts (customer_id, payment_method_id, status);
+    """,
+    good="""
+    CREATE INDEX ix_renewal_attempts__customer_method_status
+      ON subscription_renewal_attempts (customer_id, payment_method_id, status);
+    """,
+    fix="Shorten the name to at most 63 bytes (non-ASCII letters count 2 to 4 bytes each), e.g. "
+    "by abbreviating the table part of generated index and constraint names.",
+)
+def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
+    """PostgreSQL keeps only the first 63 bytes of an identifier and truncates the rest with a
+    mere NOTICE. The object then has a different name than the one in the migration, two long
+    names that share their first 63 bytes collide ("relation already exists"), and tools that
+    compare names (ORMs, schema diff tools, later migrations that spell the full name in a
+    string) stop matching."""
+    st = ctx.statement
+    if st is None or st.nested:
+        return
+    seen: set[str] = set()
+    for s, e, name in util.identifiers(st.text):
+        size = len(name.encode("utf-8"))
+        if size <= LIMIT or name in seen:
+            continue
+        seen.add(name)
+        cut = name.encode("utf-8")[:LIMIT].decode("utf-8", "ignore")
+        yield Violation(
+            f'identifier "{name[:40]}..." is {size} bytes long; PostgreSQL truncates it to '
+            f'"{cut}"',
+            start=st.start + s,
+            end=st.start + e,
+        )
