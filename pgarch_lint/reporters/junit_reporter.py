@@ -2,7 +2,7 @@
 
 Files without findings are passing test cases (they come from ``Report.checked_paths``).
 ElementTree does the escaping; characters XML 1.0 cannot carry at all (control characters)
-are replaced by U+FFFD first.
+are replaced by U+FFFD first, and CR LF / CR line breaks become LF.
 """
 
 from __future__ import annotations
@@ -17,7 +17,8 @@ _NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def xml_text(s: str) -> str:
-    return _NOT_XML.sub("\ufffd", s)
+    """Line breaks normalised to ``\\n`` (XML parsers do that to text anyway)."""
+    return _NOT_XML.sub("\ufffd", s.replace("\r\n", "\n").replace("\r", "\n"))
 
 
 def to_element(report: Report) -> ET.Element:
