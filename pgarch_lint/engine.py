@@ -211,7 +211,8 @@ class Engine:
                     for r in rules:
                         self._run_rule(fr, r, n, ctx, parents)
         # nested statements (DO blocks, plpgsql bodies) are linted after their container
-        nested_list = sql.nested_sql(node, fr.src.text[start:end], start) if not nested else []
+        # the masked text: template placeholders inside DO bodies must not break their parse
+        nested_list = sql.nested_sql(node, fr.src.masked[start:end], start) if not nested else []
         runs_now = type(node).__name__ == "DoStmt"
         self._update_tx(tx, stmt)
         if runs_now:

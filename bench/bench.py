@@ -1,0 +1,158 @@
+"""pgarch-lint benchmark: ``python bench/bench.py`` (see docs/performance.md).
+
+Workloads
+  W1  a large pg_dump-style schema: generated (--size MB, default 1 and 2 for the linearity
+      check, plus 0.5 MB for the squawk comparison) and the largest corpus schema file
+  W2  whole migration histories from ../shared/corpus (1,000+ files)
+  W3  one small migration, as a pre-commit hook runs it (wall time of the whole process)
+
+For each it prints seconds (median of --repeat runs), MB/s, statements/s and peak RSS of the
+child process; when ``squawk`` (pip install squawk-cli) and ``sqlfluff`` are on PATH it runs them
+on the same input in the same run and prints the ratios.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "corpus"
+PY = sys.executable
+
+
+def generate_dump(target_bytes: int) -> str:
+    """A pg_dump --schema-only look-alike: tables, sequences, defaults, PKs, FKs, indexes,
+    comments, functions, grants; ASCII with a few non-ASCII comments like real dumps."""
+    out = [
+        "--\n-- PostgreSQL database dump\n--\n",
+        "SET statement_timeout = 0;\nSET lock_timeout = 0;\n",
+        "SELECT pg_catalog.set_config('search_path', '', false);\n",
+        "CREATE SCHEMA app;\n",
+    ]
+    size = sum(map(len, out))
+    i = 0
+    while size < target_bytes:
+        t = f"app.t{i}"
+        block = (
+            f"\n-- Name: t{i}; Type: TABLE; Schema: app; Owner: app — größe\n--\n\n"
+            f"CREATE TABLE {t} (\n    id bigint NOT NULL,\n    tenant_id bigint NOT NULL,\n"
+            f"    name text NOT NULL,\n    status character varying(32) DEFAULT 'new'::character varying,\n"
+            f"    payload jsonb,\n    parent_id bigint,\n    created_at timestamp with time zone DEFAULT now() NOT NULL\n);\n\n"
+            f"ALTER TABLE {t} OWNER TO app;\n"
+            f"COMMENT ON TABLE {t} IS 'table number {i}';\n"
+            f"CREATE SEQUENCE {t}_id_seq START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1;\n"
+            f"ALTER SEQUENCE {t}_id_seq OWNED BY {t}.id;\n"
+            f"ALTER TABLE ONLY {t} ALTER COLUMN id SET DEFAULT nextval('{t}_id_seq'::regclass);\n"
+            f"ALTER TABLE ONLY {t}\n    ADD CONSTRAINT t{i}_pkey PRIMARY KEY (id);\n"
+            f"CREATE INDEX t{i}_tenant_id_idx ON {t} USING btree (tenant_id, created_at);\n"
+            f"CREATE INDEX t{i}_payload_idx ON {t} USING gin (payload jsonb_path_ops);\n"
+        )
+        if i:
+            block += (
+                f"ALTER TABLE ONLY {t}\n    ADD CONSTRAINT t{i}_parent_fkey FOREIGN KEY (parent_id) "
+                f"REFERENCES app.t{i - 1}(id) ON DELETE CASCADE;\n"
+            )
+        if i % 10 == 0:
+            block += (
+                f"CREATE FUNCTION app.f{i}(p bigint) RETURNS bigint\n    LANGUAGE plpgsql\n    AS $$\n"
+                f"BEGIN\n  RETURN (SELECT count(*) FROM {t} WHERE parent_id = p);\nEND\n$$;\n"
+                f"GRANT SELECT ON TABLE {t} TO reader;\n"
+            )
+        out.append(block)
+        size += len(block)
+        i += 1
+    return "".join(out)
+
+
+def run(cmd: list[str], repeat: int) -> tuple[float, int, int]:
+    """Median wall seconds, peak RSS (KiB) of the children, exit code."""
+    times, code = [], 0
+    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    for _ in range(repeat):
+        t0 = time.perf_counter()
+        p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        times.append(time.perf_counter() - t0)
+        code = p.returncode
+    peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    return statistics.median(times), peak, code
+
+
+def count_statements(paths: list[Path]) -> int:
+    sys.path.insert(0, str(ROOT))
+    from pgarch_lint.source import load_source
+
+    return sum(len(load_source(p.read_bytes(), str(p)).chunks) for p in paths)
+
+
+def sql_files(paths: list[Path]) -> list[Path]:
+    out: list[Path] = []
+    for p in paths:
+        out.extend(sorted(f for f in p.rglob("*.sql") if f.is_file()) if p.is_dir() else [p])
+    return out
+
+
+def report(name: str, paths: list[Path], repeat: int, extra: list[str], others: bool) -> float:
+    files = sql_files(paths)
+    mb = sum(f.stat().st_size for f in files) / 1e6
+    stmts = count_statements(files)
+    cmd = [PY, "-m", "pgarch_lint", "check", *map(str, paths), "--quiet", "--fail-on", "never", *extra]
+    secs, rss, code = run(cmd, repeat)
+    print(f"{name:<34} {secs:8.3f} s {mb / secs:8.2f} MB/s {stmts / secs:10.0f} stmt/s "
+          f"{rss / 1024:7.0f} MB peak  ({len(files)} files, {mb:.2f} MB, {stmts} statements, exit {code})")
+    if others:
+        squawk = shutil.which("squawk")
+        if squawk:
+            s_secs, _, _ = run([squawk, *map(str, files)], repeat)
+            print(f"{'  squawk':<34} {s_secs:8.3f} s   ratio squawk/pgarch-lint = {s_secs / secs:.2f}")
+        fluff = shutil.which("sqlfluff")
+        if fluff and mb < 0.6:
+            f_secs, _, _ = run([fluff, "lint", "--dialect", "postgres", *map(str, files)], 1)
+            print(f"{'  sqlfluff':<34} {f_secs:8.3f} s   ratio sqlfluff/pgarch-lint = {f_secs / secs:.2f}")
+    return secs
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--size", type=float, default=1.0, help="W1 generated size in MB")
+    ap.add_argument("--jobs", default=None, help="pass --jobs N to pgarch-lint")
+    args = ap.parse_args()
+    extra = ["--jobs", args.jobs] if args.jobs else []
+    os.chdir(ROOT)
+    print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}")
+    with tempfile.TemporaryDirectory() as tmp:
+        t = Path(tmp)
+        half = t / "dump_0.5mb.sql"
+        half.write_text(generate_dump(500_000))
+        one = t / f"dump_{args.size:g}mb.sql"
+        one.write_text(generate_dump(int(args.size * 1e6)))
+        two = t / f"dump_{2 * args.size:g}mb.sql"
+        two.write_text(generate_dump(int(2 * args.size * 1e6)))
+        report("W1 generated dump 0.5 MB", [half], args.repeat, extra, True)
+        a = report(f"W1 generated dump {args.size:g} MB", [one], args.repeat, extra, True)
+        b = report(f"W1 generated dump {2 * args.size:g} MB", [two], args.repeat, extra, True)
+        print(f"{'  linearity (2x input)':<34} {b / a:8.2f} x time")
+        if CORPUS.is_dir():
+            report("W1 corpus hatchet v1-core.sql", [CORPUS / "hatchet/sql/schema/v1-core.sql"],
+                   args.repeat, extra, True)
+            hist = [CORPUS / d for d in ("langfuse", "hatchet/cmd", "supabase_postgres", "kestra",
+                                         "supabase_auth")]
+            report("W2 corpus migration histories", hist, args.repeat, extra, True)
+        small = t / "0042_add_index.sql"
+        small.write_text("CREATE INDEX CONCURRENTLY ix_orders__status ON orders (status);\n")
+        w3 = report("W3 one small migration", [small], max(args.repeat, 5), extra, True)
+        base, _, _ = run([PY, "-c", "import pglast; pglast.parse_sql('select 1')"], max(args.repeat, 5))
+        print(f"{'  python -c import pglast; parse':<34} {base:8.3f} s   ratio = {w3 / base:.2f}")
+
+
+if __name__ == "__main__":
+    main()

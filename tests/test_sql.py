@@ -1,0 +1,79 @@
+"""The pglast wrapper: fast parsing gives the very same trees as pglast's own parse_sql."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pglast import ast, parse_sql
+from pglast.parser import ParseError
+
+from pgarch_lint import sql
+from pgarch_lint.source import load_source
+
+SAMPLES = [
+    "CREATE TABLE t (a int NOT NULL DEFAULT 1, b text REFERENCES u ON DELETE CASCADE, CHECK (a > 0))",
+    "ALTER TABLE ONLY t ADD CONSTRAINT c FOREIGN KEY (a) REFERENCES u (id) NOT VALID",
+    "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS i ON t USING gin (b jsonb_path_ops) WHERE a IS NOT NULL",
+    "SELECT pg_catalog.set_config('search_path', '', false)",
+    "SELECT true, false, NULL::boolean, 1.5e3, B'101', x'ff', $1, interval '1 day'",
+    "CREATE POLICY p ON t AS RESTRICTIVE FOR UPDATE TO app USING (tenant_id = current_setting('a')::bigint)",
+    "MERGE INTO t USING s ON t.id = s.id WHEN MATCHED THEN DELETE RETURNING merge_action()",
+    "CREATE FUNCTION f() RETURNS int LANGUAGE sql BEGIN ATOMIC SELECT 1; END",
+    "GRANT EXECUTE ON FUNCTION f(int) TO PUBLIC",
+    "COPY t (a, b) FROM stdin WITH (FORMAT csv, HEADER true)",
+]
+CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+
+
+def same(x: Any, y: Any) -> bool:
+    if type(x) is not type(y):
+        return False
+    if isinstance(x, ast.Node):
+        return all(same(getattr(x, s, None), getattr(y, s, None)) for s in x.__slots__)
+    if isinstance(x, tuple):
+        return len(x) == len(y) and all(same(a, b) for a, b in zip(x, y, strict=True))
+    return bool(x == y)
+
+
+@pytest.mark.parametrize("text", SAMPLES)
+def test_fast_parse_is_identical(text: str) -> None:
+    assert same(parse_sql(text), sql.fast_parse_sql(text))
+
+
+def test_fast_parse_is_identical_on_corpus_sample() -> None:
+    folder = CORPUS / "postgres_regress"
+    if not folder.is_dir():
+        pytest.skip("corpus absent")
+    checked = 0
+    for f in sorted(folder.rglob("*.sql"))[::7]:
+        src = load_source(f.read_bytes(), str(f))
+        for c in src.chunks:
+            text = src.masked[c.start : c.end]
+            try:
+                a = parse_sql(text)
+            except ParseError:
+                continue
+            assert same(a, sql.fast_parse_sql(text)), text[:200]
+            checked += 1
+    assert checked > 1000
+
+
+def test_validation_is_restored_after_parsing() -> None:
+    sql.fast_parse_sql("SELECT 1")
+    with pytest.raises(ValueError):
+        ast.RangeVar(relname=42)  # type: ignore[arg-type]
+    with pytest.raises(ParseError):
+        sql.fast_parse_sql("SELEC 1")
+    with pytest.raises(ValueError):
+        ast.RangeVar(relname=42)  # type: ignore[arg-type]
+
+
+def test_split_flat_and_identifiers() -> None:
+    text = "CREATE TABLE (; SELECT ';' ; /* ; */ SELECT 2"
+    assert [text[s:e] for s, e in sql.split_flat(text)] == [
+        "CREATE TABLE (;", "SELECT ';' ;", "SELECT 2",
+    ]
+    toks = [text2 for text2 in ("SELECT \"Ab\"\"c\", x FROM t",)]
+    assert [toks[0][s:e] for s, e in sql.identifier_tokens(toks[0])] == ['"Ab""c"', "x", "t"]
