@@ -1,0 +1,40 @@
+from collections.abc import Iterator
+
+from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule
+
+from ._design import base_type, column_site, type_text
+
+
+@rule(
+    name="ban-char-field",
+    category=Category.SCHEMA_DESIGN,
+    severity=Severity.WARNING,
+    summary="a column of type char(n) / character(n)",
+    nodes=(ast.ColumnDef,),
+    bad="""
+    CREATE TABLE countries (code char(2) PRIMARY KEY, name text NOT NULL);
+    """,
+    good="""
+    CREATE TABLE countries (
+        code text PRIMARY KEY CHECK (char_length(code) = 2),
+        name text NOT NULL
+    );
+    """,
+    fix="Use `text` (or `varchar` without a length); when the length is a business rule, add "
+    "`CHECK (char_length(col) = n)` (or `<= n`).",
+)
+def check(node: ast.ColumnDef, ctx: Context) -> Iterator[Violation]:
+    """`char(n)` pads every value with spaces to n characters and ignores trailing spaces in
+    comparisons, but not in LIKE, regular expressions or after a cast to text: `'ab'::char(3)`
+    equals `'ab '` yet `length()` and concatenation behave differently, which surprises
+    application code and breaks joins against text columns. It is not faster than `text`
+    (same varlena storage, plus the padding), and `char` without a length is `char(1)`, which
+    silently truncates longer values in casts."""
+    site = column_site(node, ctx)
+    if site is None or base_type(site.type_name) != "bpchar":
+        return
+    yield Violation(
+        f"column {site.label} is {type_text(site.type_name)}: values are blank-padded and "
+        "trailing spaces are ignored in some comparisons but not others",
+        node=site.type_name,
+    )

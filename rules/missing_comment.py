@@ -1,0 +1,112 @@
+from collections.abc import Iterator
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, rule
+
+ObjectKind = Literal["table", "column", "index", "constraint", "view", "function"]
+ALL_KINDS: tuple[ObjectKind, ...] = ("table", "column", "index", "constraint", "view", "function")
+
+
+def _default_objects() -> list[ObjectKind]:
+    return ["table"]
+
+
+class Options(BaseModel):
+    model_config = ConfigDict(extra="forbid", populate_by_name=True)
+
+    objects: list[ObjectKind] = Field(
+        default_factory=_default_objects,
+        description="Which kinds of object need a comment: any of table, column, index, "
+        "constraint, view, function. Default: tables only (every kind under "
+        '`preset = "strict"` unless set here).',
+    )
+
+
+@rule(
+    name="missing-comment",
+    category=Category.DOCUMENTATION,
+    severity=Severity.INFO,
+    summary="a table (or, per `objects`, a column, index, constraint, view or function) with "
+    "no `COMMENT ON` by the end of the checked files",
+    nodes=(EndOfRun,),
+    options=Options,
+    bad="""
+    CREATE TABLE invoices (id bigint PRIMARY KEY, total numeric(12,2) NOT NULL);
+    """,
+    good="""
+    CREATE TABLE invoices (id bigint PRIMARY KEY, total numeric(12,2) NOT NULL);
+    COMMENT ON TABLE invoices IS 'One row per issued invoice; immutable once sent.';
+    """,
+    fix="Document the object with `COMMENT ON TABLE | COLUMN | INDEX | CONSTRAINT ... ON | VIEW "
+    "| FUNCTION ... IS '...'` in the migration that creates it: what a row means, units, "
+    "invariants, who writes it.",
+)
+def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
+    """Comments live in the database itself: `\\d+`, every schema browser, generated ERDs and
+    data catalogs show them to the people who query the table years after the migration's
+    author has left. Without them the meaning of a table, the unit of a column (`amount`: cents
+    or euros?) or the reason a constraint exists is lost. Only objects created or changed by
+    the checked files are reported, at the statement that created them; a `COMMENT ON`
+    anywhere later in the run counts, a comment of only whitespace does not. Partitions are
+    exempt (their parent is documented), and so are indexes that belong to a constraint."""
+    kinds = _kinds(ctx)
+    cat = ctx.catalog
+    for t in cat.tables():
+        if t.partition_of or t.persistence == "temporary":
+            continue
+        tname = _qname(t.schema, t.name)
+        if "table" in kinds:
+            yield from _report(ctx, t, f'table "{tname}" has no comment')
+        if "column" in kinds:
+            for c in t.columns.values():
+                yield from _report(ctx, c, f'column "{c.name}" of "{tname}" has no comment')
+        if "constraint" in kinds:
+            for con in t.constraints.values():
+                if con.kind == "not null":
+                    continue
+                yield from _report(
+                    ctx, con, f'{con.kind} constraint "{con.name}" on "{tname}" has no comment'
+                )
+        if "index" in kinds:
+            for ix in t.indexes.values():
+                if ix.constraint:
+                    continue
+                yield from _report(ctx, ix, f'index "{ix.name}" on "{tname}" has no comment')
+    for v in cat.views():
+        vname = _qname(v.schema, v.name)
+        label = "materialized view" if v.materialized else "view"
+        if "view" in kinds:
+            yield from _report(ctx, v, f'{label} "{vname}" has no comment')
+        if "index" in kinds:
+            for ix in v.indexes.values():
+                yield from _report(ctx, ix, f'index "{ix.name}" on "{vname}" has no comment')
+    if "function" in kinds:
+        for f in cat.functions():
+            label = "procedure" if f.procedure else "function"
+            yield from _report(ctx, f, f'{label} "{_qname(f.schema, f.name)}" has no comment')
+
+
+def _kinds(ctx: Context) -> frozenset[str]:
+    opts = ctx.options
+    if opts is None:
+        return frozenset({"table"})
+    strict = ctx.settings is not None and getattr(ctx.settings, "preset", "") == "strict"
+    if strict and "objects" not in opts.model_fields_set:
+        return frozenset(ALL_KINDS)
+    return frozenset(opts.objects)
+
+
+def _qname(schema: str, name: str) -> str:
+    return name if schema == "public" else f"{schema}.{name}"
+
+
+def _report(ctx: Context, obj: Any, message: str) -> Iterator[Violation]:
+    comment = obj.comment
+    if comment is not None and comment.strip():
+        return
+    at = ctx.report_loc([obj.created, *obj.changed])
+    if at is None:
+        return
+    yield Violation(message, at=at)

@@ -1,0 +1,44 @@
+from collections.abc import Iterator
+
+from pgarch_lint.api import Category, Context, Severity, Violation, rule
+
+from ._naming import DEFINING_NODES, KEYWORD_KIND, defined_names
+
+
+@rule(
+    name="naming-reserved-word",
+    category=Category.NAMING,
+    severity=Severity.WARNING,
+    summary="a table, column, index, constraint or type named with an SQL reserved word",
+    nodes=DEFINING_NODES,
+    bad="""
+    CREATE TABLE "order" (
+        id bigint PRIMARY KEY,
+        "user" bigint NOT NULL
+    );
+    """,
+    good="""
+    CREATE TABLE customer_order (
+        id bigint PRIMARY KEY,
+        user_id bigint NOT NULL
+    );
+    """,
+    fix="Pick a name that is not a keyword: qualify it with what it means (`customer_order`, "
+    "`user_id`, `group_name`, `sort_order`). For an existing object, rename it in a planned "
+    "migration.",
+)
+def check(node: object, ctx: Context) -> Iterator[Violation]:
+    """PostgreSQL's reserved keywords (`user`, `order`, `group`, `table`, `check`...) and its
+    type/function-name keywords (`left`, `join`, `like`, `similar`...) cannot be used as table
+    or column names unless quoted, so every query has to write `"user"` forever and a missing
+    quote is a syntax error or, worse, means something else (`SELECT user` returns the current
+    role). The list is PostgreSQL's own keyword list, not a hand-made one."""
+    for d in defined_names(node, ctx):
+        kind = KEYWORD_KIND.get(d.name)
+        if kind is None or (d.previous is not None and d.previous in KEYWORD_KIND):
+            continue
+        yield Violation(
+            f"{d.describe()} is the SQL {kind} {d.name.upper()}: it must be quoted in every "
+            "query that uses it",
+            node=d.node,
+        )

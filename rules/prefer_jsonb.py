@@ -1,0 +1,35 @@
+from collections.abc import Iterator
+
+from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule
+
+from ._design import base_type, column_site, type_text
+
+
+@rule(
+    name="prefer-jsonb",
+    category=Category.SCHEMA_DESIGN,
+    severity=Severity.WARNING,
+    summary="a column of type json",
+    nodes=(ast.ColumnDef,),
+    bad="""
+    CREATE TABLE webhooks (id bigint PRIMARY KEY, payload json NOT NULL);
+    """,
+    good="""
+    CREATE TABLE webhooks (id bigint PRIMARY KEY, payload jsonb NOT NULL);
+    """,
+    fix="Declare the column `jsonb`. Keep `json` only when the exact input text (key order, "
+    "duplicate keys, whitespace) must be preserved, and say so in a suppression comment.",
+)
+def check(node: ast.ColumnDef, ctx: Context) -> Iterator[Violation]:
+    """`json` stores the input text verbatim and re-parses it on every access: each `->`,
+    `->>` or containment test pays for a full parse, there is no equality operator (so no
+    DISTINCT, GROUP BY or UNIQUE), and it cannot use GIN indexes. `jsonb` stores the parsed
+    binary form, supports indexing (`jsonb_ops`, `jsonb_path_ops`) and equality."""
+    site = column_site(node, ctx)
+    if site is None or base_type(site.type_name) != "json":
+        return
+    yield Violation(
+        f"column {site.label} is {type_text(site.type_name)}: every access re-parses the text, "
+        "and it has no equality operator and no GIN index support",
+        node=site.type_name,
+    )

@@ -1,0 +1,40 @@
+from collections.abc import Iterator
+
+from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule
+
+from ._design import base_type, column_site, type_text, typmods
+
+
+@rule(
+    name="prefer-text-field",
+    category=Category.SCHEMA_DESIGN,
+    severity=Severity.INFO,
+    summary="a column of type varchar(n)",
+    nodes=(ast.ColumnDef,),
+    bad="""
+    CREATE TABLE users (id bigint PRIMARY KEY, email varchar(255) NOT NULL);
+    """,
+    good="""
+    CREATE TABLE users (
+        id bigint PRIMARY KEY,
+        email text NOT NULL CONSTRAINT users_email_length CHECK (char_length(email) <= 320)
+    );
+    """,
+    fix="Declare the column `text`. If the length limit is a real business rule, enforce it "
+    "with a named `CHECK (char_length(col) <= n)`: changing a CHECK later is `ADD CONSTRAINT "
+    "... NOT VALID` + `VALIDATE CONSTRAINT`, which never blocks writes for long.",
+)
+def check(node: ast.ColumnDef, ctx: Context) -> Iterator[Violation]:
+    """`varchar(n)` is stored exactly like `text`, so the limit buys nothing in space or speed,
+    but it is hard to change: shrinking it (or, before PostgreSQL 9.2, growing it) rewrites the
+    table under an ACCESS EXCLUSIVE lock, and arbitrary limits such as 255 end up rejecting
+    real data in production. A CHECK constraint expresses a real limit and can be replaced
+    without a long lock."""
+    site = column_site(node, ctx)
+    if site is None or base_type(site.type_name) != "varchar" or not typmods(site.type_name):
+        return
+    yield Violation(
+        f"column {site.label} is {type_text(site.type_name)}: the length limit saves no space "
+        "and changing it later means an ALTER COLUMN TYPE under an ACCESS EXCLUSIVE lock",
+        node=site.type_name,
+    )

@@ -1,0 +1,38 @@
+from collections.abc import Iterator
+
+from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule
+
+from ._design import base_type, column_site, type_text
+
+
+@rule(
+    name="prefer-timestamptz",
+    category=Category.SCHEMA_DESIGN,
+    severity=Severity.WARNING,
+    summary="a column of type timestamp without time zone",
+    nodes=(ast.ColumnDef,),
+    bad="""
+    CREATE TABLE events (id bigint PRIMARY KEY, created_at timestamp NOT NULL DEFAULT now());
+    """,
+    good="""
+    CREATE TABLE events (id bigint PRIMARY KEY, created_at timestamptz NOT NULL DEFAULT now());
+    """,
+    fix="Declare the column `timestamptz` (timestamp with time zone). For an existing column, "
+    "`ALTER COLUMN ... TYPE timestamptz USING col AT TIME ZONE 'UTC'` (naming the zone the "
+    "stored values were written in) rewrites the table: on a large live table add a new "
+    "timestamptz column, backfill it in batches and switch over instead.",
+)
+def check(node: ast.ColumnDef, ctx: Context) -> Iterator[Violation]:
+    """`timestamp` (without time zone) stores a wall-clock reading with no zone: the same
+    value means different instants depending on the session's TimeZone, `now()` is silently
+    converted to the server's zone on insert, and comparisons across daylight-saving changes
+    or between servers in different zones go wrong. `timestamptz` stores an absolute instant
+    (UTC internally) in the same eight bytes and converts to the client's zone on output."""
+    site = column_site(node, ctx)
+    if site is None or base_type(site.type_name) != "timestamp":
+        return
+    yield Violation(
+        f"column {site.label} is {type_text(site.type_name)} without time zone: its values are "
+        "wall-clock readings whose instant depends on each session's TimeZone setting",
+        node=site.type_name,
+    )
