@@ -35,9 +35,16 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pgarch_lint import astutil as util
-from pgarch_lint.catalog import Catalog, Loc, Origin
+from pgarch_lint.catalog import (
+    Catalog,
+    Loc,
+    Origin,
+    is_binary_coercible,
+    make_object_name,
+    normalize_type,
+)
 from pgarch_lint.locks import LockMode, LockTaken
-from pgarch_lint.sql import ast, deparse, enums
+from pgarch_lint.sql import ast, deparse, enums, walk
 
 if TYPE_CHECKING:
     from pydantic import BaseModel
@@ -65,8 +72,12 @@ __all__ = [
     "ast",
     "deparse",
     "enums",
+    "is_binary_coercible",
+    "make_object_name",
+    "normalize_type",
     "rule",
     "util",
+    "walk",
 ]
 
 
