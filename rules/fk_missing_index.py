@@ -1,0 +1,93 @@
+from collections.abc import Iterator
+
+from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, rule, util
+
+from ._indexes import covers, predicate_ok_for, qname
+
+
+@rule(
+    name="fk-missing-index",
+    category=Category.INDEXES,
+    severity=Severity.WARNING,
+    summary="foreign-key columns that are not the leading columns of any index on the "
+    "referencing table",
+    nodes=(EndOfRun,),
+    bad="""
+    CREATE TABLE customers (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);
+    CREATE TABLE orders (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        customer_id bigint NOT NULL REFERENCES customers (id)
+    );
+    """,
+    good="""
+    CREATE TABLE customers (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);
+    CREATE TABLE orders (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        customer_id bigint NOT NULL REFERENCES customers (id)
+    );
+    CREATE INDEX ix_orders__customer_id ON orders (customer_id);
+    """,
+    fix="Create a b-tree index whose leading columns are the foreign-key columns (in a "
+    "migration of its own, with CREATE INDEX CONCURRENTLY when the table already holds data). "
+    "A partial index counts only when its predicate is `col IS NOT NULL`.",
+)
+def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
+    """PostgreSQL indexes the referenced side of a foreign key (it must be unique) but never
+    the referencing side. Without an index there, every DELETE of a parent row, and every
+    UPDATE of its key, scans the whole child table to find or lock referencing rows, while
+    holding locks; ON DELETE CASCADE turns one delete into one sequential scan per child
+    table. Joins from parent to children are slow for the same reason. The check runs on the
+    final schema, so an index added in a later migration clears the finding."""
+    template = ctx.settings.naming.template("index") if ctx.settings is not None else ""
+    for t in ctx.catalog.tables():
+        parent = ctx.catalog.table_by_name(t.partition_of) if t.partition_of else None
+        indexes = ctx.catalog.indexes_on(t)
+        for c in ctx.catalog.foreign_keys(t):
+            if not c.columns:
+                continue
+            if parent is not None and c.name in parent.constraints:
+                continue  # cloned from the partitioned parent: reported there
+            if any(covers(ix, c.columns) for ix in indexes):
+                continue
+            at = ctx.report_loc([c.created, *c.changed])
+            if at is None:
+                continue
+            cols = ", ".join(util.quote_ident(x) for x in c.columns)
+            partial = [
+                ix.name for ix in indexes
+                if ix.predicate is not None and not predicate_ok_for(ix, c.columns)
+                and covers_ignoring_predicate(ix, c.columns)
+            ]
+            note = (
+                f' (partial index "{partial[0]}" does not serve every row)' if partial else ""
+            )
+            ref = c.ref_table or "?"
+            ix_name = _index_name(template, t.name, c.columns)
+            only = "ONLY " if t.partitioned else ""
+            how = (
+                f"CREATE INDEX {ix_name} ON {only}{qname(t.qualified)} ({cols});  -- then "
+                "build it on each partition concurrently and ATTACH it"
+                if t.partitioned
+                else f"CREATE INDEX CONCURRENTLY {ix_name} ON {qname(t.qualified)} ({cols});"
+            )
+            yield Violation(
+                f'foreign key "{c.name}" on "{t.name}" ({", ".join(c.columns)}) has no index '
+                f"with those leading columns{note}: each DELETE or key UPDATE on "
+                f'"{ref.rpartition(".")[2]}" scans "{t.name}"',
+                help=f"Index the foreign-key columns: `{how}`",
+                at=at,
+            )
+
+
+def covers_ignoring_predicate(ix: object, columns: list[str]) -> bool:
+    keys = getattr(ix, "keys", [])
+    if getattr(ix, "method", "") != "btree" or len(keys) < len(columns):
+        return False
+    return {k.column for k in keys[: len(columns)]} == set(columns)
+
+
+def _index_name(template: str, table: str, columns: list[str]) -> str:
+    if not template:
+        return util.quote_ident(f"{table}_{'_'.join(columns)}_idx")
+    name = template.replace("{table}", table).replace("{columns}", "_".join(columns))
+    return util.quote_ident(name[:63])
