@@ -149,6 +149,7 @@ class DynamicExecute:
     using: bool
     start: int
     end: int
+    variable_types: dict[str, str] = field(default_factory=dict)  # name -> declared type
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,6 +177,7 @@ class Statement:
     end: int
     text: str
     nested: bool = False  # inside a DO block or a PL/pgSQL body
+    deferred: bool = False  # inside a function body: runs when called, not at migration time
     query_name: str | None = None  # sqlc's ``-- name: X`` annotation
     locks: tuple[LockTaken, ...] = ()  # table locks this statement takes (see locks.py)
 
@@ -216,6 +218,8 @@ class Violation:
     start: int | None = None
     end: int | None = None
     at: Loc | None = None  # for end-of-run rules: a place recorded by the catalog
+    redact: bool = False  # the statement holds a secret: never echo its text (source line,
+    #                       fingerprint); the finding keeps only its position and message
 
 
 @dataclass(slots=True)

@@ -189,12 +189,14 @@ class Engine:
         query_name: str | None,
         nested: bool = False,
         exact: bool = True,
+        deferred: bool = False,
     ) -> None:
         if not fr.info.context and not nested:
             self.summary.statements += 1
         text = fr.src.text[start:end]
         stmt = Statement(
-            node, start, end, text, nested, query_name, tuple(locks_of(node, self.catalog))
+            node, start, end, text, nested, deferred, query_name,
+            tuple(locks_of(node, self.catalog)),
         )
         if not fr.info.context:
             spans = self._span_fn(fr.src.text, base, stmt, exact)
@@ -221,7 +223,8 @@ class Engine:
             if ns.kind == "dynamic":
                 if not fr.info.context:
                     ev = DynamicExecute(
-                        ns.text, sql.parse_expression(ns.text), ns.variables, ns.using, ns.start, ns.end
+                        ns.text, sql.parse_expression(ns.text), ns.variables, ns.using,
+                        ns.start, ns.end, dict(ns.variable_types),
                     )
                     self._event(fr, tx, ev)
                 continue
@@ -231,12 +234,17 @@ class Engine:
                 except sql.ChunkParseError:
                     continue
                 for ps in inner:
-                    self._statement(fr, tx, ps.node, ns.start, ps.start, ps.end, query_name, True)
+                    self._statement(
+                        fr, tx, ps.node, ns.start, ps.start, ps.end, query_name, True, True,
+                        ns.deferred,
+                    )
                     if runs_now:
                         self._apply(ps.node, fr.info.path, ps.start, ps.end)
             else:
                 for n in sql.parse_text(ns.text):
-                    self._statement(fr, tx, n, ns.start, ns.start, ns.end, query_name, True, False)
+                    self._statement(
+                        fr, tx, n, ns.start, ns.start, ns.end, query_name, True, False, ns.deferred
+                    )
                     if runs_now:
                         self._apply(n, fr.info.path, ns.start, ns.end)
         if not runs_now and not nested:
@@ -395,6 +403,8 @@ class Engine:
         stmt_text = " ".join(src.text[anchor : max(end, anchor)].split())
         if ctx.statement is not None and v.at is None:
             stmt_text = " ".join(ctx.statement.text.split())
+        if v.redact:
+            stmt_text = ""
         fp = hashlib.sha1(f"{name}\0{fr.info.path}\0{stmt_text}\0{v.message}".encode()).hexdigest()[:16]
         self.findings.append(
             Finding(
@@ -408,7 +418,7 @@ class Engine:
                 end_column=ecol,
                 message=v.message,
                 help=v.help or r.fix,
-                source_line=src.line_text(line),
+                source_line="" if v.redact else src.line_text(line),
                 fingerprint=fp,
             )
         )

@@ -187,6 +187,8 @@ class NestedSQL:
     exact: bool
     variables: frozenset[str] = frozenset()
     using: bool = False
+    variable_types: tuple[tuple[str, str], ...] = ()  # (name, declared type) when known
+    deferred: bool = False  # a function body: runs when called, not when the migration runs
 
 
 def _defelem_str(options: Any, name: str) -> list[str]:
@@ -271,14 +273,21 @@ def nested_sql(node: ast.Node, stmt_text: str, stmt_start: int) -> list[NestedSQ
     except (ParseError, RecursionError, ValueError):
         return []
     variables: set[str] = set()
+    types: dict[str, str] = {}
     for fn in tree:
         f = fn.get("PLpgSQL_function", {}) if isinstance(fn, dict) else {}
         for d in f.get("datums", ()):
             for v in d.values():
                 if isinstance(v, dict) and isinstance(v.get("refname"), str):
                     variables.add(v["refname"])
+                    tn = v.get("datatype", {}).get("PLpgSQL_type", {}).get("typname")
+                    if isinstance(tn, str):
+                        types[v["refname"]] = tn.lower()
     variables.discard("found")
+    types.pop("found", None)
     frozen = frozenset(variables)
+    vtypes = tuple(sorted(types.items()))
+    deferred = not isinstance(node, ast.DoStmt)
     out: list[NestedSQL] = []
     cursor = 0
     for kind, st in _iter_plpgsql(tree):
@@ -295,16 +304,17 @@ def nested_sql(node: ast.Node, stmt_text: str, stmt_start: int) -> list[NestedSQ
             qs = stmt_start
         qe = qs + len(q) if exact else stmt_start + len(stmt_text)
         if kind == "PLpgSQL_stmt_execsql":
-            out.append(NestedSQL("sql", q, qs, qe, exact, frozen))
+            out.append(NestedSQL("sql", q, qs, qe, exact, frozen, False, vtypes, deferred))
             continue
         using = bool(st.get("params"))
         lit = _string_literal(q)
         if lit is not None:
             verbatim = exact and q.strip().startswith("'") and q.strip()[1:-1] == lit
             off = qs + (len(q) - len(q.lstrip())) + 1 if verbatim else qs
-            out.append(NestedSQL("sql", lit, off, off + len(lit) if verbatim else qe, verbatim, frozen, using))
+            end_ = off + len(lit) if verbatim else qe
+            out.append(NestedSQL("sql", lit, off, end_, verbatim, frozen, using, vtypes, deferred))
         else:
-            out.append(NestedSQL("dynamic", q, qs, qe, exact, frozen, using))
+            out.append(NestedSQL("dynamic", q, qs, qe, exact, frozen, using, vtypes, deferred))
     return out
 
 

@@ -71,4 +71,5 @@ def check(node: ast.CreateRoleStmt | ast.AlterRoleStmt, ctx: Context) -> Iterato
         start=start,
         end=end,
         node=None if span is not None else node,
+        redact=True,
     )

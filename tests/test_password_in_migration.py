@@ -42,11 +42,6 @@ def test_secret_absent_when_on_another_line(tmp_path: Path, fmt: str) -> None:
     assert SECRET not in out
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reporter gap: the text format prints the finding's whole source line, and here the "
-    "password is on the role name's line; the rule cannot avoid it (reported to the lead)",
-)
 def test_secret_absent_from_text_on_one_line(tmp_path: Path) -> None:
     out = _run(tmp_path, ONE_LINE, "text")
     assert SECRET not in out
