@@ -1,0 +1,280 @@
+"""Helpers shared by the migration-safety rules (part A): which table an ALTER TABLE targets,
+whether it is existing (assumed large and live), and the facts about columns, constraints and
+defaults those rules need.
+
+The registry skips this module (its name starts with ``_``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from pgarch_lint.api import Context, Origin, ast, deparse, enums, normalize_type, util
+
+# The catalog's own type normalisation and binary-coercibility table (re-exported by the
+# api), so that every rule compares types exactly as the catalog stores them.
+from pgarch_lint.api import is_binary_coercible as _catalog_binary_coercible
+
+__all__ = [
+    "AT",
+    "CT",
+    "AddedColumn",
+    "add_label",
+    "added_column",
+    "existing_alter_target",
+    "is_binary_coercible",
+    "is_existing_relation",
+    "normalize_type",
+    "q",
+    "short",
+    "table_label",
+]
+
+AT = enums.AlterTableType
+CT = enums.ConstrType
+
+# Built-in (and common extension) functions that are VOLATILE in pg_proc: a column default that
+# calls one of them is evaluated once per row, so ADD COLUMN rewrites the table.
+VOLATILE_FUNCTIONS: frozenset[str] = frozenset(
+    {
+        "gen_random_uuid",
+        "uuid_generate_v1",
+        "uuid_generate_v1mc",
+        "uuid_generate_v4",
+        "uuid_generate_v7",
+        "uuidv4",
+        "uuidv7",
+        "random",
+        "random_normal",
+        "setseed",
+        "clock_timestamp",
+        "timeofday",
+        "nextval",
+        "setval",
+        "gen_random_bytes",
+        "gen_salt",
+        "txid_current",
+        "pg_current_xact_id",
+        "currval",
+        "lastval",
+        "pg_backend_pid",
+        "ulid_generate",
+        "generate_ulid",
+        "gen_ulid",
+    }
+)
+
+_SERIAL_TYPES = {"serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"}
+_SERIAL_BASE = {"serial": "integer", "bigserial": "bigint", "smallserial": "smallint"}
+
+
+def q(name: str) -> str:
+    """An identifier for a message: always double-quoted, as PostgreSQL's errors print it."""
+    return '"' + name.replace('"', '""') + '"'
+
+
+def short(qualified: str) -> str:
+    """A catalog qualified name for a message: ``public.`` is left out."""
+    return qualified[7:] if qualified.startswith("public.") else qualified
+
+
+def table_label(rv: Any) -> str:
+    """``"schema.table"`` / ``"table"`` as written in the statement, quoted for a message."""
+    return q(util.rv_name(rv))
+
+
+def add_label(con: Any, kind: str) -> str:
+    """``ADD CONSTRAINT "name" KIND`` or, for an unnamed constraint, ``ADD KIND``."""
+    name = getattr(con, "conname", None)
+    return f"ADD CONSTRAINT {q(name)} {kind}" if name else f"ADD {kind}"
+
+
+def is_existing_relation(rv: Any, ctx: Context) -> bool:
+    """The relation is not new in this file (created by an earlier file, by --context, or never
+    seen at all: assume it is large and live), and it is not a temporary table."""
+    if not isinstance(rv, ast.RangeVar):
+        return False
+    if rv.relpersistence == "t":
+        return False
+    cat = ctx.catalog
+    if cat.is_new(rv):
+        return False
+    t = cat.table(rv)
+    return not (t is not None and t.persistence == "temporary")
+
+
+def existing_alter_target(node: ast.AlterTableStmt, ctx: Context) -> bool:
+    """``ALTER TABLE`` of an existing, ordinary (not foreign, not temporary) table."""
+    if node.objtype != enums.ObjectType.OBJECT_TABLE:
+        return False
+    return is_existing_relation(node.relation, ctx)
+
+
+def origin_is_current_file(ctx: Context, obj: Any) -> bool:
+    return obj is not None and ctx.catalog.origin_of(obj) is Origin.CURRENT_FILE
+
+
+# --- ADD COLUMN -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AddedColumn:
+    """What an ``ADD COLUMN`` column definition says, with attribute markers resolved."""
+
+    coldef: ast.ColumnDef
+    name: str
+    type: str  # normalised, e.g. "integer", "varchar(20)", "serial"
+    not_null: bool  # NOT NULL or PRIMARY KEY
+    default: Any  # the DEFAULT expression node, None when absent (DEFAULT NULL counts as absent)
+    identity: bool
+    generated: str | None  # "stored" | "virtual" | None
+    serial: bool
+    constraints: tuple[tuple[ast.Constraint, bool], ...]  # (constraint, enforced)
+
+    def has(self, contype: Any) -> Iterator[ast.Constraint]:
+        for c, enforced in self.constraints:
+            if c.contype == contype and enforced:
+                yield c
+
+
+def _is_null_const(expr: Any) -> bool:
+    while isinstance(expr, ast.TypeCast):
+        expr = expr.arg
+    return isinstance(expr, ast.A_Const) and bool(expr.isnull)
+
+
+def added_column(cmd: ast.AlterTableCmd) -> AddedColumn | None:
+    """The column an ``AT_AddColumn`` command adds."""
+    cd = cmd.def_
+    if cmd.subtype != AT.AT_AddColumn or not isinstance(cd, ast.ColumnDef):
+        return None
+    tname = normalize_type(cd.typeName)
+    names = util.names_of(cd.typeName) if cd.typeName is not None else []
+    serial = len(names) == 1 and names[0].lower() in _SERIAL_TYPES
+    not_null = bool(cd.is_not_null)
+    default: Any = cd.raw_default
+    identity = False
+    generated: str | None = None
+    cons: list[tuple[ast.Constraint, bool]] = []
+    for c in cd.constraints or ():
+        if not isinstance(c, ast.Constraint):
+            continue
+        ct = c.contype
+        if ct == CT.CONSTR_ATTR_NOT_ENFORCED and cons:
+            cons[-1] = (cons[-1][0], False)
+            continue
+        if ct in (
+            CT.CONSTR_ATTR_ENFORCED,
+            CT.CONSTR_ATTR_DEFERRABLE,
+            CT.CONSTR_ATTR_NOT_DEFERRABLE,
+            CT.CONSTR_ATTR_DEFERRED,
+            CT.CONSTR_ATTR_IMMEDIATE,
+        ):
+            continue
+        if ct in (CT.CONSTR_NOTNULL, CT.CONSTR_PRIMARY):
+            not_null = True
+        elif ct == CT.CONSTR_NULL:
+            not_null = False
+        elif ct == CT.CONSTR_DEFAULT:
+            default = c.raw_expr
+        elif ct == CT.CONSTR_IDENTITY:
+            identity = True
+        elif ct == CT.CONSTR_GENERATED:
+            generated = "virtual" if c.generated_kind == "v" else "stored"
+        enforced = not (ct in (CT.CONSTR_CHECK, CT.CONSTR_FOREIGN) and c.is_enforced is False)
+        cons.append((c, enforced))
+    if default is not None and _is_null_const(default):
+        default = None
+    return AddedColumn(
+        coldef=cd,
+        name=cd.colname or "",
+        type=tname,
+        not_null=not_null,
+        default=default,
+        identity=identity,
+        generated=generated,
+        serial=serial,
+        constraints=tuple(cons),
+    )
+
+
+def column_already_exists(cmd: ast.AlterTableCmd, rv: Any, name: str, ctx: Context) -> bool:
+    """``ADD COLUMN IF NOT EXISTS`` of a column the catalog already has: a no-op."""
+    if not cmd.missing_ok:
+        return False
+    t = ctx.catalog.table(rv)
+    return t is not None and ctx.catalog.column(t, name) is not None
+
+
+def domain_default(type_name: str, ctx: Context) -> str | None:
+    """The DEFAULT of a domain type the catalog knows (a column of that type inherits it)."""
+    td = ctx.catalog.type(type_name)
+    if td is not None and td.kind == "domain":
+        return td.default
+    return None
+
+
+def volatile_call(expr: Any, ctx: Context) -> str | None:
+    """The first function in ``expr`` that is VOLATILE (known built-in, or a function the
+    catalog saw created VOLATILE), as ``name()``; None when the expression is not volatile.
+    Functions the catalog has never seen are assumed not volatile (like the catalog does)."""
+    stack = [expr]
+    while stack:
+        n = stack.pop()
+        if isinstance(n, (list, tuple)):
+            stack.extend(n)
+            continue
+        if not isinstance(n, ast.Node):
+            continue
+        if isinstance(n, ast.FuncCall):
+            fname = util.func_name(n)
+            if fname in VOLATILE_FUNCTIONS:
+                return f"{fname}()"
+            parts = util.names_of(n.funcname)
+            f = ctx.catalog.function(".".join(parts)) if parts else None
+            if f is not None and f.volatility == "volatile":
+                return f"{fname}()"
+        for attr in getattr(n, "__slots__", ()):
+            v = getattr(n, attr, None)
+            if isinstance(v, (ast.Node, list, tuple)):
+                stack.append(v)
+    return None
+
+
+def expr_text(expr: Any, limit: int = 60) -> str:
+    text = deparse(expr)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+_TEMPORAL = {"timestamp", "timestamptz", "time", "timetz"}
+
+
+def _precision(t: str) -> tuple[str, int | None] | None:
+    base, _, rest = t.partition("(")
+    if base not in _TEMPORAL:
+        return None
+    if not rest:
+        return base, None
+    try:
+        return base, int(rest.rstrip(")"))
+    except ValueError:
+        return None
+
+
+def is_binary_coercible(old_type: str, new_type: str) -> bool:
+    """The catalog's answer, plus fractional-second precision of timestamp/timestamptz/time/
+    timetz: widening it (or dropping it) is a no-op for PostgreSQL, narrowing rounds every
+    value."""
+    if _catalog_binary_coercible(old_type, new_type):
+        return True
+    old, new = _precision(old_type.strip().lower()), _precision(new_type.strip().lower())
+    if old is None or new is None or old[0] != new[0]:
+        return False
+    return new[1] is None or (old[1] is not None and new[1] >= old[1])
+
+
+def base_type(t: str) -> str:
+    """``serial`` → ``integer`` etc.: the type a serial column really has."""
+    return _SERIAL_BASE.get(t, t)

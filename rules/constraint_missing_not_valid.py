@@ -1,0 +1,165 @@
+from collections.abc import Iterator
+
+from pgarch_lint.rules._migration import (
+    AT,
+    CT,
+    add_label,
+    added_column,
+    existing_alter_target,
+    is_existing_relation,
+    q,
+    table_label,
+)
+
+from pgarch_lint.api import Category, Context, Origin, Severity, Violation, ast, rule, util
+
+_KIND = {CT.CONSTR_CHECK: "CHECK", CT.CONSTR_FOREIGN: "FOREIGN KEY"}
+
+_PARTITIONED_FK_HELP = (
+    "PostgreSQL before 18 rejects NOT VALID foreign keys on partitioned tables: add the foreign "
+    "key NOT VALID to each partition and VALIDATE it there in a later migration, or add it in "
+    "a maintenance window (or target PostgreSQL 18, where the NOT VALID recipe works)."
+)
+
+
+@rule(
+    name="constraint-missing-not-valid",
+    category=Category.MIGRATION_SAFETY,
+    severity=Severity.ERROR,
+    summary="ADD CONSTRAINT ... CHECK / FOREIGN KEY on an existing table without NOT VALID, or "
+    "NOT VALID and VALIDATE CONSTRAINT in the same transaction",
+    nodes=(ast.AlterTableStmt,),
+    bad="""
+    ALTER TABLE accounts ADD CONSTRAINT ck_accounts__balance CHECK (balance >= 0);
+    """,
+    good="""
+    -- migration 1
+    ALTER TABLE accounts ADD CONSTRAINT ck_accounts__balance CHECK (balance >= 0) NOT VALID;
+    -- migration 2 (a separate transaction)
+    -- ALTER TABLE accounts VALIDATE CONSTRAINT ck_accounts__balance;
+    """,
+    fix="""
+    1. Add the constraint with NOT VALID: a quick catalog change, new and updated rows are
+       checked from now on.
+    2. In a later migration (a separate transaction), run
+       `ALTER TABLE ... VALIDATE CONSTRAINT name`: it scans the table under a SHARE UPDATE
+       EXCLUSIVE lock that lets reads and writes go on.
+    """,
+)
+def check(node: ast.AlterTableStmt, ctx: Context) -> Iterator[Violation]:
+    """Adding a CHECK or FOREIGN KEY constraint makes PostgreSQL verify every existing row
+    before the statement ends. For a CHECK that scan runs under the ACCESS EXCLUSIVE lock of
+    ALTER TABLE (no reads or writes); for a FOREIGN KEY under SHARE ROW EXCLUSIVE locks on
+    both tables (no writes to either). On a large table that is minutes of outage. With NOT
+    VALID the constraint is added instantly and enforced for new rows; VALIDATE CONSTRAINT later
+    checks the old rows under a lock that does not block reads or writes. That only helps when
+    the two steps run in different transactions: the lock taken by ADD CONSTRAINT is held until
+    COMMIT, so a VALIDATE in the same transaction scans under it anyway. NOT ENFORCED
+    constraints (PostgreSQL 18) are never checked and are not flagged; neither are tables
+    created earlier in the same file."""
+    existing = existing_alter_target(node, ctx)
+    rel = node.relation
+    added_not_valid: set[str] = set()
+    for cmd in util.alter_cmds(node):
+        st = cmd.subtype
+        if st == AT.AT_AddConstraint and isinstance(cmd.def_, ast.Constraint):
+            con = cmd.def_
+            kind = _KIND.get(con.contype)
+            if kind is None:
+                continue
+            if con.is_enforced is False:
+                continue
+            if con.skip_validation:
+                if con.conname:
+                    added_not_valid.add(con.conname)
+                continue
+            if not existing:
+                continue
+            yield _missing(con, kind, node, ctx)
+        elif st == AT.AT_AddColumn and existing:
+            col = added_column(cmd)
+            if col is None:
+                continue
+            for con in col.has(CT.CONSTR_CHECK):
+                yield Violation(
+                    f"ADD COLUMN {q(col.name)} with an inline CHECK on existing table "
+                    f"{table_label(rel)} checks every existing row under the ACCESS EXCLUSIVE "
+                    "lock of ALTER TABLE, and an inline CHECK cannot be NOT VALID",
+                    help="Add the column without the CHECK, then add the constraint as a table "
+                    "constraint with NOT VALID, and VALIDATE CONSTRAINT it in a later migration.",
+                    node=con,
+                )
+        elif st == AT.AT_ValidateConstraint and cmd.name:
+            v = _same_transaction_validate(cmd, node, ctx, added_not_valid)
+            if v is not None:
+                yield v
+
+
+def _missing(con: ast.Constraint, kind: str, node: ast.AlterTableStmt, ctx: Context) -> Violation:
+    rel = node.relation
+    if kind == "CHECK":
+        what = (
+            "checks every existing row under an ACCESS EXCLUSIVE lock: reads and writes wait "
+            "for the whole scan"
+        )
+    else:
+        ref = con.pktable
+        what = (
+            "checks every existing row under SHARE ROW EXCLUSIVE locks on "
+            f"{table_label(rel)} and {table_label(ref)}: writes to both wait for the whole scan"
+        )
+    help_ = None
+    table = ctx.catalog.table(rel) if rel is not None else None
+    if kind == "FOREIGN KEY" and table is not None and table.partitioned and ctx.pg_version < 18:
+        help_ = _PARTITIONED_FK_HELP
+    return Violation(
+        f"{add_label(con, kind)} on existing table {table_label(rel)} without NOT VALID "
+        f"{what}",
+        help=help_,
+        node=con,
+    )
+
+
+def _same_transaction_validate(
+    cmd: ast.AlterTableCmd, node: ast.AlterTableStmt, ctx: Context, added_here: set[str]
+) -> Violation | None:
+    name = cmd.name or ""
+    rel = node.relation
+    help_ = (
+        "Commit between the two steps: add the constraint NOT VALID in one migration and run "
+        "VALIDATE CONSTRAINT in a later one (or after an explicit COMMIT)."
+    )
+    if name in added_here:
+        if not is_existing_relation(rel, ctx):
+            return None
+        return Violation(
+            f"VALIDATE CONSTRAINT {q(name)} in the same statement that adds it NOT VALID: the "
+            f"scan of {table_label(rel)} runs under the lock ADD CONSTRAINT took",
+            help=help_,
+        )
+    tx = ctx.tx
+    if rel is None or not tx.in_transaction or not is_existing_relation(rel, ctx):
+        return None
+    cat = ctx.catalog
+    table = cat.table(rel)
+    con = table.constraints.get(name) if table is not None else None
+    if con is None or con.validated or not con.enforced or con.kind not in ("check", "foreign key"):
+        return None
+    loc = con.created
+    if loc is None or loc.path != ctx.file.path or cat.origin_of(con) is not Origin.CURRENT_FILE:
+        return None
+    if tx.depth > 0 and tx.begin_offset is not None:
+        if loc.start < tx.begin_offset:
+            return None
+        where = "in the transaction opened by the BEGIN"
+    elif tx.wrapped:
+        where = "in the transaction the migration runner wraps this file in"
+    else:
+        return None
+    lock = "ACCESS EXCLUSIVE" if con.kind == "check" else "SHARE ROW EXCLUSIVE"
+    return Violation(
+        f"VALIDATE CONSTRAINT {q(name)} on {table_label(rel)} runs {where}, which also added it "
+        f"NOT VALID (line {ctx.line_of(loc.start)}): the {lock} lock taken by ADD CONSTRAINT is "
+        "held until COMMIT, so the validation scan blocks writes anyway",
+        help=help_,
+    )

@@ -1,0 +1,65 @@
+from collections.abc import Iterator
+
+from pgarch_lint.rules._migration import origin_is_current_file, q, short
+
+from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule, util
+
+
+@rule(
+    name="require-concurrent-index-deletion",
+    category=Category.MIGRATION_SAFETY,
+    severity=Severity.WARNING,
+    summary="DROP INDEX without CONCURRENTLY on an existing table",
+    nodes=(ast.DropStmt,),
+    bad="""
+    DROP INDEX ix_orders__status;
+    """,
+    good="""
+    DROP INDEX CONCURRENTLY IF EXISTS ix_orders__status;
+    """,
+    fix="Use DROP INDEX CONCURRENTLY, one index per statement, in a migration that does not run "
+    "inside a transaction (CONCURRENTLY accepts neither several indexes nor CASCADE).",
+)
+def check(node: ast.DropStmt, ctx: Context) -> Iterator[Violation]:
+    """A plain DROP INDEX takes an ACCESS EXCLUSIVE lock on the index's table. The drop itself
+    is quick, but the lock must wait for every running query on the table, and while it waits
+    every new read and write queues behind it: a long report turns a one-millisecond drop into
+    an outage. DROP INDEX CONCURRENTLY waits for conflicting transactions without blocking
+    anyone. Indexes of tables created earlier in the same file, indexes of partitioned tables
+    (which cannot be dropped concurrently), and `DROP INDEX IF EXISTS` of an index that the
+    replayed migration history never created (a no-op) are not flagged; an unknown index is
+    flagged when no history was read."""
+    if node.removeType != enums.ObjectType.OBJECT_INDEX or node.concurrent:
+        return
+    cat = ctx.catalog
+    flagged: list[str] = []
+    tables: list[str] = []
+    for parts in util.drop_targets(node):
+        ix = cat.index(".".join(parts))
+        if ix is None:
+            if node.missing_ok and cat.tables():
+                # IF EXISTS of an index the replayed history never created: it does not
+                # exist, the statement is a no-op
+                continue
+            flagged.append(".".join(parts))
+            continue
+        if ix.constraint is not None:
+            continue  # PostgreSQL refuses: the index belongs to a constraint
+        table = cat.table_by_name(ix.table)
+        rel = table if table is not None else cat.view(ix.table)
+        if rel is not None and origin_is_current_file(ctx, rel):
+            continue
+        if table is not None and (table.partitioned or table.persistence == "temporary"):
+            continue
+        flagged.append(".".join(parts))
+        if short(ix.table) not in tables:
+            tables.append(short(ix.table))
+    if not flagged:
+        return
+    names = ", ".join(q(n) for n in flagged)
+    its = "its table" if len(flagged) == 1 else "their tables"
+    where = f' on existing table {", ".join(q(t) for t in tables)}' if tables else ""
+    yield Violation(
+        f"DROP INDEX {names}{where} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on "
+        f"{its}: while it waits for running queries, every read and write queues behind it"
+    )
