@@ -183,7 +183,8 @@ def _check_inputs(
 @click.option("--stdin-filename", default=None, help="Name used for '-' in reports and config.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None)
 @click.option("--quiet", is_flag=True, help="Only the summary.")
-@click.option("--statistics", is_flag=True, help="Counts per rule.")
+@click.option("--statistics", is_flag=True,
+              help="Counts per rule instead of the findings (text; markdown adds a table).")
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def check(
