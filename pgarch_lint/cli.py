@@ -253,7 +253,14 @@ def check(
                 _die(str(exc))
         inputs = _check_inputs(paths, context_paths, settings, stdin_filename, since)
 
-        report = Engine(settings, rules).run(inputs, [r.qualified_name for r in all_rules])
+        progress = None
+        if not no_progress and len(inputs) > 50 and sys.stderr.isatty():
+            progress = _progress_bar
+        report = Engine(settings, rules).run(
+            inputs, [r.qualified_name for r in all_rules], on_file=progress
+        )
+        if progress is not None:
+            sys.stderr.write("\r\x1b[2K")
         report.checked_paths = [f.path for f in inputs if not f.context]
         if write_baseline:
             n = write_baseline_file(Path(write_baseline), report.findings)
@@ -284,6 +291,14 @@ def check(
             {"error": 3, "warning": 2, "info": 1}[f.severity] >= threshold for f in report.findings
         )
         sys.exit(1 if failed else 0)
+
+
+def _progress_bar(i: int, total: int, f: Any) -> None:
+    width = 30
+    done = int(width * (i + 1) / total)
+    name = f.path if len(f.path) <= 50 else "..." + f.path[-47:]
+    sys.stderr.write(f"\r\x1b[2K[{'#' * done}{'.' * (width - done)}] {i + 1}/{total} {name}")
+    sys.stderr.flush()
 
 
 # --- rules / explain -----------------------------------------------------------------------

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -66,6 +66,7 @@ class _FileRun:
     suppressions: Suppressions
     ignored: set[str]
     spans: list[tuple[int, int]] = field(default_factory=list)
+    rel_path: str = ""
 
 
 class Engine:
@@ -88,7 +89,16 @@ class Engine:
 
     # --- public ------------------------------------------------------------------------------
 
-    def run(self, files: Iterable[FileInput], known_rule_names: Iterable[str] = ()) -> Report:
+    def run(
+        self,
+        files: Iterable[FileInput],
+        known_rule_names: Iterable[str] = (),
+        on_file: Callable[[int, int, FileInput], None] | None = None,
+    ) -> Report:
+        """Run every file in order, then the whole-schema rules.
+
+        ``on_file(index, total, file)`` is called before each file (progress display).
+        """
         known = frozenset(known_rule_names)
         if not known:
             from pgarch_lint.registry import load_rules
@@ -97,7 +107,9 @@ class Engine:
         self._known_names = known
         inputs = list(files)
         self._checked = [f.path for f in inputs if not f.context]
-        for f in inputs:
+        for i, f in enumerate(inputs):
+            if on_file is not None:
+                on_file(i, len(inputs), f)
             self.run_file(f)
         self._end_of_run()
         self.findings.sort(key=Finding.sort_key)
@@ -116,6 +128,7 @@ class Engine:
             attach(parse_directives(comments), spans, src.text),
             ignored_for_path(f.rel_path or f.path, self.settings),
             spans,
+            f.rel_path,
         )
         self._files[f.path] = fr
         if not f.context:
@@ -405,7 +418,8 @@ class Engine:
             stmt_text = " ".join(ctx.statement.text.split())
         if v.redact:
             stmt_text = ""
-        fp = hashlib.sha1(f"{name}\0{fr.info.path}\0{stmt_text}\0{v.message}".encode()).hexdigest()[:16]
+        fp_path = fr.rel_path or fr.info.path  # relative to the config root: cwd-independent
+        fp = hashlib.sha1(f"{name}\0{fp_path}\0{stmt_text}\0{v.message}".encode()).hexdigest()[:16]
         self.findings.append(
             Finding(
                 rule=name,

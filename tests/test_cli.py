@@ -220,3 +220,45 @@ def test_internal_error_is_one_line(proj: Path, monkeypatch: pytest.MonkeyPatch)
     assert r.output.strip().splitlines() == [
         "pgarch-lint: error: internal error: RuntimeError: kaboom (run with --debug for the traceback)"
     ]
+
+
+def test_progress_bar_on_a_tty_only(proj: Path) -> None:
+    import pty
+
+    for i in range(60):
+        (proj / "migrations" / f"{i:03d}.sql").write_text("SELECT 1;\n")
+    master, slave = pty.openpty()
+    try:
+        p = subprocess.run(
+            [sys.executable, "-m", "pgarch_lint", "check", "migrations"], cwd=proj,
+            stdout=subprocess.PIPE, stderr=slave, timeout=60,
+        )
+        os.close(slave)
+        chunks = []
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        os.close(master)
+    err = b"".join(chunks).decode()
+    assert p.returncode == 0
+    assert "60/60" in err and "[" in err
+    assert b"60/60" not in p.stdout
+    # not a TTY, or --no-progress: no bar
+    r = _subprocess(["check", "migrations"], proj)
+    assert "60/60" not in r.stderr
+    master, slave = pty.openpty()
+    subprocess.run([sys.executable, "-m", "pgarch_lint", "check", "migrations", "--no-progress"],
+                   cwd=proj, stdout=subprocess.PIPE, stderr=slave, timeout=60)
+    os.close(slave)
+    try:
+        data = os.read(master, 65536)
+    except OSError:
+        data = b""
+    os.close(master)
+    assert b"60/60" not in data
