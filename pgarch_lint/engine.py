@@ -386,8 +386,15 @@ class Engine:
             if fr.info.context:
                 continue
             for d in fr.suppressions.directives:
-                unknown = tuple(n for n in d.names if n not in self._known_names)
-                inactive = any(n in self._known_names and n not in self._by_name for n in d.names)
+                # squawk directives may name squawk rules we have no counterpart for: not errors
+                unknown = () if d.squawk else tuple(
+                    n for n in d.names if n not in self._known_names
+                )
+                inactive = any(
+                    (n in self._known_names and n not in self._by_name)
+                    or (d.squawk and n not in self._known_names)
+                    for n in d.names
+                )
                 ev2 = SuppressionDirective(path, d.start, d.end, d.names, unknown, d.used, inactive)
                 self._event(fr, TxState(), ev2)
 

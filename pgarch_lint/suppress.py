@@ -22,6 +22,18 @@ _SQUAWK = re.compile(
 )
 
 
+#: squawk rule names whose pgarch-lint counterpart has another name (docs/migrating-from-squawk.md)
+SQUAWK_ALIASES: dict[str, tuple[str, ...]] = {
+    "prefer-timestamp-tz": ("prefer-timestamptz",),
+    "ban-truncate-cascade": ("ban-truncate",),
+    "unused-ignore": ("unused-suppression",),
+    "prefer-bigint-over-smallint": ("prefer-bigint-over-int",),
+    "prefer-repack": ("ban-vacuum-full-and-cluster",),
+    "require-timeout-settings": ("require-lock-timeout", "require-statement-timeout"),
+    "adding-serial-primary-key-field": ("adding-primary-key-constraint", "prefer-identity"),
+}
+
+
 @dataclass(slots=True)
 class Directive:
     start: int
@@ -61,6 +73,8 @@ def parse_directives(comments: Sequence[tuple[int, int, str]]) -> list[Directive
             continue
         names_raw = m.group("names") or ""
         names = tuple(n.strip() for n in names_raw.split(",") if n.strip())
+        if squawk:
+            names = tuple(a for n in names for a in SQUAWK_ALIASES.get(n, (n,)))
         out.append(Directive(start, end, m.group("kind").lower() == "ignore-file", names, squawk))
     return out
 

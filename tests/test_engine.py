@@ -132,3 +132,12 @@ def test_fingerprint_ignores_line_moves() -> None:
 def test_any_bytes_never_crash() -> None:
     for data in [b"", b"\x00\x01\x02", b"\xff" * 10, b"$$", b"'", b"/*", b"\\", b"BEGIN ATOMIC"]:
         lint_sql(data.decode("latin-1"), rules=None)
+
+
+def test_squawk_ignore_names_are_translated() -> None:
+    sql = "-- squawk-ignore prefer-timestamp-tz\nCREATE TABLE t (id bigint PRIMARY KEY, at timestamp);\n"
+    assert lint_sql(sql, rules=["prefer-timestamptz"]) == []
+    assert len(lint_sql(sql.split("\n", 1)[1], rules=["prefer-timestamptz"])) == 1
+    # a squawk-only rule name is not judged by unused-suppression (squawk may still use it)
+    sql2 = "-- squawk-ignore require-table-schema\nSELECT 1;\n"
+    assert lint_sql(sql2, rules=["unused-suppression"]) == []
