@@ -281,6 +281,7 @@ class Rule:
     options: type[BaseModel] | None = None
     strict: bool = False  # part of the "strict" preset although opt-in
     pack: str | None = None  # third-party pack name; None for built-ins
+    live_only: bool = False  # needs a live database (``--dsn``): silent in static runs
 
     @property
     def qualified_name(self) -> str:
@@ -300,6 +301,7 @@ def rule(
     default: bool = True,
     options: type[BaseModel] | None = None,
     strict: bool = False,
+    live_only: bool = False,
 ) -> Callable[[CheckFn], Rule]:
     """Declare a rule. The decorated function's docstring is the rationale."""
 
@@ -321,6 +323,7 @@ def rule(
             default=default,
             options=options,
             strict=strict,
+            live_only=live_only,
         )
 
     return deco

@@ -185,7 +185,11 @@ def locks_of(node: Any, cat: Catalog) -> list[LockTaken]:
         conc = any(isinstance(o, ast.DefElem) and o.defname == "concurrently" for o in node.params or ())
         if conc or node.relation is None:
             return []
-        return _take(cat, node.relation, LockMode.ACCESS_EXCLUSIVE)
+        # REINDEX takes SHARE on the table (writes wait) and ACCESS EXCLUSIVE on each index
+        # (queries that would use it wait); REINDEX INDEX names the index itself.
+        if node.kind == enums.ReindexObjectType.REINDEX_OBJECT_INDEX:
+            return [LockTaken(_name(node.relation), LockMode.ACCESS_EXCLUSIVE, True, None)]
+        return _take(cat, node.relation, LockMode.SHARE)
     if isinstance(node, ast.LockStmt):
         m = node.mode or 8
         mode = LockMode(m) if 1 <= m <= 8 else LockMode.ACCESS_EXCLUSIVE

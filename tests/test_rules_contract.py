@@ -37,12 +37,16 @@ def test_metadata(rule) -> None:  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("rule", RULES, ids=IDS)
 def test_bad_example_fires(rule) -> None:  # type: ignore[no-untyped-def]
+    if rule.live_only:
+        pytest.skip("live-only rule: its examples need a server (tests/test_live.py runs them)")
     found = [f for f in lint_sql(rule.bad, rules=[rule.name]) if f.rule == rule.name]
     assert found, f"the bad example of {rule.name} produced no finding"
 
 
 @pytest.mark.parametrize("rule", RULES, ids=IDS)
 def test_good_example_is_clean(rule) -> None:  # type: ignore[no-untyped-def]
+    if rule.live_only:
+        pytest.skip("live-only rule: its examples need a server (tests/test_live.py runs them)")
     found = [f for f in lint_sql(rule.good, rules=[rule.name]) if f.rule == rule.name]
     assert not found, f"the good example of {rule.name} fires: {found}"
 
@@ -53,6 +57,9 @@ def test_fixture_folder(rule) -> None:  # type: ignore[no-untyped-def]
     assert folder.is_dir(), f"missing fixture folder fixtures/{rule.name}/"
     cases = [p for p in folder.glob("*.sql") if not p.name.endswith(".context.sql")]
     with_expect = [p for p in cases if expected(p.read_bytes().decode("utf-8", "replace"))]
+    if rule.live_only:  # fixtures run without a server: they must stay clean
+        assert cases and not with_expect, "a live-only rule's fixtures expect nothing"
+        return
     assert with_expect, "a fixture folder needs at least one case with an expected finding"
     assert len(with_expect) < len(cases), "a fixture folder needs at least one clean case"
 
