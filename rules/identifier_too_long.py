@@ -1,8 +1,13 @@
+import re
 from collections.abc import Iterator
 
 from pgarch_lint.api import AnyStatement, Category, Context, Severity, Violation, ast, rule, util
 
 LIMIT = 63  # NAMEDATALEN - 1
+# Cheap pre-filter: a word or quoted name that could be longer than 63 bytes (at least 64 ASCII
+# characters, or 16 characters when the text has multi-byte ones: 4 bytes each at most).
+_LONG_ASCII = re.compile(r'"[^"]{64,}|[^\s,()";.:=<>+*/\[\]{}|&!~^%@#?\'-]{64,}')
+_LONG_ANY = re.compile(r'"[^"]{16,}|[^\s,()";.:=<>+*/\[\]{}|&!~^%@#?\'-]{16,}')
 
 
 @rule(
@@ -30,6 +35,8 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
     string) stop matching."""
     st = ctx.statement
     if st is None or st.nested:
+        return
+    if not (_LONG_ASCII if st.text.isascii() else _LONG_ANY).search(st.text):
         return
     seen: set[str] = set()
     for s, e, name in util.identifiers(st.text):
