@@ -3,6 +3,7 @@
 CREATE TABLE customers (
     id         bigint GENERATED ALWAYS AS IDENTITY,
     email      text        NOT NULL,
+    phone      text,
     created_at timestamptz NOT NULL DEFAULT now(),
     CONSTRAINT pk_customers PRIMARY KEY (id),
     CONSTRAINT uq_customers__email UNIQUE (email)
