@@ -1743,8 +1743,9 @@ class Catalog:
         self.grants = [g for g in self.grants if not (
             g.object_kind == "table" and not g.all_in_schema and g.objects == [q]
         )]
-        if cascade:
-            self._drop_views_reading(q)
+        # Without CASCADE PostgreSQL refuses the drop while views depend on the table; the
+        # catalog assumes the migration ran, so the dependants are gone either way (as for FKs).
+        self._drop_views_reading(q)
 
     def _drop_views_reading(self, q: str) -> None:
         for vk, v in list(self._views.items()):
@@ -1757,8 +1758,7 @@ class Catalog:
             return
         for ix in v.indexes.values():
             self._index_rel.pop((ix.schema, ix.name), None)
-        if cascade:
-            self._drop_views_reading(v.qualified)
+        self._drop_views_reading(v.qualified)  # see _drop_table: dependants cannot outlive it
 
     def _drop_index(self, rel: Table | View, ix: Index, *, with_constraint: bool = True) -> None:
         rel.indexes.pop(ix.name, None)
