@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule
+
+from ._queries import func_name, prefix
+
+
+@rule(
+    name="order-by-random",
+    category=Category.QUERIES,
+    severity=Severity.INFO,
+    summary="ORDER BY random() (sorts the whole input)",
+    nodes=(ast.SortBy,),
+    bad="""
+    SELECT id FROM files ORDER BY random() LIMIT 1;
+    """,
+    good="""
+    SELECT id FROM files TABLESAMPLE SYSTEM (1) LIMIT 1;
+    """,
+    fix="Sample instead: `TABLESAMPLE SYSTEM (p)` / `BERNOULLI (p)` (or the tsm_system_rows "
+    "extension for a fixed row count), or pick a random key and seek to it with the index "
+    "(`WHERE id >= $random ORDER BY id LIMIT 1`).",
+)
+def check(node: ast.SortBy, ctx: Context) -> Iterator[Violation]:
+    """`ORDER BY random()` computes a random value for every row that reaches the sort and
+    sorts them all, so picking one random row reads and sorts the whole (filtered) table: the
+    cost grows linearly with the data and it cannot use an index. Table sampling reads only
+    a fraction of the pages."""
+    fn: Any = node.node
+    if func_name(fn) not in ("random", "random_normal") or fn.args:
+        return
+    yield Violation(
+        f"{prefix(ctx)}ORDER BY random() reads and sorts every candidate row to pick a few",
+        node=node.node,
+    )
