@@ -48,6 +48,10 @@ class _Guard:
 
         if isinstance(ev, ConfigError):
             _die(str(ev))
+        from pgarch_lint.live.conn import LiveError
+
+        if isinstance(ev, LiveError):  # already redacted: never holds the DSN's password
+            _die(str(ev))
         if self.debug:
             return
         from pgarch_lint.engine import InternalError
@@ -186,6 +190,14 @@ def _check_inputs(
 @click.option("--statistics", is_flag=True,
               help="Counts per rule instead of the findings (text; markdown adds a table).")
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
+@click.option("--dsn", default=None,
+              help="Live database used as the context (pgarch-lint[live]); see docs/live.md.")
+@click.option("--min-table-size", "min_table_size", default=None, metavar="SIZE",
+              help="With --dsn: drop migration-safety findings on tables smaller than SIZE "
+                   "(e.g. 10MB); also the --explain threshold (default 10MB).")
+@click.option("--explain", is_flag=True, help="With --dsn: EXPLAIN each query of the files.")
+@click.option("--explain-analyze", "explain_analyze", is_flag=True,
+              help="With --dsn: EXPLAIN ANALYZE (runs the queries, then rolls back).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def check(
     paths: tuple[str, ...],
@@ -208,6 +220,10 @@ def check(
     statistics: bool,
     no_progress: bool,
     debug: bool,
+    dsn: str | None = None,
+    min_table_size: str | None = None,
+    explain: bool = False,
+    explain_analyze: bool = False,
 ) -> None:
     """Lint SQL files, folders (recursively, *.sql) or '-' for stdin."""
     with _Guard(debug):
@@ -253,15 +269,26 @@ def check(
                 _die(str(exc))
         inputs = _check_inputs(paths, context_paths, settings, stdin_filename, since)
 
+        live = None
+        if dsn or min_table_size or explain or explain_analyze:
+            from pgarch_lint.live.checkmode import LiveCheck
+
+            live = LiveCheck.start(dsn, inputs, settings, min_table_size=min_table_size,
+                                   explain=explain, explain_analyze=explain_analyze)
+            inputs = live.inputs
+            for note in live.explain_notes:
+                click.echo(f"pgarch-lint: {note}", err=True)
         progress = None
         if not no_progress and len(inputs) > 50 and sys.stderr.isatty():
             progress = _progress_bar
-        report = Engine(settings, rules).run(
+        report = Engine(settings, rules, live.catalog if live else None).run(
             inputs, [r.qualified_name for r in all_rules], on_file=progress
         )
         if progress is not None:
             sys.stderr.write("\r\x1b[2K")
         report.checked_paths = [f.path for f in inputs if not f.context]
+        if live is not None:
+            report = live.finish(report)
         if write_baseline:
             n = write_baseline_file(Path(write_baseline), report.findings)
             click.echo(
@@ -408,6 +435,140 @@ def schema(paths: tuple[str, ...], context_paths: tuple[str, ...], fmt: str, out
             ok = True
         finally:
             done(ok)
+
+
+# --- model ---------------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--context", "context_paths", multiple=True,
+              help="Files replayed before PATHS (same as for check).")
+@click.option("--format", "fmt", type=click.Choice(["markdown", "mermaid", "dot", "json"]),
+              default="markdown", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False), default=None,
+              help="Write the document to FILE (atomically) instead of stdout.")
+@click.option("--schema", "schemas", multiple=True,
+              help="Only tables of this schema (repeatable, comma-separated).")
+@click.option("--tables", "tables", multiple=True, metavar="GLOB",
+              help="Only tables whose name or schema.name matches GLOB (repeatable).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None)
+@click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
+def model(paths: tuple[str, ...], context_paths: tuple[str, ...], fmt: str, output: str | None,
+          schemas: tuple[str, ...], tables: tuple[str, ...], config_file: str | None,
+          debug: bool) -> None:
+    """Write the schema model: entities, relationships, tenancy, access paths, diagram."""
+    with _Guard(debug):
+        from pgarch_lint.config import load_settings, select_rules
+        from pgarch_lint.model import model_document
+        from pgarch_lint.registry import load_rules
+
+        all_rules = load_rules()
+        settings = load_settings(Path(config_file) if config_file else None, rules=all_rules)
+        rules = select_rules(all_rules, settings)
+        inputs = _check_inputs(paths, context_paths, settings, None, None)
+        text = model_document(
+            inputs, settings, rules, fmt=fmt, schemas=_split(schemas) or (),
+            tables=_split(tables) or (), known_rule_names=[r.qualified_name for r in all_rules],
+        )
+        out, done = _open_output(output)
+        ok = False
+        try:
+            out.write(text)
+            out.flush()
+            ok = True
+        finally:
+            done(ok)
+
+
+# --- live database: inspect / verify --------------------------------------------------------
+
+
+def _live_settings(config_file: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
+                   fail_on: str | None) -> tuple[Any, Any, Any]:
+    from pgarch_lint.config import load_settings, select_rules, validate_names
+    from pgarch_lint.registry import load_rules
+
+    all_rules = load_rules()
+    settings = load_settings(Path(config_file) if config_file else None, rules=all_rules)
+    cli_sel = _split(select)
+    if cli_sel is not None:
+        settings.select = cli_sel
+    settings.ignore = (*settings.ignore, *(_split(ignore) or ()))
+    if fail_on:
+        settings.fail_on = fail_on
+    validate_names(settings, list(all_rules), "command line")
+    return settings, select_rules(all_rules, settings), all_rules
+
+
+def _emit_report(report: Any, settings: Any, fmt: str, output: str | None, quiet: bool,
+                 statistics: bool) -> NoReturn:
+    from pgarch_lint.config import fail_threshold
+    from pgarch_lint.reporters import render
+
+    out, done = _open_output(output)
+    color = output is None and fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    ok = False
+    try:
+        render(fmt, report, out, color=color, quiet=quiet, statistics=statistics)
+        out.flush()
+        ok = True
+    finally:
+        done(ok)
+    threshold = fail_threshold(settings.fail_on)
+    failed = any(
+        {"error": 3, "warning": 2, "info": 1}[f.severity] >= threshold for f in report.findings
+    )
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.option("--dsn", required=True, help="libpq connection string or postgresql:// URI.")
+@click.option("--schema", "schemas", multiple=True,
+              help="Only this schema (repeatable, comma-separated; default: all user schemas).")
+@click.option("--select", multiple=True, help="Only these rules or categories (comma-separated).")
+@click.option("--ignore", multiple=True, help="Drop these rules or categories.")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False), default=None)
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None)
+@click.option("--quiet", is_flag=True, help="Only the summary.")
+@click.option("--statistics", is_flag=True, help="Counts per rule.")
+def inspect(dsn: str, schemas: tuple[str, ...], select: tuple[str, ...],
+            ignore: tuple[str, ...], fail_on: str | None, fmt: str, output: str | None,
+            config_file: str | None, quiet: bool, statistics: bool) -> None:
+    """Run the whole-schema rules (and unused-index, invalid-index) on a live database."""
+    with _Guard():
+        from pgarch_lint.live.checkmode import run_inspect
+
+        settings, rules, all_rules = _live_settings(config_file, select, ignore, fail_on)
+        report = run_inspect(dsn, settings, rules, [r.qualified_name for r in all_rules],
+                             _split(schemas) or ())
+        _emit_report(report, settings, fmt, output, quiet, statistics)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--dsn", required=True, help="libpq connection string or postgresql:// URI.")
+@click.option("--allow-db", "allow_db", default=None, metavar="PATTERN",
+              help="Regular expression the database name must match (default: "
+                   "test|scratch|ci|dev).")
+@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None)
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False), default=None)
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None)
+@click.option("--quiet", is_flag=True, help="Only the summary.")
+def verify(paths: tuple[str, ...], dsn: str, allow_db: str | None, fail_on: str | None,
+           fmt: str, output: str | None, config_file: str | None, quiet: bool) -> None:
+    """Apply migrations on a test database, report failures, locks and rewrites, roll back."""
+    with _Guard():
+        from pgarch_lint.live.verify import DEFAULT_ALLOW_DB
+        from pgarch_lint.live.verify import verify as run_verify
+
+        settings, _rules, _all = _live_settings(config_file, (), (), fail_on)
+        inputs = _check_inputs(paths, (), settings, None, None)
+        report = run_verify(dsn, inputs, settings, allow_db=allow_db or DEFAULT_ALLOW_DB)
+        _emit_report(report, settings, fmt, output, quiet, False)
 
 
 # --- init ----------------------------------------------------------------------------------

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import sys
+import tomllib
 from pathlib import Path
-
-if sys.version_info >= (3, 11):
-    import tomllib
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -1,0 +1,60 @@
+from collections.abc import Iterator
+
+from pgarch_lint.api import AnyStatement, Category, Context, Severity, Violation, rule, util
+
+from ._live import facts_of, format_size, short
+from ._queries import index_name
+
+
+@rule(
+    name="seq-scan-on-large-table",
+    category=Category.QUERIES,
+    severity=Severity.WARNING,
+    summary="query whose plan reads a large table sequentially to filter it (live databases, "
+    "`check --explain`)",
+    nodes=(AnyStatement,),
+    live_only=True,
+    bad="""
+    -- orders holds 40 M rows and has no index on status
+    SELECT id FROM orders WHERE status = $1;
+    """,
+    good="""
+    -- CREATE INDEX CONCURRENTLY ix_orders__status ON orders (status);
+    SELECT id FROM orders WHERE status = $1;
+    """,
+    fix="Create an index on the filtered columns (CREATE INDEX CONCURRENTLY, in a migration), or "
+    "rewrite the condition so an existing index applies.",
+)
+def check(node: object, ctx: Context) -> Iterator[Violation]:
+    """A sequential scan reads every page of a table; to filter a large table it costs I/O and
+    buffer-cache churn proportional to the table, on every execution, and gets slower as the
+    table grows. `pgarch-lint check --dsn DSN --explain` runs EXPLAIN (never ANALYZE unless
+    asked) on each query of the checked files, with parameters left unbound (a generic plan),
+    and this rule reports the sequential scans with a filter on tables above
+    `--min-table-size` (10MB by default), naming the index that would serve the filter.
+    Tables smaller than the threshold, and scans without a filter (the query wants every
+    row), are left alone."""
+    facts = facts_of(ctx.catalog)
+    stmt = ctx.statement
+    if facts is None or stmt is None or stmt.nested:
+        return
+    scans = facts.seq_scans.get((ctx.file.path, stmt.start), [])
+    template = ctx.settings.naming.template("index") if ctx.settings is not None else ""
+    for s in scans:
+        table = ctx.catalog.table_by_name(s.table)
+        tname = table.name if table is not None else s.table.rpartition(".")[2]
+        size = format_size(s.total_bytes)
+        suggestion = ""
+        how = "Index the filtered columns, or make the query use an existing index."
+        if s.columns:
+            cols = ", ".join(util.quote_ident(c) for c in s.columns)
+            ix = util.quote_ident(index_name(template or "ix_{table}__{columns}", tname,
+                                             list(s.columns)))
+            suggestion = f"; an index such as {ix} ({cols}) would serve it"
+            how = f"`CREATE INDEX CONCURRENTLY {ix} ON {util.quote_ident(tname)} ({cols});`"
+        yield Violation(
+            f'the plan reads "{short(s.table)}" ({size}) sequentially to filter it '
+            f"(Filter: {s.filter}){suggestion}",
+            help=how,
+            start=stmt.start,
+        )
