@@ -187,6 +187,7 @@ class FileInfo:
     path: str
     tool: str | None  # goose, dbmate, flyway, sqlc, psql, or None
     context: bool  # replayed for the catalog only, never reported
+    ddl: bool = False  # some statement of the file changes the schema (CREATE, ALTER, DROP...)
 
 
 @dataclass(slots=True)

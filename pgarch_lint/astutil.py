@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
-from pgarch_lint.sql import ast, enums
+from pgarch_lint.sql import ast, children, enums
 
 
 def rv_name(rv: Any) -> str:
@@ -99,3 +99,7 @@ def identifiers(text: str) -> Iterator[tuple[int, int, str]]:
         else:
             name = raw.lower()
         yield s, e, name
+
+
+__all__ = ["alter_cmds", "children", "constraints_of", "drop_targets", "func_name", "identifiers",
+           "is_table_drop", "names_of", "quote_ident", "rangevar", "rv_name"]

@@ -119,7 +119,7 @@ class Engine:
 
     def run_file(self, f: FileInput) -> None:
         src = load_source(f.data, f.path, lint_down=self.settings.lint_down)
-        info = FileInfo(f.path, src.tool, f.context)
+        info = FileInfo(f.path, src.tool, f.context, _has_ddl(src))
         comments = [(c.start, c.end, c.text) for c in src.comments]
         spans = [(c.start, c.end) for c in src.chunks]
         fr = _FileRun(
@@ -474,6 +474,18 @@ class Engine:
             return (off, self._token_end(text, off))
 
         return span
+
+
+_DDL_START = re.compile(
+    r"\s*(create|alter|drop|comment|grant|revoke|do|reindex|cluster|refresh|security|vacuum)\b",
+    re.IGNORECASE,
+)
+
+
+def _has_ddl(src: SourceFile) -> bool:
+    """Whether any statement of the file starts with a schema-changing keyword."""
+    masked = src.masked
+    return any(_DDL_START.match(masked, c.start) for c in src.chunks)
 
 
 def _is_zero(args: Any) -> bool:

@@ -111,6 +111,38 @@ def parse_plpgsql(sql: str) -> list[dict[str, Any]]:
     return result
 
 
+_CHILD_ATTRS: dict[type, tuple[str, ...]] = {}
+
+
+def child_attrs(cls: type) -> tuple[str, ...]:
+    """The attributes of a node class that can hold nodes or lists (cached per class).
+
+    pglast describes every slot with its C type: pointers (``Node*``, ``List*``, ``RangeVar*``
+    ...) and the ``ValUnion`` of constants hold nodes; ``char*``, booleans, integers and enums
+    never do, so the walkers skip them without looking.
+    """
+    attrs = _CHILD_ATTRS.get(cls)
+    if attrs is None:
+        slots = getattr(cls, "__slots__", {})
+        if isinstance(slots, dict):
+            attrs = tuple(
+                name for name, spec in slots.items()
+                if (spec[0].endswith("*") and spec[0] != "char*") or spec[0] == "ValUnion"
+            )
+        else:
+            attrs = tuple(slots)
+        _CHILD_ATTRS[cls] = attrs
+    return attrs
+
+
+def children(node: Any) -> Iterator[Any]:
+    """The non-empty node and list attributes of ``node``, in declaration order."""
+    for attr in child_attrs(type(node)):
+        v = getattr(node, attr, None)
+        if v is not None:
+            yield v
+
+
 def walk(node: Any) -> Iterator[tuple[ast.Node, tuple[ast.Node, ...]]]:
     """Yield every AST node under ``node`` (pre-order) with its ancestors, root first.
 
@@ -124,15 +156,10 @@ def walk(node: Any) -> Iterator[tuple[ast.Node, tuple[ast.Node, ...]]]:
         if isinstance(cur, Node):
             yield cur, parents
             child_parents = (*parents, cur)
-            kids = []
-            slots: tuple[str, ...] = getattr(cur, "__slots__", ())
-            for attr in slots:
+            for attr in reversed(child_attrs(type(cur))):
                 v = getattr(cur, attr, None)
-                if v is None or isinstance(v, (str, int, float, bool)):
-                    continue
-                kids.append(v)
-            for v in reversed(kids):
-                stack.append((v, child_parents))
+                if v is not None:
+                    stack.append((v, child_parents))
         elif isinstance(cur, tuple):
             for v in reversed(cur):
                 if isinstance(v, (Node, tuple)):

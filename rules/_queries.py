@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from pgarch_lint.api import Catalog, Context, ast, deparse, enums
+from pgarch_lint.api import Catalog, Context, ast, deparse, enums, util
 
 QUERY_NODES: tuple[type, ...] = (ast.SelectStmt, ast.UpdateStmt, ast.DeleteStmt, ast.MergeStmt)
 DML_ROOTS: tuple[type, ...] = (
@@ -45,11 +45,7 @@ def prefix(ctx: Context) -> str:
 
 
 def _children(node: Any) -> Iterator[Any]:
-    for attr in getattr(node, "__slots__", ()):
-        v = getattr(node, attr, None)
-        if v is None or isinstance(v, (str, int, float, bool)):
-            continue
-        yield v
+    return util.children(node)
 
 
 def iter_nodes(node: Any, stop: tuple[type, ...] = (), enter_root: bool = True) -> Iterator[Any]:
@@ -170,9 +166,8 @@ def is_query_file(ctx: Context) -> bool:
     """A file of application queries rather than a migration.
 
     sqlc files always are. Files of a migration tool (goose, dbmate, Flyway) never are.
-    Otherwise a file is a query file as long as no statement before this one changed the
-    schema: the catalog records no object created or altered by the current file. (A rule sees
-    one statement at a time, so DDL *after* the current statement cannot be taken into account.)
+    Otherwise a file is a query file when none of its statements is DDL (``ctx.file.ddl``,
+    decided by the engine from each statement's first keyword before the file is linted).
     """
     if ctx.file.tool == "sqlc":
         return True
@@ -180,18 +175,7 @@ def is_query_file(ctx: Context) -> bool:
         return False
     if ctx.statement is not None and ctx.statement.nested:
         return False  # inside a DO block or a function body: part of DDL
-    path = ctx.file.path
-    cat = ctx.catalog
-    objs: list[Any] = [*cat.tables(), *cat.views(), *cat.functions(), *cat.types()]
-    objs.extend(cat.sequences())
-    objs.extend(cat.indexes())
-    for o in objs:
-        created = getattr(o, "created", None)
-        if created is not None and created.path == path:
-            return False
-        if any(loc.path == path for loc in getattr(o, "changed", ()) or ()):
-            return False
-    return True
+    return not ctx.file.ddl
 
 
 # --- scope model ----------------------------------------------------------------------------
