@@ -53,38 +53,11 @@ class ChunkParseError(Exception):
         self.offset = offset
 
 
-_VALIDATING_SETATTR = ast.Node.__setattr__
-_plain_setattr = object.__setattr__
-
-
-def _trusting_setattr(self: Any, name: str, value: Any) -> None:
-    # The parser hands over values of the right types already (enum members, tuples, nodes);
-    # the one exception measured over 48,000 corpus statements is Boolean.boolval (an int).
-    if name == "boolval" and value is not None:
-        value = bool(value)
-    _plain_setattr(self, name, value)
-
-
-def fast_parse_sql(text: str) -> Any:
-    """``pglast.parse_sql`` without pglast's per-attribute validation of the nodes it builds.
-
-    pglast's ``Node.__setattr__`` re-validates and coerces every attribute of every node the
-    parser creates; that is 80 % of the parse time (1.34 s → 0.25 s on a 1 MB dump). The trees
-    are identical (tests/test_sql.py compares both ways over the corpus), except that
-    ``Boolean.boolval`` is coerced here too. Not thread-safe: parsing holds the GIL anyway.
-    """
-    ast.Node.__setattr__ = _trusting_setattr  # type: ignore[method-assign]
-    try:
-        return parse_sql(text)
-    finally:
-        ast.Node.__setattr__ = _VALIDATING_SETATTR  # type: ignore[method-assign]
-
-
 def parse_chunk(masked: str, start: int, end: int) -> list[ParsedStatement]:
     """Parse ``masked[start:end]``; node locations are shifted later with ``base=start``."""
     text = masked[start:end]
     try:
-        raw = fast_parse_sql(text)
+        raw = parse_sql(text)
     except ParseError as exc:
         msg = str(exc.args[0]) if exc.args else "syntax error"
         idx = exc.args[1] if len(exc.args) > 1 else None

@@ -168,7 +168,13 @@ def follows(template: str, name: str, spec: NameSpec, *, suffix: bool = False) -
     (two foreign keys to one table, two partial indexes on one column need distinct names).
     When the full name would pass PostgreSQL's 63-byte limit, every placeholder is loose
     (PostgreSQL truncates, people abbreviate)."""
-    if re.fullmatch(_pattern(template, spec, spec.loose, suffix), name, re.DOTALL):
+    placeholders = _PH.findall(template)
+    if all(k in spec.values and k not in spec.loose for k in placeholders):
+        # no wildcard: a plain comparison (compiling a regex per name thrashes re's cache)
+        exact = _PH.sub(lambda m: spec.values[m.group(1)], template)
+        if name == exact or (suffix and name.startswith(exact + "_") and len(name) > len(exact) + 1):
+            return True
+    elif re.fullmatch(_pattern(template, spec, spec.loose, suffix), name, re.DOTALL):
         return True
     full = _PH.sub(lambda m: spec.values.get(m.group(1), "x"), template)
     if len(full.encode()) > NAMEDATALEN:
