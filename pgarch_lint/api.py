@@ -28,11 +28,12 @@ category and severity on each finding, so a rule cannot misreport who it is.
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pgarch_lint import astutil as util
 from pgarch_lint.catalog import (
@@ -45,9 +46,6 @@ from pgarch_lint.catalog import (
 )
 from pgarch_lint.locks import LockMode, LockTaken
 from pgarch_lint.sql import ast, deparse, enums, walk
-
-if TYPE_CHECKING:
-    from pydantic import BaseModel
 
 __all__ = [
     "AnyStatement",
@@ -75,6 +73,7 @@ __all__ = [
     "is_binary_coercible",
     "make_object_name",
     "normalize_type",
+    "option",
     "rule",
     "util",
     "walk",
@@ -279,7 +278,7 @@ class Rule:
     nodes: tuple[type, ...]
     check: CheckFn
     default: bool = True  # on by default (False: opt-in)
-    options: type[BaseModel] | None = None
+    options: type | None = None  # a frozen dataclass whose fields are made with option()
     strict: bool = False  # part of the "strict" preset although opt-in
     pack: str | None = None  # third-party pack name; None for built-ins
     live_only: bool = False  # needs a live database (``--dsn``): silent in static runs
@@ -287,6 +286,18 @@ class Rule:
     @property
     def qualified_name(self) -> str:
         return self.name if self.pack is None else f"{self.pack}/{self.name}"
+
+
+def option(default: Any, help: str) -> Any:
+    """One option of a rule: a field of the rule's options dataclass.
+
+    Users set it as the kebab-case key of the field name in
+    ``[tool.pgarch-lint.rules.<rule-name>]``; the config loader validates the types (with
+    pydantic, only when the option is set) and rejects unknown keys. Defaults must be
+    immutable (tuples, not lists). Kept free of pydantic so that a run without rule options
+    never pays pydantic's import time.
+    """
+    return dataclasses.field(default=default, metadata={"help": help})
 
 
 def rule(
@@ -300,7 +311,7 @@ def rule(
     good: str,
     nodes: tuple[type, ...],
     default: bool = True,
-    options: type[BaseModel] | None = None,
+    options: type | None = None,
     strict: bool = False,
     live_only: bool = False,
 ) -> Callable[[CheckFn], Rule]:

@@ -180,7 +180,10 @@ def _fmt_pydantic(path: str, exc: Any) -> str:
         return f"{path}: unknown key {loc!r}"
     if typ == "missing":
         return f"{path}: missing key {loc!r}"
-    return f"{path}: key {loc!r}: {err.get('msg', 'invalid value')}"
+    msg = str(err.get("msg", "invalid value")).removeprefix("Value error, ")
+    if not loc:
+        return f"{path}: {msg}"
+    return f"{path}: key {loc!r}: {msg}"
 
 
 def load_settings(
@@ -273,12 +276,29 @@ def validate_names(s: Settings, rules: list[Rule], label: str) -> None:
             if opts:
                 raise ConfigError(f"{label}: rules.{name}: this rule takes no options")
             continue
-        from pydantic import ValidationError
+        build_options(r, opts, label)
 
-        try:
-            r.options.model_validate(opts)
-        except ValidationError as exc:
-            raise ConfigError(_fmt_pydantic(f"{label}: rules.{name}", exc)) from None
+
+def build_options(r: Rule, raw: Mapping[str, Any], label: str) -> Any:
+    """The rule's options dataclass filled from config keys (kebab-case); defaults need no
+    pydantic, set values are validated with it."""
+    import dataclasses
+
+    assert r.options is not None
+    fields = {f.name.replace("_", "-"): f for f in dataclasses.fields(r.options)}
+    for key in raw:
+        if key not in fields:
+            hint = _suggest(key, fields)
+            raise ConfigError(f"{label}: rules.{r.qualified_name}: unknown option {key!r}{hint}")
+    if not raw:
+        return r.options()
+    from pydantic import TypeAdapter, ValidationError
+
+    data = {fields[k].name: (tuple(v) if isinstance(v, list) else v) for k, v in raw.items()}
+    try:
+        return TypeAdapter(r.options).validate_python(data)
+    except ValidationError as exc:
+        raise ConfigError(_fmt_pydantic(f"{label}: rules.{r.qualified_name}", exc)) from None
 
 
 def _suggest(name: str, known: Iterable[str]) -> str:
@@ -319,7 +339,7 @@ def effective_severity(r: Rule, s: Settings) -> Severity:
 def rule_options(r: Rule, s: Settings) -> Any:
     if r.options is None:
         return None
-    return r.options.model_validate(s.rule_options.get(r.qualified_name, {}))
+    return build_options(r, s.rule_options.get(r.qualified_name, {}), s.source or "config")
 
 
 def ignored_for_path(rel_path: str, s: Settings) -> set[str]:

@@ -15,16 +15,31 @@ from pgarch_lint.api import Rule
 def _options_table(r: Rule) -> str:
     if r.options is None:
         return "This rule has no options.\n"
+    import dataclasses
+
     rows = ["| option | type | default | meaning |", "| --- | --- | --- | --- |"]
-    for name, f in r.options.model_fields.items():
-        key = f.alias or name.replace("_", "-")
-        ann = getattr(f.annotation, "__name__", None) or str(f.annotation).replace("typing.", "")
-        default: Any = f.get_default(call_default_factory=True)
-        rows.append(f"| `{key}` | `{ann}` | `{default!r}` | {f.description or ''} |")
+    for f in dataclasses.fields(r.options):
+        key = f.name.replace("_", "-")
+        ann = f.type.__name__ if isinstance(f.type, type) else str(f.type).replace("typing.", "")
+        default: Any = f.default
+        if isinstance(default, tuple):
+            default = list(default)
+        shown = "(see meaning)" if default is None else _toml(default)
+        rows.append(f"| `{key}` | `{ann}` | `{shown}` | {f.metadata.get('help', '')} |")
     toml_name = r.qualified_name
     return (
         f"Set in `[tool.pgarch-lint.rules.{toml_name}]`:\n\n" + "\n".join(rows) + "\n"
     )
+
+
+def _toml(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        return f'"{value}"'
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    return str(value)
 
 
 def rule_page(r: Rule) -> str:

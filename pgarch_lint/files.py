@@ -5,6 +5,7 @@ from __future__ import annotations
 import fnmatch
 import os
 import re
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -39,11 +40,18 @@ def _excluded(rel: str, patterns: Iterable[str]) -> bool:
 
 
 def display_path(p: Path) -> str:
+    """``p`` as shown in reports: relative to the current directory when below it, and always
+    printable (bytes of a file name that are not UTF-8 are shown as ``\\xNN`` escapes instead
+    of lone surrogates, which no report, hash or terminal can encode)."""
     try:
         rel = os.path.relpath(p)
     except ValueError:  # pragma: no cover - other drive on Windows
-        return str(p)
-    return str(p) if rel.startswith("..") else rel
+        rel = ".."
+    return _printable(str(p) if rel.startswith("..") else rel)
+
+
+def _printable(s: str) -> str:
+    return s.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def collect(
@@ -53,7 +61,9 @@ def collect(
 
     A file named explicitly is always checked (unless excluded); inside folders only ``*.sql``
     files are taken, down migrations are skipped unless ``lint_down``, and symlinked folders
-    are followed once (loops are cut).
+    are followed once (loops are cut). Inside folders, named pipes, sockets and devices are
+    skipped (reading a FIFO would block forever); a folder that cannot be listed is an
+    ``OSError`` (never silently skipped), as is a file that cannot be read later on.
     """
     exclude = list(exclude)
     out: dict[str, Path] = {}
@@ -62,7 +72,7 @@ def collect(
         if p.is_dir():
             found: list[Path] = []
             seen_dirs: set[tuple[int, int]] = set()
-            for dirpath, dirnames, filenames in os.walk(p, followlinks=True):
+            for dirpath, dirnames, filenames in os.walk(p, followlinks=True, onerror=_raise):
                 try:
                     st = os.stat(dirpath)
                 except OSError:
@@ -75,7 +85,7 @@ def collect(
                 seen_dirs.add(key)
                 dirnames[:] = [d for d in dirnames if not d.startswith(".")]
                 for fn in filenames:
-                    if fn.lower().endswith(".sql"):
+                    if fn.lower().endswith(".sql") and not _special(Path(dirpath) / fn):
                         found.append(Path(dirpath) / fn)
             for f in found:
                 rel = _rel(f, root)
@@ -92,11 +102,26 @@ def collect(
     return sorted(out.values(), key=lambda q: natural_key(str(q)))
 
 
+def _raise(exc: OSError) -> None:
+    raise exc
+
+
+def _special(p: Path) -> bool:
+    """A FIFO, socket or device (after following symlinks). A broken symlink is not special:
+    reading it reports the error."""
+    try:
+        mode = p.stat().st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
 def _rel(p: Path, root: Path) -> str:
     try:
-        return p.resolve().relative_to(root.resolve()).as_posix()
+        rel = p.resolve().relative_to(root.resolve()).as_posix()
     except (ValueError, OSError):
-        return p.as_posix()
+        rel = p.as_posix()
+    return _printable(rel)  # file names that are not UTF-8: see display_path
 
 
 def relative_to_root(p: Path, root: Path) -> str:

@@ -53,6 +53,7 @@ class SourceFile:
     in_transaction: bool | None = None
     decode_error: tuple[int, str] | None = None
     _line_starts: list[int] | None = field(default=None, repr=False, compare=False)
+    _last_line: tuple[int, str] = field(default=(0, ""), repr=False, compare=False)
 
     def _starts(self) -> list[int]:
         starts = self._line_starts
@@ -63,21 +64,37 @@ class SourceFile:
         return starts
 
     def position(self, offset: int) -> tuple[int, int]:
-        """1-based (line, column) of ``offset``; columns count characters."""
+        """1-based (line, column) of ``offset``; columns count characters.
+
+        A CRLF line break is one position: an offset between its ``\\r`` and ``\\n`` is the
+        position of the ``\\r`` (the end of its line), never a column past the line's end.
+        """
         offset = min(max(offset, 0), len(self.text))
+        text = self.text
+        if 0 < offset < len(text) and text[offset] == "\n" and text[offset - 1] == "\r":
+            offset -= 1
         starts = self._starts()
         line = bisect_right(starts, offset)
         return line, offset - starts[line - 1] + 1
 
     def line_text(self, line: int) -> str:
-        """The text of 1-based ``line`` without its line break ("" when out of range)."""
+        """The text of 1-based ``line`` without its line break ("" when out of range).
+
+        Repeated calls for the same line return the same string object: every finding keeps
+        its line, and a minified file has thousands of findings on one line of megabytes.
+        """
+        if self._last_line[0] == line:
+            return self._last_line[1]
         starts = self._starts()
         if line < 1 or line > len(starts):
             return ""
         begin = starts[line - 1]
         if line < len(starts):
-            return self.text[begin : starts[line]].rstrip("\r\n")
-        return self.text[begin:]
+            out = self.text[begin : starts[line]].rstrip("\r\n")
+        else:
+            out = self.text[begin:]
+        self._last_line = (line, out)
+        return out
 
 
 # --- patterns -----------------------------------------------------------------------------

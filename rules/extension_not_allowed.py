@@ -1,8 +1,7 @@
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule
+from pgarch_lint.api import Category, Context, Severity, Violation, ast, option, rule
 
 #: The extensions PostgreSQL marks "trusted" (installable by a non-superuser with CREATE on
 #: the database) plus the PL/pgSQL language: the default allow list.
@@ -31,13 +30,11 @@ TRUSTED_EXTENSIONS = (
 )
 
 
-class Options(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    allowed_extensions: list[str] = Field(
-        default_factory=lambda: list(TRUSTED_EXTENSIONS),
-        alias="allowed-extensions",
-        description="extension names that may be created (case-insensitive); the default is "
+@dataclass(frozen=True)
+class Options:
+    allowed_extensions: tuple[str, ...] = option(
+        tuple(TRUSTED_EXTENSIONS),
+        "extension names that may be created (case-insensitive); the default is "
         "PostgreSQL's trusted extensions plus plpgsql",
     )
 

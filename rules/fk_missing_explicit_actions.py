@@ -1,9 +1,8 @@
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule, util
+from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, option, rule, util
 
 from ._design import owner_of_constraint, quoted_list, written_fk_actions
 
@@ -23,12 +22,11 @@ _HELP = (
 )
 
 
-class Options(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    require: list[Literal["on-delete", "on-update"]] = Field(
-        ["on-delete", "on-update"],
-        description='Which actions must be written out: any of "on-delete", "on-update".',
+@dataclass(frozen=True)
+class Options:
+    require: tuple[Literal["on-delete", "on-update"], ...] = option(
+        ("on-delete", "on-update"),
+        'Which actions must be written out: any of "on-delete", "on-update".',
     )
 
 
@@ -62,7 +60,7 @@ def check(node: ast.Constraint, ctx: Context) -> Iterator[Violation]:
     counts as a decision."""
     if node.contype != enums.ConstrType.CONSTR_FOREIGN:
         return
-    opts: Options = ctx.options or Options.model_validate({})
+    opts: Options = ctx.options or Options()
     written = _written(node, ctx)
     missing = [a for a in ("on-delete", "on-update") if a in opts.require and a not in written]
     if not missing:

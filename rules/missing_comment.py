@@ -1,26 +1,20 @@
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, rule
+from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, option, rule
 
 ObjectKind = Literal["table", "column", "index", "constraint", "view", "function"]
 ALL_KINDS: tuple[ObjectKind, ...] = ("table", "column", "index", "constraint", "view", "function")
 
 
-def _default_objects() -> list[ObjectKind]:
-    return ["table"]
-
-
-class Options(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    objects: list[ObjectKind] = Field(
-        default_factory=_default_objects,
-        description="Which kinds of object need a comment: any of table, column, index, "
-        "constraint, view, function. Default: tables only (every kind under "
-        '`preset = "strict"` unless set here).',
+@dataclass(frozen=True)
+class Options:
+    objects: tuple[ObjectKind, ...] | None = option(
+        None,
+        "Which kinds of object need a comment: any of table, column, index, "
+        'constraint, view, function. Default: `["table"]` (every kind under '
+        '`preset = "strict"`).',
     )
 
 
@@ -92,10 +86,10 @@ def _kinds(ctx: Context) -> frozenset[str]:
     opts = ctx.options
     if opts is None:
         return frozenset({"table"})
+    if opts.objects is not None:
+        return frozenset(opts.objects)
     strict = ctx.settings is not None and getattr(ctx.settings, "preset", "") == "strict"
-    if strict and "objects" not in opts.model_fields_set:
-        return frozenset(ALL_KINDS)
-    return frozenset(opts.objects)
+    return frozenset(ALL_KINDS) if strict else frozenset({"table"})
 
 
 def _qname(schema: str, name: str) -> str:

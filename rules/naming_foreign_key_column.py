@@ -1,19 +1,16 @@
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule, util
+from pgarch_lint.api import Category, Context, Severity, Violation, ast, option, rule, util
 
 from ._naming import constraint_info, singular_forms, to_snake, trailing_forms
 
 
-class Options(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    allow_prefixed: bool = Field(
+@dataclass(frozen=True)
+class Options:
+    allow_prefixed: bool = option(
         True,
-        alias="allow-prefixed",
-        description="Also accept a role prefix before the referenced name: `author_user_id`, "
+        "Also accept a role prefix before the referenced name: `author_user_id`, "
         "`billing_address_id`. Set to false to require exactly `{table, singular}_id`.",
     )
 

@@ -1,9 +1,8 @@
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule, util
+from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, option, rule, util
 
 from ._design import (
     INT32_OR_SMALLER,
@@ -24,13 +23,11 @@ _LIMIT = {"integer": "2147483647", "smallint": "32767"}
 _KEY_CONSTRAINTS = (enums.ConstrType.CONSTR_PRIMARY, enums.ConstrType.CONSTR_FOREIGN)
 
 
-class Options(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    all_columns: bool = Field(
+@dataclass(frozen=True)
+class Options:
+    all_columns: bool = option(
         False,
-        alias="all-columns",
-        description="Flag every integer/smallint/serial column, not only primary-key, identity "
+        "Flag every integer/smallint/serial column, not only primary-key, identity "
         "and foreign-key columns.",
     )
 
@@ -138,7 +135,7 @@ def check(node: ast.ColumnDef | ast.Constraint, ctx: Context) -> Iterator[Violat
     repeated on every referencing foreign-key column: a multi-hour outage or a long dual-write
     migration. bigint costs four more bytes per row. Members of composite keys (a retry
     count, a version number) are not ids and are left alone unless they draw from a sequence."""
-    opts: Options = ctx.options or Options.model_validate({})
+    opts: Options = ctx.options or Options()
     if isinstance(node, ast.Constraint):
         if not opts.all_columns:
             yield from _added_key(node, ctx)

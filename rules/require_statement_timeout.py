@@ -1,17 +1,14 @@
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from pgarch_lint.api import AnyStatement, Category, Context, Severity, Violation, ast, rule
+from pgarch_lint.api import AnyStatement, Category, Context, Severity, Violation, ast, option, rule
 
 
-class Options(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    set_by_runner: bool = Field(
-        default=False,
-        alias="set-by-runner",
-        description="The migration runner (or the migration role's settings) already sets "
+@dataclass(frozen=True)
+class Options:
+    set_by_runner: bool = option(
+        False,
+        "The migration runner (or the migration role's settings) already sets "
         "statement_timeout for every migration: never report.",
     )
 

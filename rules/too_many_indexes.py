@@ -1,20 +1,20 @@
 from collections.abc import Iterator
+from dataclasses import dataclass
 
-from pydantic import BaseModel, ConfigDict, Field
-
-from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, rule
+from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, option, rule
 
 
-class Options(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True)
-
-    max_indexes: int = Field(
+@dataclass(frozen=True)
+class Options:
+    max_indexes: int = option(
         10,
-        alias="max-indexes",
-        ge=1,
-        description="The most indexes a table may have (primary key and unique constraints "
-        "included) before it is reported.",
+        "The most indexes a table may have (primary key and unique constraints "
+        "included) before it is reported (at least 1).",
     )
+
+    def __post_init__(self) -> None:
+        if self.max_indexes < 1:
+            raise ValueError("max-indexes must be at least 1")
 
 
 @rule(

@@ -114,3 +114,10 @@ def pg_server() -> Iterator[PgServer]:
         subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate",
                         "-w", "stop"], capture_output=True, timeout=60)
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Markers: ``slow`` (minutes; deselect with ``-m "not slow"``)."""
+    config.addinivalue_line(
+        "markers", "slow: takes minutes (e.g. the 50 MB file); deselect with -m 'not slow'"
+    )

@@ -262,3 +262,52 @@ def test_progress_bar_on_a_tty_only(proj: Path) -> None:
         data = b""
     os.close(master)
     assert b"60/60" not in data
+
+
+@pytest.mark.parametrize(
+    ("config", "needle"),
+    [
+        ("[tool.pgarch-lint.rules.too-many-indexes]\nmax-indexes = 0\n", "max-indexes must be at least 1"),
+        ('[tool.pgarch-lint.rules.fk-missing-explicit-actions]\nrequire = ["bogus"]\n', "'on-delete' or 'on-update'"),
+        ('[tool.pgarch-lint.rules.fk-missing-explicit-actions]\nrequir = ["on-delete"]\n', "unknown option 'requir' (did you mean 'require'?)"),
+        ("[tool.pgarch-lint.rules.ban-drop-table]\nx = 1\n", "this rule takes no options"),
+        ("[tool.pgarch-lint.rules.no-such-rule]\nx = 1\n", "unknown rule 'no-such-rule'"),
+    ],
+)
+def test_bad_rule_options_exit_2(proj: Path, config: str, needle: str) -> None:
+    (proj / "pyproject.toml").write_text(config)
+    (proj / "a.sql").write_text("SELECT 1;\n")
+    r = run(["check", "a.sql"], cwd=proj)
+    assert r.exit_code == 2
+    [line] = r.output.strip().splitlines()
+    assert needle in line, line
+
+
+def test_rule_options_take_effect(proj: Path) -> None:
+    sql = (
+        "CREATE TABLE a (id bigint PRIMARY KEY);\n"
+        "CREATE TABLE b (id bigint PRIMARY KEY, a_id bigint REFERENCES a ON DELETE CASCADE);\n"
+    )
+    (proj / "a.sql").write_text(sql)
+    args = ["check", "a.sql", "--select", "fk-missing-explicit-actions", "--format", "json"]
+    assert len(json.loads(run(args, cwd=proj).output)["findings"]) == 1
+    (proj / "pyproject.toml").write_text(
+        '[tool.pgarch-lint.rules.fk-missing-explicit-actions]\nrequire = ["on-delete"]\n'
+    )
+    assert json.loads(run(args, cwd=proj).output)["findings"] == []
+
+
+def test_default_run_does_not_import_pydantic(proj: Path) -> None:
+    (proj / "a.sql").write_text(BAD)
+    code = (
+        "import sys\n"
+        "from pgarch_lint.cli import main\n"
+        "try:\n"
+        "    main(['check', 'a.sql'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print('pydantic' in sys.modules)\n"
+    )
+    r = subprocess.run([sys.executable, "-c", code], cwd=proj, capture_output=True, text=True,
+                       timeout=60)
+    assert r.stdout.strip().splitlines()[-1] == "False", r.stdout + r.stderr
