@@ -9,6 +9,7 @@ that names the file and the key; the CLI prints it and exits 2.
 from __future__ import annotations
 
 import fnmatch
+import os
 import re
 import sys
 from collections.abc import Iterable, Mapping
@@ -205,36 +206,86 @@ def load_settings(
     label = str(path)
     if path.name == "pyproject.toml":
         label = f"{path} [tool.pgarch-lint]"
+    m = validated(label, raw)
+    naming_raw = {k.replace("_", "-"): v for k, v in m["naming"].items()}
+    for kind, tmpl in naming_raw.items():
+        check_template(label, kind, tmpl)
+    s = Settings(
+        pg_version=m["pg_version"],
+        preset=m["preset"],
+        select=tuple(m["select"]) if m["select"] is not None else None,
+        ignore=tuple(m["ignore"]),
+        extend_select=tuple(m["extend_select"]),
+        fail_on=m["fail_on"],
+        assume_in_transaction=m["assume_in_transaction"],
+        lock_timeout_set_by_runner=m["lock_timeout_set_by_runner"],
+        exclude=tuple(m["exclude"]),
+        lint_down=m["lint_down"],
+        severity=dict(m["severity"]),
+        per_file_ignores={k: tuple(v) for k, v in m["per_file_ignores"].items()},
+        naming=Naming(naming_raw),
+        tenancy=Tenancy(
+            tuple(m["tenancy"]["tenant_columns"]), tuple(m["tenancy"]["global_tables"])
+        ),
+        rule_options={k: dict(v) for k, v in m["rules"].items()},
+        root=path.parent,
+        source=label,
+    )
+    validate_names(s, list(rules), label)
+    return s
+
+
+def cache_dir() -> Path | None:
+    """Where pgarch-lint may cache derived data (never in the user's project)."""
+    if os.environ.get("PGARCH_LINT_NO_CACHE"):
+        return None
+    base = os.environ.get("PGARCH_LINT_CACHE_DIR")
+    if base:
+        return Path(base)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return Path(xdg) / "pgarch-lint" if xdg else Path.home() / ".cache" / "pgarch-lint"
+
+
+def validated(label: str, raw: dict[str, Any]) -> dict[str, Any]:
+    """The config section validated by the pydantic model, as plain data.
+
+    pydantic costs ~100 ms to import and build the model, more than linting a migration, so
+    the result for an unchanged config section is cached (keyed by pgarch-lint's version and
+    the section's content) and pydantic is only loaded when the config changes. A config that
+    fails validation is never cached.
+    """
+    import hashlib
+    import json
+
+    from pgarch_lint import __version__
+
+    key = hashlib.sha256(
+        json.dumps([__version__, raw], sort_keys=True, default=repr).encode()
+    ).hexdigest()[:32]
+    folder = cache_dir()
+    entry = folder / f"config-{key}.json" if folder is not None else None
+    if entry is not None:
+        try:
+            data: dict[str, Any] = json.loads(entry.read_text(encoding="utf-8"))
+            return data
+        except (OSError, ValueError):
+            pass
     from pydantic import ValidationError
 
     try:
         m = _model().model_validate(raw)
     except ValidationError as exc:
         raise ConfigError(_fmt_pydantic(label, exc)) from None
-    naming_raw = m.naming.model_dump(by_alias=True)
-    for kind, tmpl in naming_raw.items():
-        check_template(label, kind, tmpl)
-    s = Settings(
-        pg_version=m.pg_version,
-        preset=m.preset,
-        select=tuple(m.select) if m.select is not None else None,
-        ignore=tuple(m.ignore),
-        extend_select=tuple(m.extend_select),
-        fail_on=m.fail_on,
-        assume_in_transaction=m.assume_in_transaction,
-        lock_timeout_set_by_runner=m.lock_timeout_set_by_runner,
-        exclude=tuple(m.exclude),
-        lint_down=m.lint_down,
-        severity=dict(m.severity),
-        per_file_ignores={k: tuple(v) for k, v in m.per_file_ignores.items()},
-        naming=Naming(naming_raw),
-        tenancy=Tenancy(tuple(m.tenancy.tenant_columns), tuple(m.tenancy.global_tables)),
-        rule_options={k: dict(v) for k, v in m.rules.items()},
-        root=path.parent,
-        source=label,
-    )
-    validate_names(s, list(rules), label)
-    return s
+    data = m.model_dump(mode="json")
+    if entry is not None:
+        try:
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            tmp = entry.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_text(json.dumps(data), encoding="utf-8")
+            tmp.replace(entry)
+        except OSError:
+            pass  # a read-only home is fine: validate every time
+    return data
 
 
 _PLACEHOLDER = re.compile(r"\{([^{}]*)\}")

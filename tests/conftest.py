@@ -121,3 +121,9 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "slow: takes minutes (e.g. the 50 MB file); deselect with -m 'not slow'"
     )
+
+
+@pytest.fixture(autouse=True)
+def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests never read or write the user's ~/.cache/pgarch-lint."""
+    monkeypatch.setenv("PGARCH_LINT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

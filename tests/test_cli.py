@@ -311,3 +311,33 @@ def test_default_run_does_not_import_pydantic(proj: Path) -> None:
     r = subprocess.run([sys.executable, "-c", code], cwd=proj, capture_output=True, text=True,
                        timeout=60)
     assert r.stdout.strip().splitlines()[-1] == "False", r.stdout + r.stderr
+
+
+def test_validated_config_is_cached_and_revalidated_on_change(proj: Path) -> None:
+    cache = Path(os.environ["PGARCH_LINT_CACHE_DIR"])
+    (proj / "a.sql").write_text("SELECT 1;\n")
+    (proj / "pgarch-lint.toml").write_text("pg-version = 15\n")
+    code = (
+        "import sys\n"
+        "from pgarch_lint.cli import main\n"
+        "try:\n"
+        "    main(['check', 'a.sql'])\n"
+        "except SystemExit as e:\n"
+        "    print('exit', e.code)\n"
+        "print('pydantic' in sys.modules)\n"
+    )
+
+    def run_py() -> list[str]:
+        r = subprocess.run([sys.executable, "-c", code], cwd=proj, capture_output=True,
+                           text=True, timeout=60)
+        return r.stdout.strip().splitlines()[-2:]
+
+    before = set(cache.glob("config-*.json"))
+    assert run_py() == ["exit 0", "True"]  # first run validates with pydantic
+    assert len(set(cache.glob("config-*.json")) - before) == 1
+    assert run_py() == ["exit 0", "False"]  # unchanged config: served from the cache
+    (proj / "pgarch-lint.toml").write_text("pg-version = 'x'\n")
+    r = run(["check", "a.sql"], cwd=proj)
+    assert r.exit_code == 2 and "pg-version" in r.output  # a change is validated again
+    r = run(["check", "a.sql"], cwd=proj)
+    assert r.exit_code == 2  # and an invalid config is never cached
