@@ -73,13 +73,19 @@ def generate_dump(target_bytes: int) -> str:
     return "".join(out)
 
 
+# Children may write bytecode (an installed package has its .pyc files; some shells export
+# PYTHONDONTWRITEBYTECODE, which would make every run recompile every module).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+
+
 def run(cmd: list[str], repeat: int) -> tuple[float, int, int]:
-    """Median wall seconds, peak RSS (KiB) of the children, exit code."""
+    """Median wall seconds (after one warm-up run), peak RSS (KiB) of the children, exit code."""
     times, code = [], 0
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
     before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     for _ in range(repeat):
         t0 = time.perf_counter()
-        p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        p = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
         times.append(time.perf_counter() - t0)
         code = p.returncode
     peak = max(before, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
