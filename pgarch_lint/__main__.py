@@ -1,3 +1,3 @@
-from pgarch_lint.cli import main
+from pgarch_lint.cli import entry
 
-main()
+entry()

@@ -33,7 +33,7 @@ import enum
 import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from pgarch_lint import astutil as util
 from pgarch_lint.catalog import (
@@ -61,6 +61,7 @@ __all__ = [
     "LockTaken",
     "Origin",
     "Rule",
+    "RuleLike",
     "Severity",
     "Statement",
     "SuppressionDirective",
@@ -286,6 +287,48 @@ class Rule:
     @property
     def qualified_name(self) -> str:
         return self.name if self.pack is None else f"{self.pack}/{self.name}"
+
+
+class RuleLike(Protocol):
+    """What the engine, the config and the reporters read from a rule.
+
+    A :class:`Rule`, or the registry's stand-in (:class:`pgarch_lint.registry.RuleRef`) that
+    holds a rule's metadata from the registry cache and imports the rule's module only when
+    its check function, options or texts are needed.
+    """
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def category(self) -> Category: ...
+    @property
+    def severity(self) -> Severity: ...
+    @property
+    def summary(self) -> str: ...
+    @property
+    def rationale(self) -> str: ...
+    @property
+    def fix(self) -> str: ...
+    @property
+    def bad(self) -> str: ...
+    @property
+    def good(self) -> str: ...
+    @property
+    def nodes(self) -> tuple[type, ...]: ...
+    @property
+    def check(self) -> CheckFn: ...
+    @property
+    def default(self) -> bool: ...
+    @property
+    def options(self) -> type | None: ...
+    @property
+    def strict(self) -> bool: ...
+    @property
+    def pack(self) -> str | None: ...
+    @property
+    def live_only(self) -> bool: ...
+    @property
+    def qualified_name(self) -> str: ...
 
 
 def option(default: Any, help: str) -> Any:

@@ -15,14 +15,11 @@ import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-if sys.version_info >= (3, 11):  # noqa: UP036 - tomli stays declared for older Pythons
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from pgarch_lint.api import Category, RuleLike, Severity
 
-from pgarch_lint.api import Category, Rule, Severity
+R = TypeVar("R", bound=RuleLike)
 
 DEFAULT_PG_VERSION = 17
 PRESETS = ("recommended", "strict")
@@ -113,6 +110,10 @@ def find_config(start: Path) -> tuple[Path, dict[str, Any]] | None:
 
 
 def _read_toml(path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):  # noqa: UP036 - tomli stays declared for older Pythons
+        import tomllib  # here: a run without a config file does not pay for it
+    else:  # pragma: no cover
+        import tomli as tomllib
     try:
         with path.open("rb") as fh:
             return tomllib.load(fh)
@@ -188,7 +189,7 @@ def _fmt_pydantic(path: str, exc: Any) -> str:
 
 
 def load_settings(
-    config_file: Path | None = None, *, cwd: Path | None = None, rules: Iterable[Rule] = ()
+    config_file: Path | None = None, *, cwd: Path | None = None, rules: Iterable[RuleLike] = ()
 ) -> Settings:
     """Find (or read) the config and validate it against the installed rules."""
     cwd = cwd or Path.cwd()
@@ -301,7 +302,7 @@ def check_template(label: str, kind: str, template: str) -> None:
             )
 
 
-def validate_names(s: Settings, rules: list[Rule], label: str) -> None:
+def validate_names(s: Settings, rules: list[RuleLike], label: str) -> None:
     if not rules:
         return
     known = {r.qualified_name for r in rules}
@@ -330,7 +331,7 @@ def validate_names(s: Settings, rules: list[Rule], label: str) -> None:
         build_options(r, opts, label)
 
 
-def build_options(r: Rule, raw: Mapping[str, Any], label: str) -> Any:
+def build_options(r: RuleLike, raw: Mapping[str, Any], label: str) -> Any:
     """The rule's options dataclass filled from config keys (kebab-case); defaults need no
     pydantic, set values are validated with it."""
     import dataclasses
@@ -362,11 +363,11 @@ def _suggest(name: str, known: Iterable[str]) -> str:
 # --- selection -----------------------------------------------------------------------------
 
 
-def _matches(r: Rule, names: Iterable[str]) -> bool:
+def _matches(r: RuleLike, names: Iterable[str]) -> bool:
     return any(n in (r.qualified_name, r.category.value, "all") for n in names)
 
 
-def select_rules(rules: Iterable[Rule], s: Settings) -> list[Rule]:
+def select_rules(rules: Iterable[R], s: Settings) -> list[R]:
     """Apply preset, select, extend-select and ignore (in that order)."""
     out = []
     for r in rules:
@@ -383,11 +384,11 @@ def select_rules(rules: Iterable[Rule], s: Settings) -> list[Rule]:
     return out
 
 
-def effective_severity(r: Rule, s: Settings) -> Severity:
+def effective_severity(r: RuleLike, s: Settings) -> Severity:
     return Severity(s.severity.get(r.qualified_name, r.severity.value))
 
 
-def rule_options(r: Rule, s: Settings) -> Any:
+def rule_options(r: RuleLike, s: Settings) -> Any:
     if r.options is None:
         return None
     return build_options(r, s.rule_options.get(r.qualified_name, {}), s.source or "config")

@@ -6,13 +6,14 @@ Every page has the same sections: what it does, why it matters, example, use ins
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from pgarch_lint.api import Rule
+from pgarch_lint.api import RuleLike
 
 
-def _options_table(r: Rule) -> str:
+def _options_table(r: RuleLike) -> str:
     if r.options is None:
         return "This rule has no options.\n"
     import dataclasses
@@ -42,7 +43,7 @@ def _toml(value: Any) -> str:
     return str(value)
 
 
-def rule_page(r: Rule) -> str:
+def rule_page(r: RuleLike) -> str:
     status = "on by default" if r.default else "opt-in (enable with `extend-select`)"
     if r.strict and not r.default:
         status += "; part of the `strict` preset"
@@ -60,7 +61,7 @@ def rule_page(r: Rule) -> str:
     )
 
 
-def index_page(rules: list[Rule]) -> str:
+def index_page(rules: Sequence[RuleLike]) -> str:
     lines = [
         "# Rules\n",
         "Generated from rule metadata (`python -m pgarch_lint.docs` regenerates this folder).\n",
@@ -76,13 +77,13 @@ def index_page(rules: list[Rule]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def expected_files(rules: list[Rule]) -> dict[str, str]:
+def expected_files(rules: Sequence[RuleLike]) -> dict[str, str]:
     out = {f"{r.name}.md": rule_page(r) for r in rules if r.pack is None}
     out["README.md"] = index_page([r for r in rules if r.pack is None])
     return out
 
 
-def write(folder: Path, rules: list[Rule]) -> list[str]:
+def write(folder: Path, rules: Sequence[RuleLike]) -> list[str]:
     folder.mkdir(parents=True, exist_ok=True)
     changed = []
     want = expected_files(rules)

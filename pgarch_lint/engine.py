@@ -4,12 +4,13 @@ For each statement the engine dispatches nodes to the rules that asked for their
 the catalog as it was *before* the statement; then it updates the transaction state and applies
 the statement to the catalog. After each checked file it dispatches :class:`EndOfFile`; after
 the last file, :class:`EndOfRun` (whole-schema rules) and the suppression report.
-The engine never imports a rule: rules arrive as a list (see registry.py).
+The engine never imports a rule: rules arrive as a list (see registry.py), either
+:class:`Rule` objects or the registry's lazy stand-ins, whose module is imported the first time
+their check must run.
 """
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -23,7 +24,7 @@ from pgarch_lint.api import (
     EndOfFile,
     EndOfRun,
     FileInfo,
-    Rule,
+    RuleLike,
     Statement,
     SuppressionDirective,
     SyntaxErrorEvent,
@@ -44,6 +45,7 @@ from pgarch_lint.suppress import Suppressions, attach, parse_directives
 
 SYNTAX_RULE = "syntax-error"
 UNUSED_SUPPRESSION_RULE = "unused-suppression"
+_LAZY = object()  # options not built yet
 _TOKEN = re.compile(r'"(?:[^"]|"")*"|[\w$]+|::|<>|!=|>=|<=|\S', re.UNICODE)
 
 
@@ -70,15 +72,29 @@ class _FileRun:
 
 
 class Engine:
-    def __init__(self, settings: Settings, rules: Sequence[Rule], catalog: Catalog | None = None):
+    def __init__(self, settings: Settings, rules: Sequence[RuleLike], catalog: Catalog | None = None):
         self.settings = settings
         self.rules = list(rules)
         self.catalog = catalog if catalog is not None else Catalog()
-        self.dispatch: dict[type, list[Rule]] = {}
+        self.dispatch: dict[type, list[RuleLike]] = {}
         for r in self.rules:
+            if r.live_only and catalog is None:
+                # a static run: live-only rules read facts only a live catalog carries and
+                # stay silent; not dispatching them spares importing their modules
+                continue
             for t in r.nodes:
                 self.dispatch.setdefault(t, []).append(r)
-        self._options = {r.qualified_name: rule_options(r, settings) for r in self.rules}
+        # options of a rule whose module is not imported yet are built when it first runs
+        # (their defaults cannot fail); configured ones now, so a bad value fails up front
+        self._options: dict[str, Any] = {
+            r.qualified_name: (
+                _LAZY
+                if getattr(r, "loaded", True) is False
+                and r.qualified_name not in settings.rule_options
+                else rule_options(r, settings)
+            )
+            for r in self.rules
+        }
         self._severity = {r.qualified_name: effective_severity(r, settings).value for r in self.rules}
         self._by_name = {r.qualified_name: r for r in self.rules}
         self.findings: list[Finding] = []
@@ -315,15 +331,16 @@ class Engine:
     # --- rules and findings --------------------------------------------------------------------
 
     def _run_rule(
-        self, fr: _FileRun, r: Rule, node: Any, ctx: Context, parents: tuple[Any, ...]
+        self, fr: _FileRun, r: RuleLike, node: Any, ctx: Context, parents: tuple[Any, ...]
     ) -> None:
         name = r.qualified_name
         if name in fr.ignored or r.category.value in fr.ignored:
             return
-        ctx.options = self._options[name]
+        ctx.options = self._rule_options(r)
         ctx.parents = parents
+        check = r.check  # may import the rule's module (RegistryError names a broken pack)
         try:
-            for v in r.check(node, ctx):
+            for v in check(node, ctx):
                 self._emit(fr, r, v, ctx)
         except InternalError:
             raise
@@ -335,6 +352,12 @@ class Engine:
                 f"internal error in rule {name} while checking {fr.info.path}{line}: "
                 f"{type(exc).__name__}: {exc}"
             ) from exc
+
+    def _rule_options(self, r: RuleLike) -> Any:
+        opts = self._options[r.qualified_name]
+        if opts is _LAZY:
+            opts = self._options[r.qualified_name] = rule_options(r, self.settings)
+        return opts
 
     def _event(self, fr: _FileRun, tx: TxState, ev: Any) -> None:
         rules = self.dispatch.get(type(ev), ())
@@ -357,11 +380,12 @@ class Engine:
         for r in rules:
             ctx = Context(
                 self.catalog, FileInfo("", None, False), TxState(), self.settings.pg_version,
-                self._options[r.qualified_name], None, (), None, frozenset(self._checked),
+                self._rule_options(r), None, (), None, frozenset(self._checked),
                 None, self.settings,
             )
+            check = r.check
             try:
-                for v in r.check(ev, ctx):
+                for v in check(ev, ctx):
                     if v.at is None or v.at.path not in self._files:
                         continue
                     fr = self._files[v.at.path]
@@ -398,7 +422,7 @@ class Engine:
                 ev2 = SuppressionDirective(path, d.start, d.end, d.names, unknown, d.used, inactive)
                 self._event(fr, TxState(), ev2)
 
-    def _emit(self, fr: _FileRun, r: Rule, v: Violation, ctx: Context) -> None:
+    def _emit(self, fr: _FileRun, r: RuleLike, v: Violation, ctx: Context) -> None:
         name = r.qualified_name
         if v.at is not None:
             start, end = v.at.start, v.at.start + len(
@@ -426,6 +450,8 @@ class Engine:
         if v.redact:
             stmt_text = ""
         fp_path = fr.rel_path or fr.info.path  # relative to the config root: cwd-independent
+        import hashlib  # here, not at import: a clean run never pays for it
+
         fp = hashlib.sha1(f"{name}\0{fp_path}\0{stmt_text}\0{v.message}".encode()).hexdigest()[:16]
         self.findings.append(
             Finding(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from functools import cache
 from typing import Any
 
 from pgarch_lint.api import Catalog, ast, enums, util
@@ -156,7 +157,14 @@ def grant_targets(node: ast.GrantStmt, kind: str) -> str:
 
 # --- role statements -------------------------------------------------------------------------
 
-_WORD = re.compile(r'"(?:[^"]|"")*"|[A-Za-z_\u0080-\uffff][\w$\u0080-\uffff]*', re.UNICODE)
+_WORD_RE = r'"(?:[^"]|"")*"|[A-Za-z_\u0080-\uffff][\w$\u0080-\uffff]*'
+
+
+@cache
+def _word() -> re.Pattern[str]:
+    """Compiled on first use: the wide character class costs ~5 ms to compile, paid at
+    import by every run otherwise (this module is imported by whole-schema rules)."""
+    return re.compile(_WORD_RE, re.UNICODE)
 
 
 def role_name_span(text: str, base: int, role: str) -> tuple[int, int] | None:
@@ -165,7 +173,7 @@ def role_name_span(text: str, base: int, role: str) -> tuple[int, int] | None:
     The role is the first identifier after ``ROLE``/``USER``/``GROUP`` (``ALTER USER
     MAPPING`` never reaches here). Quoted and unquoted spellings are both matched.
     """
-    words = list(_WORD.finditer(text))
+    words = list(_word().finditer(text))
     for i, m in enumerate(words[:-1]):
         if m.group(0).lower() in ("role", "user", "group"):
             nxt = words[i + 1]

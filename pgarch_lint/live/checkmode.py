@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from pgarch_lint.api import EndOfRun, Rule
+from pgarch_lint.api import EndOfRun, RuleLike
 from pgarch_lint.engine import Engine, FileInput
 from pgarch_lint.findings import Report
 from pgarch_lint.live.conn import LiveError, connect, guard
@@ -47,7 +47,7 @@ def snapshot_inputs(snap: Snapshot, *, context: bool) -> tuple[list[FileInput], 
 
 
 def run_inspect(
-    dsn: str, settings: Any, rules: Sequence[Rule], known: Iterable[str],
+    dsn: str, settings: Any, rules: Sequence[RuleLike], known: Iterable[str],
     schemas: Iterable[str] = (),
 ) -> Report:
     """Whole-schema rules on the live database; findings are reported against the objects."""

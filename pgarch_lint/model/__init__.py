@@ -29,7 +29,7 @@ from pgarch_lint.model.markdown import render_markdown
 from pgarch_lint.model.mermaid import render_mermaid
 
 if TYPE_CHECKING:
-    from pgarch_lint.api import Rule
+    from pgarch_lint.api import RuleLike
     from pgarch_lint.engine import FileInput
 
 __all__ = [
@@ -200,7 +200,7 @@ def render(m: Model, fmt: str) -> str:
 def model_document(
     inputs: Sequence[FileInput],
     settings: Settings,
-    rules: Sequence[Rule],
+    rules: Sequence[RuleLike],
     *,
     fmt: str = "markdown",
     schemas: Sequence[str] = (),

@@ -6,7 +6,6 @@ Each format lives in ``<fmt>_reporter.py`` and exposes
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 from collections import Counter
 from collections.abc import Iterable, Iterator
@@ -29,6 +28,8 @@ def finding_key(f: Finding) -> str:
     """The finding's stable identity: its fingerprint, or (if it has none) its visible parts."""
     if f.fingerprint:
         return f.fingerprint
+    import hashlib
+
     raw = f"{f.rule}\0{f.path}\0{f.line}\0{f.column}\0{f.message}"
     return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
 
@@ -48,6 +49,8 @@ def with_occurrence(findings: Iterable[Finding]) -> Iterator[tuple[Finding, int]
 
 def unique_id(f: Finding, occurrence: int) -> str:
     """A stable id, unique per finding of a report (hex, 32 characters)."""
+    import hashlib
+
     raw = f"{finding_key(f)}\0{occurrence}"
     return hashlib.md5(raw.encode("utf-8"), usedforsecurity=False).hexdigest()
 
