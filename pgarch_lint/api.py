@@ -239,6 +239,14 @@ class Context:
     _position: Callable[[int], tuple[int, int]] | None = None
     settings: Any = None  # the run's Settings (naming templates, tenancy, pg_version...)
 
+    _notes: Callable[[str, Any], None] | None = None
+
+    def note(self, message: str, node: Any = None) -> None:
+        """Say something that is not a finding (e.g. "table x is not in the catalog: skipped");
+        shown with ``check --verbose``, never counted."""
+        if self._notes is not None:
+            self._notes(message, node)
+
     def line_of(self, offset: int) -> int:
         """1-based line of an absolute offset in the current file."""
         return self._position(offset)[0] if self._position is not None else 0

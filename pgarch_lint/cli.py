@@ -93,15 +93,30 @@ def _open_output(path: str | None) -> tuple[TextIO, Callable[[bool], None]]:
 
     target = Path(path)
     d = target.parent if str(target.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=d)
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=d)
+    except OSError as exc:  # name what the user gave, not the temporary file
+        raise OSError(exc.errno, exc.strerror, str(target)) from None
+    # mkstemp creates 0600: give the report the mode a plain open() would (or the old file's)
+    try:
+        mode = target.stat().st_mode & 0o7777
+    except OSError:
+        umask = os.umask(0)
+        os.umask(umask)
+        mode = 0o666 & ~umask
+    os.chmod(tmp, mode)
     fh = os.fdopen(fd, "w", encoding="utf-8", newline="\n")
 
     def done(ok: bool) -> None:
-        fh.close()
-        if ok:
-            os.replace(tmp, target)
-        else:
-            os.unlink(tmp)
+        try:
+            fh.close()
+            if ok:
+                os.replace(tmp, target)
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, str(target)) from None
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
 
     return fh, done
 
@@ -198,6 +213,8 @@ def _check_inputs(
 @click.option("--explain", is_flag=True, help="With --dsn: EXPLAIN each query of the files.")
 @click.option("--explain-analyze", "explain_analyze", is_flag=True,
               help="With --dsn: EXPLAIN ANALYZE (runs the queries, then rolls back).")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Also print notes on stderr (e.g. tables the catalog does not know).")
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def check(
     paths: tuple[str, ...],
@@ -220,6 +237,7 @@ def check(
     statistics: bool,
     no_progress: bool,
     debug: bool,
+    verbose: bool = False,
     dsn: str | None = None,
     min_table_size: str | None = None,
     explain: bool = False,
@@ -285,6 +303,9 @@ def check(
         )
         if progress is not None:
             sys.stderr.write("\r\x1b[2K")
+        if verbose:
+            for note in report.notes:
+                click.echo(note, err=True)
         report.checked_paths = [f.path for f in inputs if not f.context]
         if live is not None:
             report = live.finish(report)

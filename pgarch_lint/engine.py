@@ -98,6 +98,7 @@ class Engine:
         self._severity = {r.qualified_name: effective_severity(r, settings).value for r in self.rules}
         self._by_name = {r.qualified_name: r for r in self.rules}
         self.findings: list[Finding] = []
+        self.notes: list[str] = []
         self.summary = Summary()
         self._files: dict[str, _FileRun] = {}
         self._checked: list[str] = []
@@ -129,7 +130,7 @@ class Engine:
             self.run_file(f)
         self._end_of_run()
         self.findings.sort(key=Finding.sort_key)
-        return Report(self.findings, self.summary, list(self.rules))
+        return Report(self.findings, self.summary, list(self.rules), notes=self.notes)
 
     # --- per file ----------------------------------------------------------------------------
 
@@ -236,9 +237,10 @@ class Engine:
             any_rules = self.dispatch.get(AnyStatement, ())
             for r in any_rules:
                 self._run_rule(fr, r, node, ctx, ())
-            for n, parents in sql.walk(node):
+            for n, link in sql.walk_linked(node):
                 rules = self.dispatch.get(type(n))
                 if rules:
+                    parents = sql.ancestors(link)
                     for r in rules:
                         self._run_rule(fr, r, n, ctx, parents)
         # nested statements (DO blocks, plpgsql bodies) are linted after their container
@@ -338,12 +340,17 @@ class Engine:
             return
         ctx.options = self._rule_options(r)
         ctx.parents = parents
+        ctx._notes = lambda msg, n, r=r: self._note(fr, r, ctx, msg, n)
         check = r.check  # may import the rule's module (RegistryError names a broken pack)
         try:
             for v in check(node, ctx):
                 self._emit(fr, r, v, ctx)
         except InternalError:
             raise
+        except RecursionError:
+            # a pathologically deep statement (thousands of nested terms): this rule cannot
+            # analyse it; say so under --verbose instead of failing the whole run
+            self._note(fr, r, ctx, "statement too deeply nested for this rule: not checked", None)
         except Exception as exc:
             line = ""
             if ctx.statement is not None:
@@ -352,6 +359,14 @@ class Engine:
                 f"internal error in rule {name} while checking {fr.info.path}{line}: "
                 f"{type(exc).__name__}: {exc}"
             ) from exc
+
+    def _note(self, fr: _FileRun, r: RuleLike, ctx: Context, message: str, node: Any) -> None:
+        if node is not None:
+            start = ctx.span(node)[0]
+        else:
+            start = ctx.statement.start if ctx.statement is not None else 0
+        line, col = fr.src.position(start)
+        self.notes.append(f"{fr.info.path}:{line}:{col}: note[{r.qualified_name}] {message}")
 
     def _rule_options(self, r: RuleLike) -> Any:
         opts = self._options[r.qualified_name]
@@ -452,7 +467,9 @@ class Engine:
         fp_path = fr.rel_path or fr.info.path  # relative to the config root: cwd-independent
         import hashlib  # here, not at import: a clean run never pays for it
 
-        fp = hashlib.sha1(f"{name}\0{fp_path}\0{stmt_text}\0{v.message}".encode()).hexdigest()[:16]
+        key = f"{name}\0{fp_path}\0{stmt_text}\0{v.message}"
+        # backslashreplace: paths from non-UTF-8 file names carry surrogates
+        fp = hashlib.sha1(key.encode("utf-8", "backslashreplace")).hexdigest()[:16]
         self.findings.append(
             Finding(
                 rule=name,

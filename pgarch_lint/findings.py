@@ -44,3 +44,4 @@ class Report:
     summary: Summary
     rules: list[object] = field(default_factory=list)  # the Rule objects that ran (for SARIF etc.)
     checked_paths: list[str] = field(default_factory=list)  # checked (not context) files, in order
+    notes: list[str] = field(default_factory=list)  # `path:line:col: note[rule] ...` (--verbose)

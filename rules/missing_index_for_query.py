@@ -233,6 +233,14 @@ def check(node: Any, ctx: Context) -> Iterator[Violation]:
     levels = scope.levels(node)
     if not levels:
         return
+    for lvl in levels:
+        for it in lvl.items:
+            if it.kind == "unknown" and it.rv is not None:
+                ctx.note(
+                    f'"{table_label(it.rv)}" is not in the schema catalog: its accesses are not '
+                    "checked for indexes (give its DDL with --context)",
+                    node=it.rv,
+                )
     tenants: tuple[str, ...] = ("tenant_id",)
     if ctx.settings is not None:
         tenants = tuple(ctx.settings.tenancy.tenant_columns)

@@ -341,3 +341,17 @@ def test_validated_config_is_cached_and_revalidated_on_change(proj: Path) -> Non
     assert r.exit_code == 2 and "pg-version" in r.output  # a change is validated again
     r = run(["check", "a.sql"], cwd=proj)
     assert r.exit_code == 2  # and an invalid config is never cached
+
+
+def test_verbose_prints_notes_on_stderr(proj: Path) -> None:
+    (proj / "q.sql").write_text("SELECT id FROM unknown_table WHERE a = 1;\n")
+    args = ["check", "q.sql", "--select", "missing-index-for-query"]
+    quiet = _subprocess(args, proj)
+    assert quiet.returncode == 0 and "note[" not in quiet.stderr
+    loud = _subprocess([*args, "--verbose"], proj)
+    assert loud.returncode == 0
+    assert (
+        'q.sql:1:16: note[missing-index-for-query] "unknown_table" is not in the schema catalog'
+        in loud.stderr
+    )
+    assert "note[" not in loud.stdout

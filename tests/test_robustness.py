@@ -225,10 +225,6 @@ _TERMS = "+".join(["1"] * DEEP)
             id="missing-index-for-query-joins"),
     ],
 )
-@pytest.mark.xfail(strict=True, raises=InternalError,
-                   reason="rules recurse on the AST: RecursionError on deep expressions "
-                          "(rules/_naming.py walk, plpgsql_dynamic_sql_injection._taints, "
-                          "rules/_queries.py levels/_visit) -> InternalError -> exit 2")
 def test_deep_statements_do_not_crash_rules(text: str) -> None:
     lint_sql(text, rules=["all"])
 
@@ -333,10 +329,6 @@ def test_win1252_corpus_file(tmp_path: Path) -> None:
                for f in rep["findings"])
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError,
-                   reason="engine fingerprint: f'...{path}...'.encode() raises "
-                          "UnicodeEncodeError for a --stdin-filename that is not UTF-8 "
-                          "(surrogate-escaped argv) -> 'internal error', exit 2")
 def test_stdin_filename_not_utf8(tmp_path: Path) -> None:
     env = {**os.environ, "NO_COLOR": "1"}
     proc = subprocess.run(
@@ -475,8 +467,6 @@ def test_output_into_missing_folder(tmp_path: Path) -> None:
     assert proc.stdout == b""
 
 
-@pytest.mark.xfail(strict=True, reason="cli._open_output: the error names the temp file "
-                   "('missing/.report.txt.abc123.tmp'), not the --output path the user gave")
 def test_output_error_names_the_output_path(tmp_path: Path) -> None:
     write(tmp_path / "a.sql", BAD_INDEX)
     proc = cli(["a.sql", "--output", "missing/report.txt"], tmp_path)
@@ -512,9 +502,6 @@ def test_output_replaces_target_only_on_success(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.sql", "report.json"]
 
 
-@pytest.mark.xfail(strict=True, reason="cli._open_output: the report keeps mkstemp's mode 0600 "
-                   "(ignores the umask; replaces the mode of an existing report): CI artifacts "
-                   "and shared report files become unreadable to others")
 def test_output_file_mode_follows_umask(tmp_path: Path) -> None:
     write(tmp_path / "a.sql", BAD_INDEX)
     old = os.umask(0o022)
@@ -526,8 +513,6 @@ def test_output_file_mode_follows_umask(tmp_path: Path) -> None:
     assert stat.S_IMODE((tmp_path / "report.txt").stat().st_mode) == 0o644
 
 
-@pytest.mark.xfail(strict=True, reason="cli._open_output.done: when os.replace fails, the temp "
-                   "file '.report.json.XXXX.tmp' is left next to the target")
 def test_output_rename_failure_leaves_no_temp_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -58,5 +58,6 @@ def render(report: Report, out: TextIO, *, color: bool = False, quiet: bool = Fa
     noun = "finding" if total == 1 else "findings"
     files = "file" if s.files == 1 else "files"
     out.write(
-        f"{total} {noun} ({', '.join(parts)}) in {s.files} {files}, {s.statements} statements\n"
+        f"{total} {noun} ({', '.join(parts)}) in {s.files} {files}, {s.statements} "
+        f"statement{'' if s.statements == 1 else 's'}\n"
     )
