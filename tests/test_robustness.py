@@ -22,7 +22,6 @@ import pytest
 from click.testing import CliRunner, Result
 
 from pgarch_lint.cli import main
-from pgarch_lint.engine import InternalError
 from pgarch_lint.testing import lint_sql
 
 ROOT = Path(__file__).resolve().parent.parent
