@@ -247,7 +247,6 @@ def check(
     with _Guard(debug):
         from pgarch_lint.config import (
             ConfigError,
-            fail_threshold,
             load_settings,
             select_rules,
             validate_names,
@@ -323,25 +322,7 @@ def check(
             from pgarch_lint.baseline import apply as apply_baseline
 
             report = apply_baseline(report, known)
-        out, done = _open_output(output)
-        color = (
-            output is None and fmt == "text" and sys.stdout.isatty()
-            and "NO_COLOR" not in os.environ
-        )
-        from pgarch_lint.reporters import render
-
-        ok = False
-        try:
-            render(fmt, report, out, color=color, quiet=quiet, statistics=statistics)
-            out.flush()
-            ok = True
-        finally:
-            done(ok)
-        threshold = fail_threshold(settings.fail_on)
-        failed = any(
-            {"error": 3, "warning": 2, "info": 1}[f.severity] >= threshold for f in report.findings
-        )
-        sys.exit(1 if failed else 0)
+        _emit_report(report, settings, fmt, output, quiet, statistics)
 
 
 def _progress_bar(i: int, total: int, f: Any) -> None:
