@@ -277,6 +277,20 @@ class IndexKey:
         """The column name or the expression text."""
         return self.column if self.column is not None else f"({self.expression})"
 
+    @property
+    def definition(self) -> str:
+        """The key as written in CREATE INDEX: text, collation, opclass, order, nulls."""
+        s = self.text
+        if self.collation:
+            s += f' COLLATE "{self.collation}"'
+        if self.opclass:
+            s += f" {self.opclass}"
+        if self.ordering:
+            s += f" {self.ordering.upper()}"
+        if self.nulls:
+            s += f" NULLS {self.nulls.upper()}"
+        return s
+
 
 @dataclass(slots=True, kw_only=True)
 class Index(Tracked):

@@ -167,18 +167,7 @@ def _constraint_line(c: Constraint) -> str:
 
 
 def _index_line(ix: Index) -> str:
-    keys = []
-    for k in ix.keys:
-        s = k.text
-        if k.collation:
-            s += f' COLLATE "{k.collation}"'
-        if k.opclass:
-            s += f" {k.opclass}"
-        if k.ordering:
-            s += f" {k.ordering.upper()}"
-        if k.nulls:
-            s += f" NULLS {k.nulls.upper()}"
-        keys.append(s)
+    keys = [k.definition for k in ix.keys]
     text = f"    {ix.name}: {'UNIQUE ' if ix.unique else ''}{ix.method} ({', '.join(keys)})"
     if ix.include:
         text += f" INCLUDE ({', '.join(ix.include)})"

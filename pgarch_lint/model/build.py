@@ -275,19 +275,7 @@ def link_table_keys(table: Table) -> tuple[Constraint, Constraint] | None:
 
 
 def _key_text(ix: Index) -> tuple[str, ...]:
-    out = []
-    for k in ix.keys:
-        s = k.text
-        if k.collation:
-            s += f' COLLATE "{k.collation}"'
-        if k.opclass:
-            s += f" {k.opclass}"
-        if k.ordering:
-            s += f" {k.ordering.upper()}"
-        if k.nulls:
-            s += f" NULLS {k.nulls.upper()}"
-        out.append(s)
-    return tuple(out)
+    return tuple(k.definition for k in ix.keys)
 
 
 def _leading_columns(ix: Index, n: int) -> frozenset[str] | None:
