@@ -45,9 +45,18 @@ from pgarch_lint.catalog import (
     normalize_type,
 )
 from pgarch_lint.locks import LockMode, LockTaken
-from pgarch_lint.sql import ast, deparse, enums, walk
+from pgarch_lint.sql import (
+    RESERVED_KEYWORDS,
+    TYPE_FUNC_NAME_KEYWORDS,
+    ast,
+    deparse,
+    enums,
+    walk,
+)
 
 __all__ = [
+    "RESERVED_KEYWORDS",
+    "TYPE_FUNC_NAME_KEYWORDS",
     "AnyStatement",
     "Catalog",
     "Category",

@@ -14,8 +14,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pgarch_lint.api import Context, ast, enums, util
-from pgarch_lint.sql import RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
+from pgarch_lint.api import RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS, Context, ast, enums, util
 
 NAMEDATALEN = 63  # PostgreSQL truncates identifiers to 63 bytes
 
