@@ -23,6 +23,7 @@ from ._queries import (
     dedupe,
     index_name,
     key_term,
+    may_read_tables,
     pattern_capable,
     policy_eq_columns,
     predicate_implied,
@@ -229,6 +230,8 @@ def check(node: Any, ctx: Context) -> Iterator[Violation]:
     are skipped; the size of a table is not known, so a query on a small lookup table is
     reported like any other. Only the first unserved table access of a statement is
     reported."""
+    if not may_read_tables(node):
+        return
     scope = Scope(ctx, node)
     levels = scope.levels(node)
     if not levels:

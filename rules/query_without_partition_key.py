@@ -5,7 +5,7 @@ from typing import Any
 
 from pgarch_lint.api import AnyStatement, Category, Context, Severity, Violation, rule
 
-from ._queries import Access, Scope, accesses, prefix, table_label
+from ._queries import Access, Scope, accesses, may_read_tables, prefix, table_label
 
 _PRUNING = {
     "range": ("eq", "null", "range", "like", "join"),
@@ -60,6 +60,8 @@ def check(node: Any, ctx: Context) -> Iterator[Violation]:
     provides the partition key and strategy; reads, UPDATE, DELETE and MERGE targets are
     checked, each partitioned table once per statement. A read with no condition at all on the
     table (a `count(*)` of the whole table) is deliberate and not reported."""
+    if not may_read_tables(node):
+        return
     scope = Scope(ctx, node)
     levels = scope.levels(node)
     seen: set[str] = set()
