@@ -68,7 +68,9 @@ rewrite. It returns True for:
 - ``varchar`` (unconstrained) → ``text`` and ``text`` → ``varchar`` (no length);
 - ``numeric(p,s)`` → ``numeric(p2,s)`` with ``p2 >= p`` and the same scale, or → ``numeric``;
 - ``varbit(n)`` → ``varbit(m)`` with ``m >= n`` or → ``varbit``;
-- ``cidr`` → ``inet``.
+- ``cidr`` → ``inet``;
+- ``timestamp``/``timestamptz``/``time``/``timetz`` with the fractional-second precision
+  widened or dropped (``timestamp(3)`` → ``timestamp``); narrowing it rounds every value.
 
 Everything else (including any array change) is treated as a rewrite.
 
@@ -649,6 +651,8 @@ def is_binary_coercible(old_type: str, new_type: str) -> bool:
         return nm[0] >= om[0] and os_ == ns
     if ob == "varbit" and nb == "varbit":
         return nm is None or (om is not None and nm[0] >= om[0])
+    if ob == nb and ob in ("timestamp", "timestamptz", "time", "timetz"):
+        return nm is None or (om is not None and nm[0] >= om[0])
     return ob == "cidr" and nb == "inet" and om is None and nm is None
 
 
@@ -1000,21 +1004,38 @@ class Catalog:
         return out
 
     def public_can_execute(self, func: Function) -> bool:
-        """Whether PUBLIC can still EXECUTE ``func`` (the PostgreSQL default) after the
-        grants and revokes replayed so far, including ALTER DEFAULT PRIVILEGES issued before
-        the function was created."""
+        """Whether PUBLIC can still EXECUTE ``func`` after every GRANT/REVOKE replayed.
+
+        Follows PostgreSQL: EXECUTE is granted to PUBLIC when a routine is created unless an
+        ``ALTER DEFAULT PRIVILEGES ... REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC`` issued before
+        the creation says otherwise; ``GRANT/REVOKE ... ON ALL FUNCTIONS IN SCHEMA`` only
+        affects routines that existed when it ran; grants by name made before the routine was
+        (re)created do not apply to it; later ones are applied in order.
+        """
+
+        def covers_execute(g: Grant) -> bool:
+            return "public" in g.grantees and ("execute" in g.privileges or "all" in g.privileges)
+
+        born = min(max(func.grants_before, 0), len(self.grants))
         allowed = True
-        for g in self.grants[: func.grants_before]:
+        for g in self.grants[:born]:
             if (
                 g.default_privileges
                 and g.object_kind in ("function", "routine")
                 and (not g.objects or func.schema in g.objects)
-                and "public" in g.grantees
-                and ("execute" in g.privileges or "all" in g.privileges)
+                and covers_execute(g)
             ):
                 allowed = g.is_grant
-        for g in self.grants_on("function", func.signature):
-            if "public" in g.grantees and ("execute" in g.privileges or "all" in g.privileges):
+        sig, bare = func.signature, func.qualified
+        for g in self.grants[born:]:
+            if (
+                g.default_privileges
+                or g.object_kind not in ("function", "procedure", "routine")
+                or not covers_execute(g)
+            ):
+                continue
+            by_schema = g.all_in_schema and func.schema in g.objects
+            if by_schema or (not g.all_in_schema and (sig in g.objects or bare in g.objects)):
                 allowed = g.is_grant
         return allowed
 

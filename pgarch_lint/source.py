@@ -424,30 +424,10 @@ class _Lexer:
                     em = _ESTRING_BODY_RE.match(pre, k, end)
                     k = em.end() if em is not None else end
                 else:
-                    while True:
-                        j = pre.find("'", k, end)
-                        if j < 0:
-                            k = end
-                            break
-                        if pre.startswith("'", j + 1) and j + 1 < end:
-                            k = j + 2
-                            continue
-                        k = j + 1
-                        break
+                    k = _skip_quoted(pre, k, end, "'")
                 last_end = pos = k
             elif c == '"':
-                k = i + 1
-                while True:
-                    j = pre.find('"', k, end)
-                    if j < 0:
-                        k = end
-                        break
-                    if pre.startswith('"', j + 1) and j + 1 < end:
-                        k = j + 2
-                        continue
-                    k = j + 1
-                    break
-                last_end = pos = k
+                last_end = pos = _skip_quoted(pre, i + 1, end, '"')
             elif c == "$":
                 if i > start and _is_ident_char(pre[i - 1]):
                     last_end = pos = i + 1  # part of an identifier such as a$b
@@ -517,6 +497,19 @@ class _Lexer:
 
 
 # --- public entry points ------------------------------------------------------------------
+
+
+def _skip_quoted(text: str, k: int, end: int, quote: str) -> int:
+    """Offset just after the closing ``quote`` of a literal whose body starts at ``k``
+    (a doubled quote is an escaped one); ``end`` when it is not closed."""
+    while True:
+        j = text.find(quote, k, end)
+        if j < 0:
+            return end
+        if j + 1 < end and text.startswith(quote, j + 1):
+            k = j + 2
+            continue
+        return j + 1
 
 
 def load_source(data: bytes, path: str, *, lint_down: bool = False) -> SourceFile:

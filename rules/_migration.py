@@ -11,11 +11,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from pgarch_lint.api import Context, Origin, ast, deparse, enums, normalize_type, util
-
-# The catalog's own type normalisation and binary-coercibility table (re-exported by the
-# api), so that every rule compares types exactly as the catalog stores them.
-from pgarch_lint.api import is_binary_coercible as _catalog_binary_coercible
+from pgarch_lint.api import (
+    Context,
+    Origin,
+    ast,
+    deparse,
+    enums,
+    is_binary_coercible,
+    normalize_type,
+    util,
+)
 
 __all__ = [
     "AT",
@@ -246,33 +251,6 @@ def volatile_call(expr: Any, ctx: Context) -> str | None:
 def expr_text(expr: Any, limit: int = 60) -> str:
     text = deparse(expr)
     return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-_TEMPORAL = {"timestamp", "timestamptz", "time", "timetz"}
-
-
-def _precision(t: str) -> tuple[str, int | None] | None:
-    base, _, rest = t.partition("(")
-    if base not in _TEMPORAL:
-        return None
-    if not rest:
-        return base, None
-    try:
-        return base, int(rest.rstrip(")"))
-    except ValueError:
-        return None
-
-
-def is_binary_coercible(old_type: str, new_type: str) -> bool:
-    """The catalog's answer, plus fractional-second precision of timestamp/timestamptz/time/
-    timetz: widening it (or dropping it) is a no-op for PostgreSQL, narrowing rounds every
-    value."""
-    if _catalog_binary_coercible(old_type, new_type):
-        return True
-    old, new = _precision(old_type.strip().lower()), _precision(new_type.strip().lower())
-    if old is None or new is None or old[0] != new[0]:
-        return False
-    return new[1] is None or (old[1] is not None and new[1] >= old[1])
 
 
 def base_type(t: str) -> str:

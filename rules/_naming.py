@@ -14,7 +14,16 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from pgarch_lint.api import RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS, Context, ast, enums, util
+from pgarch_lint.api import (
+    RESERVED_KEYWORDS,
+    TYPE_FUNC_NAME_KEYWORDS,
+    Context,
+    ast,
+    enums,
+    make_object_name,
+    util,
+    walk,
+)
 
 NAMEDATALEN = 63  # PostgreSQL truncates identifiers to 63 bytes
 
@@ -204,23 +213,10 @@ _PG_SUFFIX = {
 }
 
 
-def walk(node: Any) -> Iterator[Any]:
-    """Every AST node under ``node`` (expressions are small: a plain recursive walk)."""
-    if isinstance(node, ast.Node):
-        yield node
-        for attr in getattr(node, "__slots__", ()):
-            v = getattr(node, attr, None)
-            if isinstance(v, (ast.Node, tuple)):
-                yield from walk(v)
-    elif isinstance(node, tuple):
-        for v in node:
-            yield from walk(v)
-
-
 def column_refs(expr: Any) -> list[str]:
     """Column names an expression mentions, in order, without duplicates."""
     out: list[str] = []
-    for n in walk(expr):
+    for n, _ in walk(expr):
         if isinstance(n, ast.ColumnRef) and n.fields:
             last = n.fields[-1]
             if isinstance(last, ast.String) and last.sval and last.sval not in out:
@@ -231,7 +227,7 @@ def column_refs(expr: Any) -> list[str]:
 def expr_hint(expr: Any) -> str:
     """A name part for an expression key: ``lower(email)`` → ``lower_email``."""
     parts: list[str] = []
-    for n in walk(expr):
+    for n, _ in walk(expr):
         if isinstance(n, ast.FuncCall):
             fn = util.func_name(n)
             if fn and fn not in parts:
@@ -278,15 +274,16 @@ class ConstraintInfo:
         return NameSpec(values, frozenset(loose), hints)
 
     def generated_name(self) -> str:
-        """Roughly the name PostgreSQL generates (without truncation or clash numbering)."""
+        """The name PostgreSQL generates, truncated to 63 bytes as it does (without the clash
+        numbering, which depends on the names already taken)."""
         suffix = _PG_SUFFIX[self.kind]
         if self.kind == "primary-key":
-            return f"{self.table}_{suffix}"
+            return make_object_name(self.table, None, suffix)
         if self.kind == "check":
             mid = self.columns[0] if len(self.columns) == 1 else None
         else:
             mid = "_".join(c if not c.startswith("(") else "expr" for c in self.columns) or None
-        return f"{self.table}_{mid}_{suffix}" if mid else f"{self.table}_{suffix}"
+        return make_object_name(self.table, mid, suffix)
 
 
 def owner_statement(parents: tuple[Any, ...]) -> tuple[Any, ast.ColumnDef | None]:

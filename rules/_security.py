@@ -93,43 +93,6 @@ def display_name(names: list[str]) -> str:
 
 # --- EXECUTE privileges ----------------------------------------------------------------------
 
-_ROUTINE_KINDS = ("function", "procedure", "routine")
-
-
-def _covers_execute(g: Any) -> bool:
-    return "public" in g.grantees and ("execute" in g.privileges or "all" in g.privileges)
-
-
-def public_can_execute(catalog: Catalog, func: Any) -> bool:
-    """Whether PUBLIC can still EXECUTE ``func`` after every GRANT/REVOKE replayed.
-
-    Follows PostgreSQL: EXECUTE is granted to PUBLIC when a routine is created unless an
-    ``ALTER DEFAULT PRIVILEGES ... REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC`` issued before the
-    creation says otherwise; ``GRANT/REVOKE ... ON ALL FUNCTIONS IN SCHEMA`` only affects
-    routines that existed when it ran; grants by name are applied in order.
-    """
-    grants = catalog.grants
-    born = min(max(func.grants_before, 0), len(grants))
-    allowed = True
-    for g in grants[:born]:
-        if (
-            g.default_privileges
-            and g.object_kind in ("function", "routine")
-            and (not g.objects or func.schema in g.objects)
-            and _covers_execute(g)
-        ):
-            allowed = g.is_grant
-    sig = func.signature
-    bare = func.qualified
-    for g in grants[born:]:
-        if g.default_privileges or g.object_kind not in _ROUTINE_KINDS or not _covers_execute(g):
-            continue
-        by_schema = g.all_in_schema and func.schema in g.objects
-        if by_schema or (not g.all_in_schema and (sig in g.objects or bare in g.objects)):
-            allowed = g.is_grant
-    return allowed
-
-
 # --- GRANT statements ------------------------------------------------------------------------
 
 

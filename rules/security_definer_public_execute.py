@@ -1,7 +1,5 @@
 from collections.abc import Iterator
 
-from pgarch_lint.rules._security import public_can_execute
-
 from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, rule
 
 
@@ -40,7 +38,7 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
     Judged on the final schema, after the last file: a REVOKE in a later migration counts."""
     catalog = ctx.catalog
     for func in catalog.functions():
-        if not func.security_definer or not public_can_execute(catalog, func):
+        if not func.security_definer or not catalog.public_can_execute(func):
             continue
         at = ctx.report_loc([func.created, *func.changed])
         if at is None:

@@ -730,6 +730,12 @@ def test_apply_never_raises_on_odd_input() -> None:
         ("int", "integer", True),
         ("text[]", "varchar[]", False),
         ("timestamp", "timestamptz", False),
+        ("timestamp(3)", "timestamp", True),
+        ("timestamptz(0)", "timestamptz(3)", True),
+        ("timestamp(6)", "timestamp(3)", False),
+        ("timestamp", "timestamp(3)", False),
+        ("time(2)", "time", True),
+        ("timetz(3)", "time", False),
     ],
 )
 def test_is_binary_coercible(old: str, new: str, ok: bool) -> None:
@@ -799,3 +805,28 @@ def test_linearity_smoke() -> None:
     t1 = min(timed(n) for _ in range(2))
     t2 = min(timed(2 * n) for _ in range(2))
     assert t2 < 3 * t1 + 0.05, (t1, t2)
+
+
+def test_public_execute_follows_creation_order() -> None:
+    # ON ALL FUNCTIONS IN SCHEMA only touches routines that already exist
+    cat = replay(
+        """REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC;
+        CREATE FUNCTION late() RETURNS int LANGUAGE sql SECURITY DEFINER AS 'SELECT 1';"""
+    )
+    late = cat.function("late")
+    assert late is not None and cat.public_can_execute(late)
+    cat = replay(
+        """CREATE FUNCTION early() RETURNS int LANGUAGE sql AS 'SELECT 1';
+        REVOKE EXECUTE ON ALL FUNCTIONS IN SCHEMA public FROM PUBLIC;"""
+    )
+    early = cat.function("early")
+    assert early is not None and not cat.public_can_execute(early)
+    # a REVOKE by name before DROP + CREATE does not carry over to the new function
+    cat = replay(
+        """CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 1';
+        REVOKE EXECUTE ON FUNCTION f() FROM PUBLIC;
+        DROP FUNCTION f();
+        CREATE FUNCTION f() RETURNS int LANGUAGE sql AS 'SELECT 2';"""
+    )
+    f = cat.function("f")
+    assert f is not None and cat.public_can_execute(f)
