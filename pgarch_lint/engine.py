@@ -158,11 +158,10 @@ class Engine:
         if src.decode_error is not None:
             off, msg = src.decode_error
             self._event(fr, tx, SyntaxErrorEvent(msg, off, off + 1))
-        for chunk in src.chunks:
-            try:
-                parsed = sql.parse_chunk(src.masked, chunk.start, chunk.end)
-            except sql.ChunkParseError as exc:
-                self._failed_chunk(fr, tx, chunk.start, chunk.end, chunk.query_name, exc)
+        chunks = src.chunks
+        for chunk, parsed in zip(chunks, sql.parse_chunks(src.masked, fr.spans), strict=True):
+            if isinstance(parsed, sql.ChunkParseError):
+                self._failed_chunk(fr, tx, chunk.start, chunk.end, chunk.query_name, parsed)
                 continue
             for ps in parsed:
                 self._statement(fr, tx, ps.node, chunk.start, ps.start, ps.end, chunk.query_name)

@@ -72,14 +72,15 @@ def _obj(obj: Any, catalog: Catalog, locations: bool) -> dict[str, Any]:
             continue
         if f.name == "loc" and not locations:
             continue
-        val = getattr(obj, f.name)
+        name = f.name.rstrip("_")  # a lazily computed field behind a property (Column.default)
+        val = getattr(obj, name)
         if f.name in _OBJECT_DICTS and isinstance(val, dict):
             rendered: Any = [_obj(x, catalog, locations) for x in val.values()]
             if f.name != "columns":
                 rendered.sort(key=lambda d: str(d.get("name", "")))
         else:
             rendered = _value(val, catalog, locations)
-        out[f.name] = rendered
+        out[name] = rendered
     if isinstance(obj, Tracked) and locations:
         out["created"] = _loc(obj.created)
         out["changed"] = [_loc(x) for x in obj.changed]
