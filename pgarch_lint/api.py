@@ -249,6 +249,7 @@ class Context:
     settings: Any = None  # the run's Settings (naming templates, tenancy, pg_version...)
 
     _notes: Callable[[str, Any], None] | None = None
+    rule_name: str = ""  # the rule being run (the engine sets it)
 
     def note(self, message: str, node: Any = None) -> None:
         """Say something that is not a finding (e.g. "table x is not in the catalog: skipped");

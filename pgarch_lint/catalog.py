@@ -747,6 +747,7 @@ class Catalog:
         self._path = ""
         self._context = False
         self._loc: Loc | None = None
+        self._first_change: dict[str, int] = {}  # path → first statement that changed an object
 
     # --- run control -------------------------------------------------------------------------
 
@@ -1061,6 +1062,21 @@ class Catalog:
         obj.created = self._loc
         obj.file_index = self._file_index
         obj.context = self._context
+        self._note_change()
+
+    def _touch(self, obj: Tracked) -> None:
+        obj.touch(self._loc)
+        self._note_change()
+
+    def _note_change(self) -> None:
+        loc = self._loc
+        if loc is not None and loc.path not in self._first_change:
+            self._first_change[loc.path] = loc.start
+
+    def first_change_in(self, path: str) -> int | None:
+        """Offset of the first statement of file ``path`` that created or altered an object
+        (``None`` if none did yet)."""
+        return self._first_change.get(path)
 
     def _stamped(self, col: Column) -> Column:
         self._stamp(col)
@@ -1114,7 +1130,7 @@ class Catalog:
             return
         if name in self.schemas:
             if not node.if_not_exists:
-                self.schemas[name].touch(self._loc)
+                self._touch(self.schemas[name])
         else:
             sch = Schema(name=name, owner=_role_name(node.authrole) if node.authrole else None)
             self._stamp(sch)
@@ -1198,7 +1214,7 @@ class Catalog:
         if parent is not None:
             self._clone_partition_objects(parent, t)
         if t.partition_of is not None and parent is not None:
-            parent.touch(self._loc)
+            self._touch(parent)
 
     def _like(self, t: Table, like: Any) -> None:
         src = self._tables.get(self._key_of(like.relation))
@@ -1566,7 +1582,7 @@ class Catalog:
             if v is None:
                 self._unknown(f"{key[0]}.{key[1]}")
                 return
-            v.touch(self._loc)
+            self._touch(v)
             for cmd in node.cmds or ():
                 st = _ename(cmd.subtype)
                 if st == "AT_SetRelOptions":
@@ -1583,7 +1599,7 @@ class Catalog:
             if seq is None:
                 self._unknown(f"{key[0]}.{key[1]}")
                 return
-            seq.touch(self._loc)
+            self._touch(seq)
             for cmd in node.cmds or ():
                 if _ename(cmd.subtype) == "AT_ChangeOwner":
                     seq.owner = _role_name(cmd.newowner)
@@ -1592,12 +1608,12 @@ class Catalog:
         if t is None:
             self._unknown(f"{key[0]}.{key[1]}")
             return
-        t.touch(self._loc)
+        self._touch(t)
         for cmd in node.cmds or ():
             self._alter_table_cmd(t, cmd)
             if node.relation.inh is not False and _ename(cmd.subtype) in _RECURSIVE_SUBCOMMANDS:
                 for child in self._children(t):
-                    child.touch(self._loc)
+                    self._touch(child)
                     self._alter_table_cmd(child, cmd)
 
     def _children(self, t: Table) -> list[Table]:
@@ -1620,7 +1636,7 @@ class Catalog:
         col = t.columns.get(cmd.name) if cmd.name else None
         c: Constraint | None
         if col is not None:
-            col.touch(self._loc)
+            self._touch(col)
         if st == "AT_AddColumn":
             cd = cmd.def_
             if cd.colname in t.columns:
@@ -1661,12 +1677,12 @@ class Catalog:
             if c is not None:
                 c.validated = True
                 c.not_valid = False
-                c.touch(self._loc)
+                self._touch(c)
         elif st == "AT_AlterConstraint":
             ac = cmd.def_
             c = t.constraints.get(getattr(ac, "conname", None) or "")
             if c is not None:
-                c.touch(self._loc)
+                self._touch(c)
                 if getattr(ac, "alterDeferrability", False):
                     c.deferrable = bool(ac.deferrable)
                     c.initially_deferred = bool(ac.initdeferred)
@@ -1697,14 +1713,14 @@ class Catalog:
                 return
             child.partition_of = t.qualified
             child.partition_bound = _partbound_text(pc.bound) if pc.bound is not None else None
-            child.touch(self._loc)
+            self._touch(child)
         elif st in ("AT_DetachPartition", "AT_DetachPartitionFinalize"):
             child = self._tables.get(self._key_of(cmd.def_.name))
             if child is not None and child.partition_of == t.qualified:
                 if st == "AT_DetachPartition":
                     child.partition_of = None
                     child.partition_bound = None
-                child.touch(self._loc)
+                self._touch(child)
         elif st == "AT_AddIdentity" and col is not None:
             con = cmd.def_
             col.identity = "always" if con.generated_when == "a" else "by default"
@@ -1859,7 +1875,7 @@ class Catalog:
                 t = self._tables.get(tk)
                 if t is not None:
                     t.policies.pop(parts[-1], None)
-                    t.touch(self._loc)
+                    self._touch(t)
             elif rt in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE"):
                 for f in self._match_functions(obj):
                     self._functions.pop((f.schema, f.name, f.argtypes), None)
@@ -1929,7 +1945,7 @@ class Catalog:
             ix.predicate_node = node.whereClause
         self._stamp(ix)
         self._put_index(rel, ix)
-        rel.touch(self._loc)
+        self._touch(rel)
         if isinstance(rel, Table) and rel.partitioned and not ix.only:
             for part in self.partitions_of(rel):
                 new = self._clone_index(ix, part, with_constraint=False)
@@ -1943,7 +1959,7 @@ class Catalog:
         if ix is None:
             self._unknown(f"{k[0]}.{k[1]}")
             return
-        ix.touch(self._loc)
+        self._touch(ix)
         for cmd in node.cmds or ():
             if _ename(cmd.subtype) == "AT_AttachPartition":
                 ck = self._lookup(self._index_rel, cmd.def_.name.schemaname,
@@ -1951,7 +1967,7 @@ class Catalog:
                 child = self._index_obj(ck)
                 if child is not None:
                     child.parent = ix.qualified
-                    child.touch(self._loc)
+                    self._touch(child)
 
     def _rename_index(self, rel: Table | View, ix: Index, new: str) -> None:
         rel.indexes.pop(ix.name, None)
@@ -1977,7 +1993,7 @@ class Catalog:
             v.created, v.changed, v.file_index, v.context = (
                 old.created, old.changed, old.file_index, old.context)
             v.comment, v.owner, v.indexes = old.comment, old.owner, old.indexes
-            v.touch(self._loc)
+            self._touch(v)
         else:
             self._stamp(v)
         for name, arg in _defelems(options).items():
@@ -2039,7 +2055,7 @@ class Catalog:
         if node.with_check is not None:
             p.with_check, p.with_check_node = deparse(node.with_check), node.with_check
         t.policies[p.name] = p
-        t.touch(self._loc)
+        self._touch(t)
 
     def _on_AlterPolicyStmt(self, node: Any) -> None:
         key = self._key_of(node.table)
@@ -2050,7 +2066,7 @@ class Catalog:
         p = t.policies.get(node.policy_name or "")
         if p is None:
             return
-        p.touch(self._loc)
+        self._touch(p)
         if node.roles:
             p.roles = [_role_name(r) for r in node.roles]
         if node.qual is not None:
@@ -2081,7 +2097,7 @@ class Catalog:
         ty = self._types.get(self._type_key(node.typeName))
         if ty is None:
             return
-        ty.touch(self._loc)
+        self._touch(ty)
         if node.oldVal:
             ty.values = [node.newVal if v == node.oldVal else v for v in ty.values]
             return
@@ -2136,7 +2152,7 @@ class Catalog:
         ty = self._types.get(self._type_key(node.typeName))
         if ty is None:
             return
-        ty.touch(self._loc)
+        self._touch(ty)
         sub = node.subtype
         if sub == "C" and isinstance(node.def_, ast.Constraint):
             self._domain_constraint(ty, node.def_)
@@ -2169,7 +2185,7 @@ class Catalog:
             if not node.missing_ok:
                 self._unknown(f"{key[0]}.{key[1]}")
             return
-        seq.touch(self._loc)
+        self._touch(seq)
         self._seq_options(seq, node.options)
 
     def _seq_options(self, seq: Sequence, options: Any) -> None:
@@ -2199,7 +2215,7 @@ class Catalog:
     def _on_AlterExtensionStmt(self, node: Any) -> None:
         ext = self.extensions.get(node.extname or "")
         if ext is not None:
-            ext.touch(self._loc)
+            self._touch(ext)
             opts = _defelems(node.options)
             if "new_version" in opts:
                 ext.version = _s(opts["new_version"])
@@ -2222,7 +2238,7 @@ class Catalog:
     def _on_AlterRoleStmt(self, node: Any) -> None:
         r = self.roles.get(_role_name(node.role))
         if r is not None:
-            r.touch(self._loc)
+            self._touch(r)
 
     def _on_DropRoleStmt(self, node: Any) -> None:
         for spec in node.roles or ():
@@ -2234,7 +2250,7 @@ class Catalog:
             r = self.roles.get(_role_name(spec))
             if r is None:
                 continue
-            r.touch(self._loc)
+            self._touch(r)
             for g in granted:
                 if node.is_grant and g not in r.member_of:
                     r.member_of.append(g)
@@ -2267,7 +2283,7 @@ class Catalog:
             f.created, f.changed, f.file_index, f.context = (
                 old.created, old.changed, old.file_index, old.context)
             f.comment, f.owner, f.grants_before = old.comment, old.owner, old.grants_before
-            f.touch(self._loc)
+            self._touch(f)
         else:
             self._stamp(f)
             f.grants_before = len(self.grants)
@@ -2322,7 +2338,7 @@ class Catalog:
         if not fs:
             return
         for f in fs:
-            f.touch(self._loc)
+            self._touch(f)
             for d in node.actions or ():
                 self._func_option(f, d)
 
@@ -2332,7 +2348,7 @@ class Catalog:
         obj = self._comment_target(_ename(node.objtype), node.object)
         if obj is not None:
             obj.comment = node.comment
-            obj.touch(self._loc)
+            self._touch(obj)
 
     def _comment_target(self, ot: str, o: Any) -> Tracked | None:
         if ot in ("OBJECT_TABLE", "OBJECT_FOREIGN_TABLE"):
@@ -2464,7 +2480,7 @@ class Catalog:
             target = self._types.get(self._type_key(node.object))
         if target is not None:
             target.owner = owner
-            target.touch(self._loc)
+            self._touch(target)
 
     def _on_RenameStmt(self, node: Any) -> None:
         rt = _ename(node.renameType)
@@ -2484,7 +2500,7 @@ class Catalog:
             ix = rel.indexes.get(k[1]) if rel is not None else None
             if rel is not None and ix is not None:
                 self._rename_index(rel, ix, new)
-                ix.touch(self._loc)
+                self._touch(ix)
         elif rt == "OBJECT_COLUMN":
             k = self._key_of(node.relation)
             t = self._tables.get(k)
@@ -2494,12 +2510,12 @@ class Catalog:
                 return
             if node.subname in t.columns:
                 self._rename_column(t, node.subname, new)
-                t.touch(self._loc)
+                self._touch(t)
                 if node.relation.inh is not False:
                     for child in self._children(t):
                         if node.subname in child.columns and new not in child.columns:
                             self._rename_column(child, node.subname, new)
-                            child.touch(self._loc)
+                            self._touch(child)
         elif rt == "OBJECT_TABCONSTRAINT":
             k = self._key_of(node.relation)
             t = self._tables.get(k)
@@ -2509,15 +2525,15 @@ class Catalog:
             c = t.constraints.get(node.subname or "")
             if c is not None:
                 self._rename_constraint(t, c, new, rename_index=True)
-                c.touch(self._loc)
-                t.touch(self._loc)
+                self._touch(c)
+                self._touch(t)
         elif rt == "OBJECT_POLICY":
             t = self._tables.get(self._key_of(node.relation))
             p = t.policies.pop(node.subname or "", None) if t is not None else None
             if t is not None and p is not None:
                 p.name = new
                 t.policies[new] = p
-                p.touch(self._loc)
+                self._touch(p)
         elif rt == "OBJECT_SCHEMA":
             self._rename_schema(node.subname or "", new)
         elif rt in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE"):
@@ -2527,14 +2543,14 @@ class Catalog:
                 f.name = new
                 self._functions[(f.schema, f.name, f.argtypes)] = f
                 self._rename_grant_refs(old_sig, f.signature)
-                f.touch(self._loc)
+                self._touch(f)
         elif rt in ("OBJECT_TYPE", "OBJECT_DOMAIN"):
             k = self._type_key(node.object)
             ty = self._types.pop(k, None)
             if ty is not None:
                 ty.name = new
                 self._types[(ty.schema, new)] = ty
-                ty.touch(self._loc)
+                self._touch(ty)
         elif rt == "OBJECT_ATTRIBUTE":
             ty = self._types.get(self._type_key(
                 [node.relation.schemaname, node.relation.relname]
@@ -2561,18 +2577,18 @@ class Catalog:
                 self._functions.pop((f.schema, f.name, f.argtypes), None)
                 f.schema = ns
                 self._functions[(f.schema, f.name, f.argtypes)] = f
-                f.touch(self._loc)
+                self._touch(f)
         elif ot in ("OBJECT_TYPE", "OBJECT_DOMAIN"):
             ty = self._types.pop(self._type_key(node.object), None)
             if ty is not None:
                 ty.schema = ns
                 self._types[(ns, ty.name)] = ty
-                ty.touch(self._loc)
+                self._touch(ty)
         elif ot == "OBJECT_EXTENSION":
             ext = self.extensions.get(_s(node.object))
             if ext is not None:
                 ext.schema = ns
-                ext.touch(self._loc)
+                self._touch(ext)
 
     def _move_relation(self, old: Key, new: Key) -> None:
         """Rename a table/view/sequence and/or move it to another schema."""
@@ -2583,7 +2599,7 @@ class Catalog:
             t = self._tables.pop(old)
             t.schema, t.name = new
             self._tables[new] = t
-            t.touch(self._loc)
+            self._touch(t)
             for ix in list(t.indexes.values()):
                 self._index_rel.pop((ix.schema, ix.name), None)
                 ix.schema = new[0]
@@ -2611,7 +2627,7 @@ class Catalog:
             v = self._views.pop(old)
             v.schema, v.name = new
             self._views[new] = v
-            v.touch(self._loc)
+            self._touch(v)
             for ix in list(v.indexes.values()):
                 self._index_rel.pop((ix.schema, ix.name), None)
                 ix.schema = new[0]
@@ -2621,7 +2637,7 @@ class Catalog:
             s = self._sequences.pop(old)
             s.schema, s.name = new
             self._sequences[new] = s
-            s.touch(self._loc)
+            self._touch(s)
         else:
             self._unknown(oq)
             return
@@ -2639,7 +2655,7 @@ class Catalog:
         t.columns = {(new if k == old else k): v for k, v in t.columns.items()}
         col = t.columns[new]
         col.name = new
-        col.touch(self._loc)
+        self._touch(col)
         for c in t.constraints.values():
             c.columns = [new if x == old else x for x in c.columns]
             c.include = [new if x == old else x for x in c.include]
@@ -2676,7 +2692,7 @@ class Catalog:
         if sch is not None:
             sch.name = new
             self.schemas[new] = sch
-            sch.touch(self._loc)
+            self._touch(sch)
         for k in [k for k in self._tables if k[0] == old]:
             self._move_relation(k, (new, k[1]))
         for k in [k for k in self._views if k[0] == old]:

@@ -136,7 +136,7 @@ def _check_inputs(
     not change become context, in natural order together with the changed ones.
     """
     from pgarch_lint.engine import FileInput
-    from pgarch_lint.files import collect, display_path, relative_to_root
+    from pgarch_lint.files import collect, display_path, real_path, relative_to_root
 
     changed: set[Path] | None = None
     if since is not None:
@@ -150,11 +150,11 @@ def _check_inputs(
     seq: list[tuple[Path, bool]] = []
     where: dict[Path, int] = {}
     for p in collect(context_paths, root=settings.root, lint_down=settings.lint_down):
-        where.setdefault(p.resolve(), len(seq))
+        where.setdefault(Path(real_path(p)), len(seq))
         seq.append((p, True))
     for p in collect([p for p in paths if p != "-"], root=settings.root,
                      exclude=settings.exclude, lint_down=settings.lint_down):
-        r = p.resolve()
+        r = Path(real_path(p))
         is_context = changed is not None and r not in changed
         if r in where:
             i = where[r]

@@ -62,6 +62,18 @@ class FileInput:
 
 
 @dataclass(slots=True)
+class _Runner:
+    """A rule as the engine runs it: its check function resolved (and its module imported)
+    on first use, its options built once."""
+
+    rule: RuleLike
+    name: str
+    category: str
+    check: Any = None
+    options: Any = _LAZY
+
+
+@dataclass(slots=True)
 class _FileRun:
     src: SourceFile
     info: FileInfo
@@ -69,6 +81,8 @@ class _FileRun:
     ignored: set[str]
     spans: list[tuple[int, int]] = field(default_factory=list)
     rel_path: str = ""
+    # node type → the runners of the rules that asked for it, minus those ignored for the file
+    dispatch: dict[type, tuple[_Runner, ...]] = field(default_factory=dict)
 
 
 class Engine:
@@ -77,24 +91,25 @@ class Engine:
         self.rules = list(rules)
         self.catalog = catalog if catalog is not None else Catalog()
         self.dispatch: dict[type, list[RuleLike]] = {}
+        self._runners: dict[str, _Runner] = {}
         for r in self.rules:
+            # options of a rule whose module is not imported yet are built when it first runs
+            # (their defaults cannot fail); configured ones now, so a bad value fails up front
+            lazy = getattr(r, "loaded", True) is False and r.qualified_name not in settings.rule_options
+            self._runners[r.qualified_name] = _Runner(
+                r, r.qualified_name, r.category.value,
+                options=_LAZY if lazy else rule_options(r, settings),
+            )
             if r.live_only and catalog is None:
                 # a static run: live-only rules read facts only a live catalog carries and
                 # stay silent; not dispatching them spares importing their modules
                 continue
             for t in r.nodes:
                 self.dispatch.setdefault(t, []).append(r)
-        # options of a rule whose module is not imported yet are built when it first runs
-        # (their defaults cannot fail); configured ones now, so a bad value fails up front
-        self._options: dict[str, Any] = {
-            r.qualified_name: (
-                _LAZY
-                if getattr(r, "loaded", True) is False
-                and r.qualified_name not in settings.rule_options
-                else rule_options(r, settings)
-            )
-            for r in self.rules
+        self._dispatch: dict[type, tuple[_Runner, ...]] = {
+            t: tuple(self._runners[r.qualified_name] for r in rs) for t, rs in self.dispatch.items()
         }
+        self._file_dispatch: dict[frozenset[str], dict[type, tuple[_Runner, ...]]] = {}
         self._severity = {r.qualified_name: effective_severity(r, settings).value for r in self.rules}
         self._by_name = {r.qualified_name: r for r in self.rules}
         self.findings: list[Finding] = []
@@ -102,6 +117,7 @@ class Engine:
         self.summary = Summary()
         self._files: dict[str, _FileRun] = {}
         self._checked: list[str] = []
+        self._checked_paths: frozenset[str] = frozenset()
         self._known_names: frozenset[str] = frozenset()
 
     # --- public ------------------------------------------------------------------------------
@@ -124,6 +140,7 @@ class Engine:
         self._known_names = known
         inputs = list(files)
         self._checked = [f.path for f in inputs if not f.context]
+        self._checked_paths = frozenset(self._checked)
         for i, f in enumerate(inputs):
             if on_file is not None:
                 on_file(i, len(inputs), f)
@@ -139,13 +156,15 @@ class Engine:
         info = FileInfo(f.path, src.tool, f.context, _has_ddl(src))
         comments = [(c.start, c.end, c.text) for c in src.comments]
         spans = [(c.start, c.end) for c in src.chunks]
+        ignored = ignored_for_path(f.rel_path or f.path, self.settings)
         fr = _FileRun(
             src,
             info,
             attach(parse_directives(comments), spans, src.text),
-            ignored_for_path(f.rel_path or f.path, self.settings),
+            ignored,
             spans,
             f.rel_path,
+            self._dispatch_for(ignored),
         )
         self._files[f.path] = fr
         if not f.context:
@@ -167,6 +186,19 @@ class Engine:
                 self._statement(fr, tx, ps.node, chunk.start, ps.start, ps.end, chunk.query_name)
         if not f.context:
             self._event(fr, tx, EndOfFile(f.path))
+
+    def _dispatch_for(self, ignored: set[str]) -> dict[type, tuple[_Runner, ...]]:
+        """The dispatch table without the rules (or categories) ignored for a file."""
+        if not ignored:
+            return self._dispatch
+        key = frozenset(ignored)
+        table = self._file_dispatch.get(key)
+        if table is None:
+            table = self._file_dispatch[key] = {
+                t: tuple(x for x in rs if x.name not in key and x.category not in key)
+                for t, rs in self._dispatch.items()
+            }
+        return table
 
     def _failed_chunk(
         self,
@@ -229,19 +261,17 @@ class Engine:
         )
         if not fr.info.context:
             spans = self._span_fn(fr.src.text, base, stmt, exact)
-            ctx = Context(
-                self.catalog, fr.info, tx, self.settings.pg_version, None, stmt, (), spans,
-                frozenset(self._checked), fr.src.position, self.settings,
-            )
-            any_rules = self.dispatch.get(AnyStatement, ())
-            for r in any_rules:
-                self._run_rule(fr, r, node, ctx, ())
+            ctx = self._context(fr, tx, stmt, spans)
+            dispatch = fr.dispatch
+            run_rule = self._run_rule
+            for x in dispatch.get(AnyStatement, ()):
+                run_rule(fr, x, node, ctx, ())
             for n, link in sql.walk_linked(node):
-                rules = self.dispatch.get(type(n))
-                if rules:
+                runners = dispatch.get(type(n))
+                if runners:
                     parents = sql.ancestors(link)
-                    for r in rules:
-                        self._run_rule(fr, r, n, ctx, parents)
+                    for x in runners:
+                        run_rule(fr, x, n, ctx, parents)
         # nested statements (DO blocks, plpgsql bodies) are linted after their container
         # the masked text: template placeholders inside DO bodies must not break their parse
         nested_list = sql.nested_sql(node, fr.src.masked[start:end], start) if not nested else []
@@ -331,62 +361,70 @@ class Engine:
 
     # --- rules and findings --------------------------------------------------------------------
 
+    def _context(self, fr: _FileRun, tx: TxState, stmt: Statement, spans: Any) -> Context:
+        ctx = Context(
+            self.catalog, fr.info, tx, self.settings.pg_version, None, stmt, (), spans,
+            self._checked_paths, fr.src.position, self.settings,
+        )
+        # ctx.rule_name is set before each rule runs; notes are attributed to it
+        ctx._notes = lambda msg, n: self._note(fr, ctx.rule_name, ctx, msg, n)
+        return ctx
+
     def _run_rule(
-        self, fr: _FileRun, r: RuleLike, node: Any, ctx: Context, parents: tuple[Any, ...]
+        self, fr: _FileRun, x: _Runner, node: Any, ctx: Context, parents: tuple[Any, ...]
     ) -> None:
-        name = r.qualified_name
-        if name in fr.ignored or r.category.value in fr.ignored:
-            return
-        ctx.options = self._rule_options(r)
+        check = x.check
+        if check is None:
+            check = x.check = x.rule.check  # imports the rule's module (RegistryError: a broken pack)
+        opts = x.options
+        if opts is _LAZY:
+            opts = x.options = rule_options(x.rule, self.settings)
+        ctx.options = opts
         ctx.parents = parents
-        ctx._notes = lambda msg, n, r=r: self._note(fr, r, ctx, msg, n)
-        check = r.check  # may import the rule's module (RegistryError names a broken pack)
+        ctx.rule_name = x.name
         try:
             for v in check(node, ctx):
-                self._emit(fr, r, v, ctx)
+                self._emit(fr, x.rule, v, ctx)
         except InternalError:
             raise
         except RecursionError:
             # a pathologically deep statement (thousands of nested terms): this rule cannot
             # analyse it; say so under --verbose instead of failing the whole run
-            self._note(fr, r, ctx, "statement too deeply nested for this rule: not checked", None)
+            self._note(fr, x.name, ctx, "statement too deeply nested for this rule: not checked", None)
         except Exception as exc:
             line = ""
             if ctx.statement is not None:
                 line = f":{fr.src.position(ctx.statement.start)[0]}"
             raise InternalError(
-                f"internal error in rule {name} while checking {fr.info.path}{line}: "
+                f"internal error in rule {x.name} while checking {fr.info.path}{line}: "
                 f"{type(exc).__name__}: {exc}"
             ) from exc
 
-    def _note(self, fr: _FileRun, r: RuleLike, ctx: Context, message: str, node: Any) -> None:
+    def _note(self, fr: _FileRun, rule_name: str, ctx: Context, message: str, node: Any) -> None:
         if node is not None:
             start = ctx.span(node)[0]
         else:
             start = ctx.statement.start if ctx.statement is not None else 0
         line, col = fr.src.position(start)
-        self.notes.append(f"{fr.info.path}:{line}:{col}: note[{r.qualified_name}] {message}")
+        self.notes.append(f"{fr.info.path}:{line}:{col}: note[{rule_name}] {message}")
 
     def _rule_options(self, r: RuleLike) -> Any:
-        opts = self._options[r.qualified_name]
-        if opts is _LAZY:
-            opts = self._options[r.qualified_name] = rule_options(r, self.settings)
-        return opts
+        x = self._runners[r.qualified_name]
+        if x.options is _LAZY:
+            x.options = rule_options(r, self.settings)
+        return x.options
 
     def _event(self, fr: _FileRun, tx: TxState, ev: Any) -> None:
-        rules = self.dispatch.get(type(ev), ())
-        if not rules or fr.info.context:
+        runners = fr.dispatch.get(type(ev), ())
+        if not runners or fr.info.context:
             return
         start = getattr(ev, "start", getattr(ev, "offset", 0)) or 0
         end = getattr(ev, "end", start) or start
         stmt = Statement(None, start, end, fr.src.text[start:end])
         spans = self._span_fn(fr.src.text, start, stmt, True)
-        ctx = Context(
-            self.catalog, fr.info, tx, self.settings.pg_version, None, stmt, (), spans,
-            frozenset(self._checked), fr.src.position, self.settings,
-        )
-        for r in rules:
-            self._run_rule(fr, r, ev, ctx, ())
+        ctx = self._context(fr, tx, stmt, spans)
+        for x in runners:
+            self._run_rule(fr, x, ev, ctx, ())
 
     def _end_of_run(self) -> None:
         ev = EndOfRun(tuple(self._checked))
@@ -394,7 +432,7 @@ class Engine:
         for r in rules:
             ctx = Context(
                 self.catalog, FileInfo("", None, False), TxState(), self.settings.pg_version,
-                self._rule_options(r), None, (), None, frozenset(self._checked),
+                self._rule_options(r), None, (), None, self._checked_paths,
                 None, self.settings,
             )
             check = r.check

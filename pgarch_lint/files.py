@@ -116,10 +116,33 @@ def _special(p: Path) -> bool:
     return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
+_REAL: dict[tuple[str, str], str] = {}
+
+
+def real_path(p: Path | str) -> str:
+    """``os.path.realpath`` (what ``Path.resolve`` does), remembered: every file is resolved
+    several times (its path relative to the config root, context/checked de-duplication) and
+    each resolution costs an ``lstat`` per path component."""
+    path = os.fspath(p)
+    key = (os.getcwd(), path)  # a relative path means something else in another folder
+    real = _REAL.get(key)
+    if real is None:
+        try:
+            real = os.path.realpath(path)
+        except OSError:
+            real = os.path.abspath(path)
+        _REAL[key] = real
+    return real
+
+
 def _rel(p: Path, root: Path) -> str:
-    try:
-        rel = p.resolve().relative_to(root.resolve()).as_posix()
-    except (ValueError, OSError):
+    real, top = real_path(p), real_path(root)
+    prefix = top if top.endswith(os.sep) else top + os.sep
+    if real == top:
+        rel = "."
+    elif real.startswith(prefix):
+        rel = real[len(prefix) :].replace(os.sep, "/")
+    else:
         rel = p.as_posix()
     return _printable(rel)  # file names that are not UTF-8: see display_path
 

@@ -96,7 +96,7 @@ def _boolean_setattr(self: Any, name: str, value: Any) -> None:
     object.__setattr__(self, name, value)
 
 
-ast.Boolean.__setattr__ = _boolean_setattr  # type: ignore[method-assign,assignment]
+ast.Boolean.__setattr__ = _boolean_setattr  # type: ignore[method-assign]
 
 PARSE_BATCH = 256  # chunks parsed per switch of the validator (each switch costs ~50 µs)
 

@@ -18,7 +18,7 @@ index could use: equality (``=``, ``IN``, ``= ANY``, ``IS NULL``, boolean column
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -249,6 +249,22 @@ class Ref:
     level: Level
     item: Item
     column: str
+
+
+_SHARED: list[Any] = [None, None, None]  # statement, root node, (scope, levels)
+
+
+def statement_levels(ctx: Context, root: Any) -> tuple[Scope, list[Level]]:
+    """``Scope(ctx, root)`` and its levels, shared by the rules that check the same statement
+    (building them walks the whole statement). Rules only read them."""
+    st = ctx.statement
+    if st is not None and _SHARED[0] is st and _SHARED[1] is root:
+        cached: tuple[Scope, list[Level]] = _SHARED[2]
+        return cached
+    scope = Scope(ctx, root)
+    levels = scope.levels(root)
+    _SHARED[:] = [st, root, (scope, levels)]
+    return scope, levels
 
 
 class Scope:
@@ -823,7 +839,9 @@ def _norm_value(node: Any) -> str:
     return deparse(node)
 
 
-def predicate_implied(index_pred: Any, preds: list[Pred], quals_text: set[str]) -> tuple[bool, set[str]]:
+def predicate_implied(
+    index_pred: Any, preds: list[Pred], quals_text: Container[str]
+) -> tuple[bool, set[str]]:
     """Whether the query's conditions imply a partial index's predicate.
 
     Returns (implied, terms the predicate fixes to one value: ``col = 'x'``, ``col IS NULL``,
@@ -843,7 +861,9 @@ def predicate_implied(index_pred: Any, preds: list[Pred], quals_text: set[str]) 
     return True, fixed
 
 
-def _implied_one(c: Any, by_term: dict[str, list[Pred]], quals_text: set[str]) -> tuple[bool, str | None]:
+def _implied_one(
+    c: Any, by_term: dict[str, list[Pred]], quals_text: Container[str]
+) -> tuple[bool, str | None]:
     ok, fix = _implied_form(c, by_term)
     if ok:
         return ok, fix

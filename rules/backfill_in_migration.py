@@ -3,10 +3,8 @@ from collections.abc import Iterator
 from pgarch_lint.rules._safety_b import is_existing, qname
 
 from pgarch_lint.api import (
-    Catalog,
     Category,
     Context,
-    Loc,
     Severity,
     Violation,
     ast,
@@ -16,41 +14,12 @@ from pgarch_lint.api import (
 )
 
 
-def _locs(cat: Catalog) -> Iterator[Loc | None]:
-    """Every place the catalog recorded a CREATE or ALTER of something."""
-    objs: list[object] = []
-    for t in cat.tables():
-        objs.append(t)
-        objs.extend(t.columns.values())
-        objs.extend(t.constraints.values())
-        objs.extend(t.indexes.values())
-        objs.extend(t.policies.values())
-    objs.extend(cat.views())
-    objs.extend(cat.functions())
-    objs.extend(cat.types())
-    objs.extend(cat.sequences())
-    objs.extend(cat.schemas.values())
-    objs.extend(cat.extensions.values())
-    for o in objs:
-        yield getattr(o, "created", None)
-        yield from getattr(o, "changed", ())
-
-
 def _first_ddl(ctx: Context) -> int | None:
-    """Offset of the first DDL statement earlier in the current file, if any."""
-    st = ctx.statement
-    if st is None:
+    """Offset of the first statement earlier in the current file that created or altered a
+    schema object, if any."""
+    if ctx.statement is None:
         return None
-    first: int | None = None
-    for loc in _locs(ctx.catalog):
-        if (
-            loc is not None
-            and loc.path == ctx.file.path
-            and loc.start < st.start
-            and (first is None or loc.start < first)
-        ):
-            first = loc.start
-    return first
+    return ctx.catalog.first_change_in(ctx.file.path)
 
 
 def _unique_columns(ctx: Context, rel: ast.RangeVar) -> set[str]:

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Container, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,7 +17,6 @@ from pgarch_lint.api import (
 
 from ._queries import (
     Access,
-    Scope,
     Term,
     accesses,
     dedupe,
@@ -28,6 +27,7 @@ from ._queries import (
     policy_eq_columns,
     predicate_implied,
     prefix,
+    statement_levels,
     table_label,
 )
 
@@ -89,7 +89,7 @@ def _need(acc: Access, command: str, tenant_columns: tuple[str, ...]) -> _Need:
     return n
 
 
-def _serves(ix: Any, acc: Access, n: _Need, quals_text: set[str]) -> tuple[bool, int]:
+def _serves(ix: Any, acc: Access, n: _Need, quals_text: Container[str]) -> tuple[bool, int]:
     """(serves, closeness score) of one index for one table access."""
     fixed: set[str] = set()
     implied = True
@@ -232,8 +232,7 @@ def check(node: Any, ctx: Context) -> Iterator[Violation]:
     reported."""
     if not may_read_tables(node):
         return
-    scope = Scope(ctx, node)
-    levels = scope.levels(node)
+    scope, levels = statement_levels(ctx, node)
     if not levels:
         return
     for lvl in levels:
@@ -252,7 +251,7 @@ def check(node: Any, ctx: Context) -> Iterator[Violation]:
         n = _need(acc, command, tenants)
         if n.empty:
             continue
-        quals_text = _quals_text(acc)
+        quals_text = _QualsText(acc)
         best: tuple[int, Any] = (-2, None)
         served = False
         for ix in ctx.catalog.indexes_on(acc.table):
@@ -282,6 +281,22 @@ def check(node: Any, ctx: Context) -> Iterator[Violation]:
             node=acc.item.rv,
         )
         return
+
+
+class _QualsText:
+    """The query's conditions on a table as text (see :func:`_quals_text`), deparsed on the
+    first membership test: only partial indexes with unusual predicates need them."""
+
+    __slots__ = ("_acc", "_texts")
+
+    def __init__(self, acc: Access) -> None:
+        self._acc = acc
+        self._texts: set[str] | None = None
+
+    def __contains__(self, text: object) -> bool:
+        if self._texts is None:
+            self._texts = _quals_text(self._acc)
+        return text in self._texts
 
 
 def _quals_text(acc: Access) -> set[str]:

@@ -5,7 +5,7 @@ from typing import Any
 
 from pgarch_lint.api import AnyStatement, Category, Context, Severity, Violation, rule
 
-from ._queries import Access, Scope, accesses, may_read_tables, prefix, table_label
+from ._queries import Access, accesses, may_read_tables, prefix, statement_levels, table_label
 
 _PRUNING = {
     "range": ("eq", "null", "range", "like", "join"),
@@ -62,8 +62,7 @@ def check(node: Any, ctx: Context) -> Iterator[Violation]:
     table (a `count(*)` of the whole table) is deliberate and not reported."""
     if not may_read_tables(node):
         return
-    scope = Scope(ctx, node)
-    levels = scope.levels(node)
+    scope, levels = statement_levels(ctx, node)
     seen: set[str] = set()
     for acc in accesses(scope, levels):
         t = acc.table
