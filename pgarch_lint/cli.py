@@ -205,6 +205,9 @@ def _check_inputs(
 @click.option("--statistics", is_flag=True,
               help="Counts per rule instead of the findings (text; markdown adds a table).")
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
+              help="Processes to check with (default: the number of cores). Big inputs only; "
+                   "the report is the same for every N.")
 @click.option("--dsn", default=None,
               help="Live database used as the context (pgarch-lint[live]); see docs/live.md.")
 @click.option("--min-table-size", "min_table_size", default=None, metavar="SIZE",
@@ -237,6 +240,7 @@ def check(
     statistics: bool,
     no_progress: bool,
     debug: bool,
+    jobs: int | None = None,
     verbose: bool = False,
     dsn: str | None = None,
     min_table_size: str | None = None,
@@ -297,8 +301,13 @@ def check(
         progress = None
         if not no_progress and len(inputs) > 50 and sys.stderr.isatty():
             progress = _progress_bar
+        if jobs is None:
+            from pgarch_lint.parallel import default_jobs
+
+            jobs = default_jobs()
         report = Engine(settings, rules, live.catalog if live else None).run(
-            inputs, [r.qualified_name for r in all_rules], on_file=progress
+            inputs, [r.qualified_name for r in all_rules], on_file=progress,
+            jobs=1 if live is not None else jobs,  # a live run shares one connection
         )
         if progress is not None:
             sys.stderr.write("\r\x1b[2K")

@@ -118,6 +118,10 @@ class Engine:
         self._files: dict[str, _FileRun] = {}
         self._checked: list[str] = []
         self._checked_paths: frozenset[str] = frozenset()
+        self.on_file: Callable[[int, int, FileInput], None] | None = None
+        # False while the parallel driver replays a part a worker process checks: statements
+        # update the catalog and the transaction state, but no rule runs
+        self.rules_on = True
         self._known_names: frozenset[str] = frozenset()
 
     # --- public ------------------------------------------------------------------------------
@@ -127,10 +131,13 @@ class Engine:
         files: Iterable[FileInput],
         known_rule_names: Iterable[str] = (),
         on_file: Callable[[int, int, FileInput], None] | None = None,
+        jobs: int = 1,
     ) -> Report:
         """Run every file in order, then the whole-schema rules.
 
-        ``on_file(index, total, file)`` is called before each file (progress display).
+        ``on_file(index, total, file)`` is called before each file (progress display). With
+        ``jobs`` > 1 and enough SQL to be worth it, worker processes run the rules on parts of
+        the input (see parallel.py); the report is identical to ``jobs=1``.
         """
         known = frozenset(known_rule_names)
         if not known:
@@ -141,17 +148,39 @@ class Engine:
         inputs = list(files)
         self._checked = [f.path for f in inputs if not f.context]
         self._checked_paths = frozenset(self._checked)
-        for i, f in enumerate(inputs):
-            if on_file is not None:
-                on_file(i, len(inputs), f)
-            self.run_file(f)
+        self.on_file = on_file
+        steps = self._steps(inputs)
+        size = sum(len(f.data) for f in inputs if not f.context)
+        from pgarch_lint import parallel
+
+        if jobs > 1 and parallel.worthwhile(size):
+            parallel.run(self, steps, jobs, parallel.segment_size(size, jobs))
+        else:
+            for _ in steps:
+                pass
         self._end_of_run()
         self.findings.sort(key=Finding.sort_key)
         return Report(self.findings, self.summary, list(self.rules), notes=self.notes)
 
+    def _steps(self, inputs: list[FileInput]) -> Iterator[int]:
+        """The whole run as resumable steps: one per top-level statement (see
+        :meth:`_file_steps`). A step runs the rules only while ``rules_on`` is true."""
+        for i, f in enumerate(inputs):
+            if self.on_file is not None:
+                self.on_file(i, len(inputs), f)
+            yield from self._file_steps(f)
+
     # --- per file ----------------------------------------------------------------------------
 
     def run_file(self, f: FileInput) -> None:
+        for _ in self._file_steps(f):
+            pass
+
+    def _file_steps(self, f: FileInput) -> Iterator[int]:
+        """Check one file, pausing after each chunk; yields the size of the checked SQL just
+        processed (0 for context files). Everything that changes state shared between
+        statements (catalog, transaction state, counts) happens whether or not ``rules_on``.
+        """
         src = load_source(f.data, f.path, lint_down=self.settings.lint_down)
         info = FileInfo(f.path, src.tool, f.context, _has_ddl(src))
         comments = [(c.start, c.end, c.text) for c in src.comments]
@@ -181,9 +210,11 @@ class Engine:
         for chunk, parsed in zip(chunks, sql.parse_chunks(src.masked, fr.spans), strict=True):
             if isinstance(parsed, sql.ChunkParseError):
                 self._failed_chunk(fr, tx, chunk.start, chunk.end, chunk.query_name, parsed)
+                yield 0 if f.context else chunk.end - chunk.start
                 continue
             for ps in parsed:
                 self._statement(fr, tx, ps.node, chunk.start, ps.start, ps.end, chunk.query_name)
+            yield 0 if f.context else chunk.end - chunk.start
         if not f.context:
             self._event(fr, tx, EndOfFile(f.path))
 
@@ -259,7 +290,7 @@ class Engine:
             node, start, end, text, nested, deferred, query_name,
             tuple(locks_of(node, self.catalog)),
         )
-        if not fr.info.context:
+        if not fr.info.context and self.rules_on:
             spans = self._span_fn(fr.src.text, base, stmt, exact)
             ctx = self._context(fr, tx, stmt, spans)
             dispatch = fr.dispatch
@@ -281,7 +312,7 @@ class Engine:
             self._apply(node, fr.info.path, start, end)
         for ns in nested_list:
             if ns.kind == "dynamic":
-                if not fr.info.context:
+                if not fr.info.context and self.rules_on:
                     ev = DynamicExecute(
                         ns.text, sql.parse_expression(ns.text), ns.variables, ns.using,
                         ns.start, ns.end, dict(ns.variable_types),
@@ -416,7 +447,7 @@ class Engine:
 
     def _event(self, fr: _FileRun, tx: TxState, ev: Any) -> None:
         runners = fr.dispatch.get(type(ev), ())
-        if not runners or fr.info.context:
+        if not runners or fr.info.context or not self.rules_on:
             return
         start = getattr(ev, "start", getattr(ev, "offset", 0)) or 0
         end = getattr(ev, "end", start) or start
