@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from pgarch_lint.api import Context, ast, enums, util
+from pgarch_lint.api import Context, ast, enums, per_statement, util
 
 # Canonical base names: PostgreSQL's internal names, whatever spelling the SQL used.
 _CANON: dict[str, str] = {
@@ -160,6 +160,7 @@ class ColumnSite:
         return f'"{util.rv_name(self.table)}.{self.name}"'
 
 
+@per_statement
 def column_site(node: Any, ctx: Context) -> ColumnSite | None:
     """Where the ColumnDef ``node`` sits, or None when it is not a table column with a type
     (composite types, function column lists, foreign tables, partition column options)."""

@@ -19,6 +19,7 @@ from pgarch_lint.api import (
     enums,
     is_binary_coercible,
     normalize_type,
+    per_statement,
     util,
 )
 
@@ -110,6 +111,7 @@ def is_existing_relation(rv: Any, ctx: Context) -> bool:
     return not (t is not None and t.persistence == "temporary")
 
 
+@per_statement
 def existing_alter_target(node: ast.AlterTableStmt, ctx: Context) -> bool:
     """``ALTER TABLE`` of an existing, ordinary (not foreign, not temporary) table."""
     if node.objtype != enums.ObjectType.OBJECT_TABLE:

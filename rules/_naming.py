@@ -21,6 +21,7 @@ from pgarch_lint.api import (
     ast,
     enums,
     make_object_name,
+    per_statement,
     util,
     walk,
 )
@@ -299,6 +300,7 @@ def owner_statement(parents: tuple[Any, ...]) -> tuple[Any, ast.ColumnDef | None
     return None, None
 
 
+@per_statement
 def constraint_info(node: ast.Constraint, ctx: Context) -> ConstraintInfo | None:
     """Describe a PK/FK/UNIQUE/CHECK/EXCLUDE table constraint, or None for anything else
     (NOT NULL, DEFAULT, domain constraints, a table the statement skips)."""
@@ -371,6 +373,7 @@ def _create_pk(stmt: ast.CreateStmt) -> list[str]:
     return []
 
 
+@per_statement
 def statement_columns(stmt: Any, ctx: Context) -> list[str]:
     """Column names of the table a CreateStmt/AlterTableStmt defines or changes."""
     cols: list[str] = []
@@ -426,8 +429,13 @@ def _rel_kind(objtype: Any) -> str:
     return "table"
 
 
-def defined_names(node: Any, ctx: Context) -> Iterator[Defined]:
+@per_statement
+def defined_names(node: Any, ctx: Context) -> tuple[Defined, ...]:
     """Every table, view, column, index, constraint and type name ``node`` defines."""
+    return tuple(_defined_names(node, ctx))
+
+
+def _defined_names(node: Any, ctx: Context) -> Iterator[Defined]:
     cat = ctx.catalog
     if isinstance(node, ast.CreateStmt):
         rel = node.relation
