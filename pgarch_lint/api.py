@@ -250,14 +250,16 @@ class Context:
     _position: Callable[[int], tuple[int, int]] | None = None
     settings: Any = None  # the run's Settings (naming templates, tenancy, pg_version...)
 
-    _notes: Callable[[str, Any], None] | None = None
+    # the engine's note sink, called with this context (not a closure over it: a context
+    # referring to itself would keep the statement's tree alive until a GC pass)
+    _notes: Callable[[Context, str, Any], None] | None = None
     rule_name: str = ""  # the rule being run (the engine sets it)
 
     def note(self, message: str, node: Any = None) -> None:
         """Say something that is not a finding (e.g. "table x is not in the catalog: skipped");
         shown with ``check --verbose``, never counted."""
         if self._notes is not None:
-            self._notes(message, node)
+            self._notes(self, message, node)
 
     def line_of(self, offset: int) -> int:
         """1-based line of an absolute offset in the current file."""

@@ -11,6 +11,7 @@ their check must run.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
@@ -83,6 +84,7 @@ class _FileRun:
     rel_path: str = ""
     # node type → the runners of the rules that asked for it, minus those ignored for the file
     dispatch: dict[type, tuple[_Runner, ...]] = field(default_factory=dict)
+    note_sink: Any = None  # Context._notes for the file's statements
 
 
 class Engine:
@@ -195,6 +197,7 @@ class Engine:
             f.rel_path,
             self._dispatch_for(ignored),
         )
+        fr.note_sink = functools.partial(self._context_note, fr)
         self._files[f.path] = fr
         if not f.context:
             self.summary.files += 1
@@ -310,6 +313,8 @@ class Engine:
         self._update_tx(tx, stmt)
         if runs_now:
             self._apply(node, fr.info.path, start, end)
+        exact_spans = [(ns.start, ns.end) for ns in nested_list if ns.kind != "dynamic" and ns.exact]
+        parsed_exact = iter(sql.parse_chunks(fr.src.masked, exact_spans)) if exact_spans else iter(())
         for ns in nested_list:
             if ns.kind == "dynamic":
                 if not fr.info.context and self.rules_on:
@@ -320,9 +325,8 @@ class Engine:
                     self._event(fr, tx, ev)
                 continue
             if ns.exact:
-                try:
-                    inner = sql.parse_chunk(fr.src.masked, ns.start, ns.end)
-                except sql.ChunkParseError:
+                inner = next(parsed_exact)
+                if isinstance(inner, sql.ChunkParseError):
                     continue
                 for ps in inner:
                     self._statement(
@@ -398,7 +402,7 @@ class Engine:
             self._checked_paths, fr.src.position, self.settings,
         )
         # ctx.rule_name is set before each rule runs; notes are attributed to it
-        ctx._notes = lambda msg, n: self._note(fr, ctx.rule_name, ctx, msg, n)
+        ctx._notes = fr.note_sink
         return ctx
 
     def _run_rule(
@@ -430,6 +434,9 @@ class Engine:
                 f"internal error in rule {x.name} while checking {fr.info.path}{line}: "
                 f"{type(exc).__name__}: {exc}"
             ) from exc
+
+    def _context_note(self, fr: _FileRun, ctx: Context, message: str, node: Any) -> None:
+        self._note(fr, ctx.rule_name, ctx, message, node)
 
     def _note(self, fr: _FileRun, rule_name: str, ctx: Context, message: str, node: Any) -> None:
         if node is not None:
