@@ -195,6 +195,9 @@ class Statement:
 
 @dataclass(frozen=True, slots=True)
 class FileInfo:
+    """The file being checked: its displayed path, the tool its markers name, whether it is
+    a --context file and whether it runs DDL."""
+
     path: str
     tool: str | None  # goose, dbmate, flyway, sqlc, psql, or None
     context: bool  # replayed for the catalog only, never reported

@@ -212,11 +212,15 @@ class Tracked:
 
 @dataclass(slots=True, kw_only=True)
 class Schema(Tracked):
+    """A schema (namespace)."""
+
     name: str
 
 
 @dataclass(slots=True, kw_only=True)
 class Column(Tracked):
+    """A table column as the replayed DDL left it."""
+
     name: str
     type: str  # normalised: integer, bigint, varchar(10), numeric(10,2), text[], timestamptz
     not_null: bool = False
@@ -283,6 +287,8 @@ class Constraint(Tracked):
 
 @dataclass(slots=True, kw_only=True)
 class IndexKey:
+    """One key of an index: a column or an expression, with its opclass, collation and order."""
+
     column: str | None = None
     expression: str | None = None  # deparsed, for expression keys
     opclass: str | None = None
@@ -312,6 +318,8 @@ class IndexKey:
 
 @dataclass(slots=True, kw_only=True)
 class Index(Tracked):
+    """An index, declared or created by a PRIMARY KEY / UNIQUE / EXCLUDE constraint."""
+
     schema: str
     name: str
     table: str  # qualified name of the table or materialized view
@@ -341,6 +349,8 @@ class Index(Tracked):
 
 @dataclass(slots=True, kw_only=True)
 class Policy(Tracked):
+    """A row-level security policy of a table."""
+
     name: str
     table: str
     command: str = "all"  # all | select | insert | update | delete
@@ -354,6 +364,9 @@ class Policy(Tracked):
 
 @dataclass(slots=True, kw_only=True)
 class Table(Tracked):
+    """A table (ordinary, partitioned, foreign, temporary or unlogged) with its columns,
+    constraints, indexes and policies."""
+
     schema: str
     name: str
     persistence: str = "permanent"  # permanent | unlogged | temporary
@@ -385,6 +398,8 @@ class Table(Tracked):
 
 @dataclass(slots=True, kw_only=True)
 class View(Tracked):
+    """A view or materialized view."""
+
     schema: str
     name: str
     materialized: bool = False
@@ -407,6 +422,8 @@ class View(Tracked):
 
 @dataclass(slots=True, kw_only=True)
 class Function(Tracked):
+    """A function or procedure (identified by name and argument types)."""
+
     schema: str
     name: str
     argtypes: tuple[str, ...] = ()  # input argument types, normalised
@@ -452,6 +469,8 @@ class TypeDef(Tracked):
 
 @dataclass(slots=True, kw_only=True)
 class Sequence(Tracked):
+    """A sequence, explicit or implied by serial / identity columns."""
+
     schema: str
     name: str
     data_type: str | None = None
@@ -466,6 +485,8 @@ class Sequence(Tracked):
 
 @dataclass(slots=True, kw_only=True)
 class Extension(Tracked):
+    """An installed extension."""
+
     name: str
     schema: str | None = None
     version: str | None = None
@@ -473,6 +494,8 @@ class Extension(Tracked):
 
 @dataclass(slots=True, kw_only=True)
 class Role(Tracked):
+    """A role created by the replayed SQL."""
+
     name: str
     options: dict[str, str] = field(default_factory=dict)
     member_of: list[str] = field(default_factory=list)

@@ -50,6 +50,8 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Naming:
+    """Naming conventions: the object-name template of each kind of object."""
+
     templates: Mapping[str, str] = field(default_factory=lambda: dict(NAMING_DEFAULTS))
 
     def template(self, kind: str) -> str:
@@ -58,6 +60,8 @@ class Naming:
 
 @dataclass(frozen=True, slots=True)
 class Tenancy:
+    """Multi-tenancy settings: tenant columns and the tables exempt from them."""
+
     tenant_columns: tuple[str, ...] = ("tenant_id",)
     global_tables: tuple[str, ...] = ()
 

@@ -56,6 +56,8 @@ class InternalError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class FileInput:
+    """One input file: its bytes, how reports name it and whether it is only context."""
+
     path: str  # as shown in reports
     data: bytes
     context: bool = False
@@ -76,6 +78,8 @@ class _Runner:
 
 @dataclass(slots=True)
 class _FileRun:
+    """The engine's state for one file of the run."""
+
     src: SourceFile
     info: FileInfo
     suppressions: Suppressions

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True, slots=True)
 class Finding:
+    """One finding, as every reporter prints it (1-based lines and columns)."""
+
     rule: str
     category: str
     severity: str  # "error" | "warning" | "info"
@@ -29,6 +31,8 @@ SEVERITIES = ("error", "warning", "info")
 
 @dataclass(slots=True)
 class Summary:
+    """Counts for the summary line: files, statements, findings per severity."""
+
     files: int = 0
     statements: int = 0
     by_severity: dict[str, int] = field(default_factory=lambda: dict.fromkeys(SEVERITIES, 0))
@@ -40,6 +44,8 @@ class Summary:
 
 @dataclass(slots=True)
 class Report:
+    """What a run produced: findings in report order, the summary, the rules and the notes."""
+
     findings: list[Finding]
     summary: Summary
     rules: list[object] = field(default_factory=list)  # the Rule objects that ran (for SARIF etc.)

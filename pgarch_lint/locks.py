@@ -35,6 +35,8 @@ class LockMode(enum.IntEnum):
 
 @dataclass(frozen=True, slots=True)
 class LockTaken:
+    """A lock a statement takes on a table."""
+
     table: str  # qualified name as written (schema.name or name)
     mode: LockMode
     existing: bool  # the table is not new in this file

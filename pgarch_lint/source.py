@@ -195,6 +195,9 @@ def _at_line_start(text: str, pos: int) -> int | None:
 
 @dataclass(slots=True)
 class _Markers:
+    """Migration-tool markers found in a file: up/down sections, statement blocks, transaction
+    mode."""
+
     sections: list[tuple[int, int, int]]
     goose: bool = False
     dbmate: bool = False

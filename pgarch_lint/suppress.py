@@ -36,6 +36,8 @@ SQUAWK_ALIASES: dict[str, tuple[str, ...]] = {
 
 @dataclass(slots=True)
 class Directive:
+    """A suppression comment and the statement span it covers."""
+
     start: int
     end: int
     file_wide: bool
@@ -47,6 +49,8 @@ class Directive:
 
 @dataclass(slots=True)
 class Suppressions:
+    """A file's suppression comments."""
+
     directives: list[Directive] = field(default_factory=list)
 
     def suppresses(self, rule: str, offset: int) -> bool:

@@ -24,24 +24,10 @@ from typing import Any
 
 from pgarch_lint.api import Catalog, Context, ast, deparse, enums, util
 
+from ._query_kinds import NO_QUERY_ROOTS, may_read_tables  # noqa: F401  (re-exported)
+
 QUERY_NODES: tuple[type, ...] = (ast.SelectStmt, ast.UpdateStmt, ast.DeleteStmt, ast.MergeStmt)
 
-#: Statements that cannot hold a query reading a table: PostgreSQL rejects subqueries in
-#: DEFAULT, CHECK, index expressions/predicates, generated columns and partition bounds, and
-#: these statements have nowhere else to put one. The query rules skip them without a walk.
-NO_QUERY_ROOTS: tuple[type, ...] = (
-    ast.CreateStmt, ast.AlterTableStmt, ast.IndexStmt, ast.DropStmt, ast.RenameStmt,
-    ast.CommentStmt, ast.GrantStmt, ast.GrantRoleStmt, ast.AlterDefaultPrivilegesStmt,
-    ast.CreateSeqStmt, ast.AlterSeqStmt, ast.VariableSetStmt, ast.AlterOwnerStmt,
-    ast.TransactionStmt, ast.CreateEnumStmt, ast.AlterEnumStmt, ast.CreateExtensionStmt,
-    ast.AlterObjectSchemaStmt, ast.CreateRoleStmt, ast.AlterRoleStmt, ast.CreateDomainStmt,
-    ast.CompositeTypeStmt, ast.TruncateStmt, ast.LockStmt, ast.ReindexStmt, ast.VacuumStmt,
-)
-
-
-def may_read_tables(node: Any) -> bool:
-    """False for statements that can contain no table-reading query (cheap pre-check)."""
-    return not isinstance(node, NO_QUERY_ROOTS)
 DML_ROOTS: tuple[type, ...] = (
     ast.SelectStmt, ast.InsertStmt, ast.UpdateStmt, ast.DeleteStmt, ast.MergeStmt,
 )
@@ -222,12 +208,16 @@ class Item:
 
 @dataclass(eq=False)
 class Qual:
+    """A condition of a level (a conjunct of WHERE or JOIN ... ON)."""
+
     expr: Any
     only: frozenset[int] | None = None  # item orders it may filter (LEFT JOIN ... ON); None: all
 
 
 @dataclass(eq=False)
 class Level:
+    """One query level: its FROM items and its conditions."""
+
     node: Any
     parent: Level | None
     items: list[Item] = field(default_factory=list)
@@ -246,6 +236,8 @@ VALUE = "value"  # a resolved reference that is a constant for the level (param,
 
 @dataclass(frozen=True)
 class Ref:
+    """A column reference resolved to an item of a level."""
+
     level: Level
     item: Item
     column: str
@@ -519,6 +511,8 @@ class Term:
 
 @dataclass(eq=False)
 class Pred:
+    """A condition an index could use, on one term of one item."""
+
     item: Item
     term: Term
     kind: str  # eq | null | bool | range | like | join | notnull | ne

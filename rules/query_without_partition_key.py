@@ -1,11 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pgarch_lint.api import AnyStatement, Category, Context, Severity, Violation, rule
 
-from ._queries import Access, accesses, may_read_tables, prefix, statement_levels, table_label
+from ._query_kinds import may_read_tables
+
+if TYPE_CHECKING:
+    from ._queries import Access
 
 _PRUNING = {
     "range": ("eq", "null", "range", "like", "join"),
@@ -62,6 +65,8 @@ def check(node: Any, ctx: Context) -> Iterator[Violation]:
     table (a `count(*)` of the whole table) is deliberate and not reported."""
     if not may_read_tables(node):
         return
+    from ._queries import accesses, prefix, statement_levels, table_label  # may read: analyse
+
     scope, levels = statement_levels(ctx, node)
     seen: set[str] = set()
     for acc in accesses(scope, levels):

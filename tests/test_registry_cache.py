@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import marshal
 import os
 import subprocess
 import sys
@@ -166,7 +167,7 @@ def test_a_builtin_rule_file_mtime_is_part_of_the_key(fresh: None) -> None:
     rule_refs()
     path = cache_file()
     assert path is not None
-    data = json.loads(path.read_text())
+    data = marshal.loads(path.read_bytes())
     builtin = next(p for p in data["packs"] if p["name"] == "builtin")
     rules_dir = str(Path(importlib.import_module("pgarch_lint.rules").__path__[0]))
     assert rules_dir in builtin["watch"]
@@ -203,15 +204,18 @@ def test_corrupt_cache_file_is_ignored_and_rewritten(fresh: None) -> None:
     path = cache_file()
     assert path is not None
     path.parent.mkdir(parents=True, exist_ok=True)
-    for junk in ("{not json", "[]", '{"format": 1, "key": "x"}', '{"format": 1}', ""):
-        path.write_text(junk)
+    junks = [b"{not marshal", b"", b"\xff" * 40, marshal.dumps([]),
+             marshal.dumps({"format": registry.CACHE_FORMAT, "key": "x"}),
+             marshal.dumps({"format": registry.CACHE_FORMAT}), marshal.dumps({"format": 1})]
+    for junk in junks:
+        path.write_bytes(junk)
         rule_refs.cache_clear()
         assert len(rule_refs()) == len(load_rules())
         assert registry._read_cache(path) is not None
-    # valid JSON, valid key, but a rule entry that makes no sense: a miss, not a crash
-    data = json.loads(path.read_text())
+    # valid data, valid key, but a rule entry that makes no sense: a miss, not a crash
+    data = marshal.loads(path.read_bytes())
     data["packs"][0]["rules"][0]["category"] = "no-such-category"
-    path.write_text(json.dumps(data))
+    path.write_bytes(marshal.dumps(data))
     assert registry._read_cache(path) is None
 
 
