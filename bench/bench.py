@@ -3,7 +3,8 @@
 Workloads
   W1  a large pg_dump-style schema: generated (--size MB, default 1 and 2 for the linearity
       check, plus 0.5 MB for the squawk comparison) and the largest corpus schema file
-  W2  whole migration histories from ../shared/corpus (1,000+ files)
+  W2  whole migration histories: the real ones of ../shared/corpus (792 files) and a
+      generated Flyway-style history of 1,200 small migrations
   W3  one small migration, as a pre-commit hook runs it (wall time of the whole process)
 
 For each it prints seconds (median of --repeat runs), MB/s, statements/s and peak RSS of the
@@ -71,6 +72,58 @@ def generate_dump(target_bytes: int) -> str:
         size += len(block)
         i += 1
     return "".join(out)
+
+
+def generate_history(folder: Path, files: int) -> None:
+    """A Flyway-style migration history: ``files`` small migrations that build a schema step
+    by step (tables with foreign keys, added columns, concurrent indexes, backfills, checks
+    added NOT VALID then validated, comments, a view, renames and drops now and then)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tables: list[str] = []
+    for n in range(1, files + 1):
+        i = len(tables)
+        kind = n % 7
+        if kind in (1, 4) or len(tables) < 3:
+            t = f"t{i}"
+            ref = f"\n    parent_id bigint REFERENCES {tables[-1]} (id) ON DELETE CASCADE," if tables else ""
+            body = (
+                f"CREATE TABLE {t} (\n    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,{ref}\n"
+                f"    tenant_id bigint NOT NULL,\n    name text NOT NULL,\n"
+                f"    created_at timestamptz NOT NULL DEFAULT now()\n);\n"
+                f"COMMENT ON TABLE {t} IS 'step {n}';\n"
+            )
+            if tables:
+                body += f"CREATE INDEX CONCURRENTLY ix_{t}__parent_id ON {t} (parent_id);\n"
+            tables.append(t)
+        elif kind == 2:
+            t = tables[n % len(tables)]
+            body = (
+                f"ALTER TABLE {t} ADD COLUMN c{n} integer;\n"
+                f"UPDATE {t} SET c{n} = 0 WHERE c{n} IS NULL;\n"
+                f"ALTER TABLE {t} ADD CONSTRAINT ck_{t}_c{n} CHECK (c{n} >= 0) NOT VALID;\n"
+                f"ALTER TABLE {t} VALIDATE CONSTRAINT ck_{t}_c{n};\n"
+            )
+        elif kind == 3:
+            t = tables[n % len(tables)]
+            body = (
+                "SET lock_timeout = '2s';\n"
+                f"CREATE INDEX CONCURRENTLY IF NOT EXISTS ix_{t}__tenant_created_{n} "
+                f"ON {t} (tenant_id, created_at);\n"
+            )
+        elif kind == 5:
+            t = tables[n % len(tables)]
+            body = (
+                f"CREATE OR REPLACE VIEW v{n} AS\n  SELECT id, name FROM {t} WHERE tenant_id = 1;\n"
+                f"ALTER TABLE {t} ALTER COLUMN name SET NOT NULL;\n"
+            )
+        else:
+            t = tables[n % len(tables)]
+            body = (
+                f"ALTER TABLE {t} ADD COLUMN IF NOT EXISTS note{n} varchar(255);\n"
+                f"ALTER TABLE {t} RENAME COLUMN note{n} TO remark{n};\n"
+                f"DROP INDEX IF EXISTS ix_missing_{n};\n"
+            )
+        (folder / f"V{n}__step_{n}.sql").write_text(f"-- migration {n}\n{body}")
 
 
 # Children may write bytecode (an installed package has its .pyc files; some shells export
@@ -153,6 +206,9 @@ def main() -> None:
             hist = [CORPUS / d for d in ("langfuse", "hatchet/cmd", "supabase_postgres", "kestra",
                                          "supabase_auth")]
             report("W2 corpus migration histories", hist, args.repeat, extra, True)
+        hist_dir = t / "history"
+        generate_history(hist_dir, 1200)
+        report("W2 generated history (1,200 files)", [hist_dir], args.repeat, extra, True)
         small = t / "0042_add_index.sql"
         small.write_text("CREATE INDEX CONCURRENTLY ix_orders__status ON orders (status);\n")
         w3 = report("W3 one small migration", [small], max(args.repeat, 5), extra, True)

@@ -771,6 +771,7 @@ class Catalog:
         self._context = False
         self._loc: Loc | None = None
         self._first_change: dict[str, int] = {}  # path → first statement that changed an object
+        self._hierarchy = False  # some table was made a partition or an inheritance child
 
     # --- run control -------------------------------------------------------------------------
 
@@ -930,7 +931,7 @@ class Catalog:
         return list(table.partition_key) if table is not None else []
 
     def partitions_of(self, table: Table | None) -> list[Table]:
-        if table is None:
+        if table is None or not self._hierarchy:
             return []
         q = table.qualified
         return [t for t in self._tables.values() if t.partition_of == q]
@@ -1191,6 +1192,7 @@ class Catalog:
             pkey = self._key_of(pref)
             parent = self._tables.get(pkey)
             t.partition_of = f"{pkey[0]}.{pkey[1]}"
+            self._hierarchy = True
             t.partition_bound = _partbound_text(node.partbound)
             if parent is None:
                 self._unknown(t.partition_of)
@@ -1201,6 +1203,7 @@ class Catalog:
             for ref in node.inhRelations or ():
                 pk = self._key_of(ref)
                 t.inherits.append(f"{pk[0]}.{pk[1]}")
+                self._hierarchy = True
                 par = self._tables.get(pk)
                 if par is None:
                     self._unknown(f"{pk[0]}.{pk[1]}")
@@ -1642,6 +1645,8 @@ class Catalog:
     def _children(self, t: Table) -> list[Table]:
         """Partitions and inheritance children, recursively (parents before children)."""
         out: list[Table] = []
+        if not self._hierarchy:
+            return out  # no table was ever a partition or a child: skip scanning them all
         todo = [t.qualified]
         seen = {t.qualified}
         while todo:
@@ -1735,6 +1740,7 @@ class Catalog:
                 self._unknown(f"{k[0]}.{k[1]}")
                 return
             child.partition_of = t.qualified
+            self._hierarchy = True
             child.partition_bound = _partbound_text(pc.bound) if pc.bound is not None else None
             self._touch(child)
         elif st in ("AT_DetachPartition", "AT_DetachPartitionFinalize"):
@@ -1766,6 +1772,7 @@ class Catalog:
             q = f"{k[0]}.{k[1]}"
             if q not in t.inherits:
                 t.inherits.append(q)
+                self._hierarchy = True
         elif st == "AT_DropInherit":
             k = self._key_of(cmd.def_)
             q = f"{k[0]}.{k[1]}"

@@ -81,13 +81,32 @@ def parse_chunk(masked: str, start: int, end: int) -> list[ParsedStatement]:
 # pglast builds every node through its Python ``__init__``, which assigns each attribute through
 # ``Node.__setattr__``: a validator meant for hand-built trees (type checks, enum and dict
 # coercion). Values coming out of the C parser are already of the right types, and validating
-# them is ~70 % of the time ``parse_sql`` takes. While a batch of statements is parsed, the
-# validator is replaced by ``object.__setattr__`` (a C slot: nothing else runs meanwhile);
-# tests/test_sql_trusted.py checks that the trees are identical with and without it over the
-# whole corpus. The one value the parser hands over untyped, the ``boolval`` of a constant
-# ``true``/``false``, is coerced by a setter of :class:`ast.Boolean` of its own.
+# them is ~75 % of the time ``parse_sql`` takes. So while statements are parsed, nothing is
+# validated (tests/test_sql_trusted.py checks that the trees are identical over the whole
+# corpus); everywhere else pglast's validator runs as before. Two ways, by batch size:
+#
+# * ``Node.__setattr__`` is, for good, a small function that calls the validator unless
+#   ``_TRUSTED[0]`` is set: switching that flag costs nothing, the function ~10 µs a
+#   statement;
+# * for a batch of many statements the slot itself becomes ``object.__setattr__`` (C, no Python
+#   call at all), which costs ~100 µs to switch and back (CPython updates the slot of every
+#   node class).
+#
+# The one value the parser hands over untyped, the ``boolval`` of a constant ``true`` /
+# ``false``, is coerced by a setter of :class:`ast.Boolean` of its own.
 
 _VALIDATING_SETATTR = ast.Node.__setattr__
+_TRUSTED = [False]
+
+
+def _setattr(
+    self: Any, name: str, value: Any, _trusted: list[bool] = _TRUSTED,
+    _plain: Any = object.__setattr__, _validating: Any = _VALIDATING_SETATTR,
+) -> None:
+    if _trusted[0]:
+        _plain(self, name, value)
+    else:
+        _validating(self, name, value)
 
 
 def _boolean_setattr(self: Any, name: str, value: Any) -> None:
@@ -96,38 +115,36 @@ def _boolean_setattr(self: Any, name: str, value: Any) -> None:
     object.__setattr__(self, name, value)
 
 
+ast.Node.__setattr__ = _setattr  # type: ignore[method-assign]
 ast.Boolean.__setattr__ = _boolean_setattr  # type: ignore[method-assign]
 
-PARSE_BATCH = 256  # chunks parsed per switch of the validator
-# switching the validator off and on costs ~100 µs (CPython updates the slot of every node
-# class); validating costs ~40 µs per statement: files of one or two statements keep it
-TRUSTED_MIN_CHUNKS = 3
+PARSE_BATCH = 256  # chunks parsed at a time
+SWITCH_SLOT_MIN = 10  # from this many chunks, switching the slot pays for itself
 
 
 def parse_chunks(
     masked: str, spans: Sequence[tuple[int, int]]
 ) -> Iterator[list[ParsedStatement] | ChunkParseError]:
     """Parse each ``masked[start:end]`` of ``spans`` in order, yielding its statements or the
-    :class:`ChunkParseError` it raised. Chunks are parsed in batches with pglast's attribute
-    validator switched off (see above); the caller's work on each result runs with it on."""
-    if len(spans) < TRUSTED_MIN_CHUNKS:
-        for start, end in spans:
-            try:
-                yield parse_chunk(masked, start, end)
-            except ChunkParseError as exc:
-                yield exc
-        return
+    :class:`ChunkParseError` it raised. Chunks are parsed in batches without pglast's
+    attribute validator (see above); the caller's work on each result runs with it."""
     for i in range(0, len(spans), PARSE_BATCH):
+        batch = spans[i : i + PARSE_BATCH]
         out: list[list[ParsedStatement] | ChunkParseError] = []
-        ast.Node.__setattr__ = object.__setattr__  # type: ignore[method-assign,assignment]
+        switch = len(batch) >= SWITCH_SLOT_MIN
+        if switch:
+            ast.Node.__setattr__ = object.__setattr__  # type: ignore[method-assign,assignment]
+        _TRUSTED[0] = True
         try:
-            for start, end in spans[i : i + PARSE_BATCH]:
+            for start, end in batch:
                 try:
                     out.append(parse_chunk(masked, start, end))
                 except ChunkParseError as exc:
                     out.append(exc)
         finally:
-            ast.Node.__setattr__ = _VALIDATING_SETATTR  # type: ignore[method-assign]
+            _TRUSTED[0] = False
+            if switch:
+                ast.Node.__setattr__ = _setattr  # type: ignore[method-assign]
         yield from out
 
 
