@@ -7,6 +7,10 @@ the last file, :class:`EndOfRun` (whole-schema rules) and the suppression report
 The engine never imports a rule: rules arrive as a list (see registry.py), either
 :class:`Rule` objects or the registry's lazy stand-ins, whose module is imported the first time
 their check must run.
+
+A run is a sequence of resumable steps, one per top-level statement (:meth:`Engine._steps`), so
+that parallel.py can fork worker processes at any statement boundary; ``rules_on`` false makes
+a step only update the state shared between statements (catalog, transaction state, counts).
 """
 
 from __future__ import annotations

@@ -83,14 +83,25 @@ def run(engine: Engine, steps: Iterator[int], jobs: int, segment: int) -> None:
     import tempfile
 
     _prepare(engine)
-    tmp = tempfile.mkdtemp(prefix="pgarch-lint-")
+    try:
+        tmp = tempfile.mkdtemp(prefix="pgarch-lint-")
+    except OSError:  # no temporary folder: one process
+        for _ in steps:
+            pass
+        return
     workers: list[_Worker] = []
     try:
         exhausted = False
         while not exhausted:
             running = sum(1 for w in workers if not w.done and not _finished(w))
             if running < jobs - 1:
-                w = _fork(engine, steps, segment, os.path.join(tmp, f"{len(workers)}.pickle"))
+                try:
+                    w = _fork(engine, steps, segment, os.path.join(tmp, f"{len(workers)}.pickle"))
+                except OSError:  # out of processes or memory: go on with the workers we have
+                    jobs = running + 1
+                    if not running:
+                        exhausted = _advance(steps, segment)
+                    continue
                 workers.append(w)
                 engine.rules_on = False  # replay the worker's segment: state only
                 try:

@@ -194,3 +194,23 @@ def test_corpus_histories_identical_with_two_jobs() -> None:
         out.append((p.stdout, p.stderr))
     assert out[0] == out[1]
     assert len(json.loads(out[0][0])["findings"]) > 1000
+
+
+@pytest.mark.usefixtures("tiny_segments")
+def test_fork_failure_falls_back_to_fewer_processes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A system out of processes (EAGAIN from fork) still gets the full report."""
+    one = report(1, EXTRA)
+    real_fork = os.fork
+    calls = {"n": 0}
+
+    def flaky_fork() -> int:
+        calls["n"] += 1
+        if calls["n"] > 1:
+            raise BlockingIOError(11, "Resource temporarily unavailable")
+        return real_fork()
+
+    monkeypatch.setattr(os, "fork", flaky_fork)
+    assert report(3, EXTRA) == one
+    assert calls["n"] >= 2
+    monkeypatch.setattr(os, "fork", lambda: (_ for _ in ()).throw(OSError(12, "no memory")))
+    assert report(2, EXTRA) == one
