@@ -164,11 +164,13 @@ class Engine:
         from pgarch_lint import parallel
 
         if jobs > 1 and parallel.worthwhile(size):
-            parallel.run(self, steps, jobs, parallel.segment_size(size, jobs))
+            # the whole-schema rules run while the last workers finish
+            parallel.run(self, steps, jobs, parallel.segment_size(size, jobs), self._whole_schema)
         else:
             for _ in steps:
                 pass
-        self._end_of_run()
+            self._whole_schema()
+        self._suppression_report()
         self.findings.sort(key=Finding.sort_key)
         return Report(self.findings, self.summary, list(self.rules), notes=self.notes)
 
@@ -472,7 +474,8 @@ class Engine:
         for x in runners:
             self._run_rule(fr, x, ev, ctx, ())
 
-    def _end_of_run(self) -> None:
+    def _whole_schema(self) -> None:
+        """The EndOfRun rules, on the final catalog."""
         ev = EndOfRun(tuple(self._checked))
         rules = self.dispatch.get(EndOfRun, ())
         for r in rules:
@@ -500,7 +503,9 @@ class Engine:
                     f"internal error in rule {r.qualified_name} (whole-schema check): "
                     f"{type(exc).__name__}: {exc}"
                 ) from exc
-        # suppression report for the unused-suppression rule
+    def _suppression_report(self) -> None:
+        """Every suppression comment, with whether it suppressed anything, to the
+        unused-suppression rule (after every finding of the run)."""
         rules = self.dispatch.get(SuppressionDirective, ())
         if not rules:
             return

@@ -28,7 +28,7 @@ import contextlib
 import gc
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -78,8 +78,11 @@ class _Worker:
         self.status = 0
 
 
-def run(engine: Engine, steps: Iterator[int], jobs: int, segment: int) -> None:
-    """Consume ``steps`` with up to ``jobs - 1`` worker processes besides this one."""
+def run(
+    engine: Engine, steps: Iterator[int], jobs: int, segment: int, at_end: Callable[[], None]
+) -> None:
+    """Consume ``steps`` with up to ``jobs - 1`` worker processes besides this one, then call
+    ``at_end`` (while the last workers may still run) and merge what the workers found."""
     import tempfile
 
     _prepare(engine)
@@ -88,6 +91,7 @@ def run(engine: Engine, steps: Iterator[int], jobs: int, segment: int) -> None:
     except OSError:  # no temporary folder: one process
         for _ in steps:
             pass
+        at_end()
         return
     workers: list[_Worker] = []
     try:
@@ -112,6 +116,7 @@ def run(engine: Engine, steps: Iterator[int], jobs: int, segment: int) -> None:
                 exhausted = _advance(steps, 1)  # one statement, rules on, then look again
             else:
                 _wait_any(workers)
+        at_end()
         for w in workers:
             if not w.done:
                 _, status = os.waitpid(w.pid, 0)
