@@ -206,8 +206,8 @@ def _check_inputs(
               help="Counts per rule instead of the findings (text; markdown adds a table).")
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Processes to check with (default: the number of cores). Big inputs only; "
-                   "the report is the same for every N.")
+              help="Processes to check with (default: the number of cores, at most 4). Big "
+                   "inputs only; the report is the same for every N.")
 @click.option("--dsn", default=None,
               help="Live database used as the context (pgarch-lint[live]); see docs/live.md.")
 @click.option("--min-table-size", "min_table_size", default=None, metavar="SIZE",

@@ -43,12 +43,17 @@ DRIVER_CHECKS = True  # the driver checks statements itself while every worker i
 # turn it off to have every statement checked by a worker)
 
 
+MAX_DEFAULT_JOBS = 4  # the driver replays ~3 segments while a worker checks one: more jobs
+# than this rarely help, and a container's CPU quota may be far below the cores it can see
+
+
 def default_jobs() -> int:
-    """The cores this process may run on."""
+    """The cores this process may run on, at most MAX_DEFAULT_JOBS."""
     try:
-        return max(1, len(os.sched_getaffinity(0)))
+        cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):  # pragma: no cover - not Linux
-        return max(1, os.cpu_count() or 1)
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, MAX_DEFAULT_JOBS))
 
 
 def can_fork() -> bool:

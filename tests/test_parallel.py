@@ -214,3 +214,10 @@ def test_fork_failure_falls_back_to_fewer_processes(monkeypatch: pytest.MonkeyPa
     assert calls["n"] >= 2
     monkeypatch.setattr(os, "fork", lambda: (_ for _ in ()).throw(OSError(12, "no memory")))
     assert report(2, EXTRA) == one
+
+
+def test_default_jobs_follows_the_cores_up_to_four(monkeypatch: pytest.MonkeyPatch) -> None:
+    for cores, jobs in ((1, 1), (2, 2), (3, 3), (64, 4)):
+        monkeypatch.setattr(os, "sched_getaffinity", lambda _pid, n=cores: set(range(n)),
+                            raising=False)
+        assert parallel.default_jobs() == jobs
