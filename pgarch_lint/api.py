@@ -257,6 +257,17 @@ class Context:
     # referring to itself would keep the statement's tree alive until a GC pass)
     _notes: Callable[[Context, str, Any], None] | None = None
     rule_name: str = ""  # the rule being run (the engine sets it)
+    _statement_key: str | None = None
+
+    def statement_key(self) -> str:
+        """The statement's text with runs of whitespace made one space (findings'
+        fingerprints are made of it: reformatting a statement keeps them)."""
+        key = self._statement_key
+        if key is None:
+            key = self._statement_key = (
+                " ".join(self.statement.text.split()) if self.statement is not None else ""
+            )
+        return key
 
     def note(self, message: str, node: Any = None) -> None:
         """Say something that is not a finding (e.g. "table x is not in the catalog: skipped");

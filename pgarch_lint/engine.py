@@ -547,11 +547,12 @@ class Engine:
         src = fr.src
         line, col = src.position(start)
         eline, ecol = src.position(max(end, start))
-        stmt_text = " ".join(src.text[anchor : max(end, anchor)].split())
-        if ctx.statement is not None and v.at is None:
-            stmt_text = " ".join(ctx.statement.text.split())
         if v.redact:
             stmt_text = ""
+        elif ctx.statement is not None and v.at is None:
+            stmt_text = ctx.statement_key()  # normalised once per statement
+        else:
+            stmt_text = " ".join(src.text[anchor : max(end, anchor)].split())
         fp_path = fr.rel_path or fr.info.path  # relative to the config root: cwd-independent
         import hashlib  # here, not at import: a clean run never pays for it
 

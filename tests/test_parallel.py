@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pgarch_lint import parallel
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule
@@ -82,6 +84,8 @@ def test_workers_give_the_one_process_report(
     jobs: int, driver_checks: bool, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(parallel, "DRIVER_CHECKS", driver_checks)
+    if not driver_checks:  # every statement in a worker: segments of ~20 statements, not 1
+        monkeypatch.setattr(parallel, "MIN_SEGMENT_BYTES", 2000)
     inputs = fixture_inputs() + EXTRA
     one = report(1, inputs)
     assert len(one[0]) > 500  # the fixtures are full of findings, of every kind
@@ -221,3 +225,41 @@ def test_default_jobs_follows_the_cores_up_to_four(monkeypatch: pytest.MonkeyPat
         monkeypatch.setattr(os, "sched_getaffinity", lambda _pid, n=cores: set(range(n)),
                             raising=False)
         assert parallel.default_jobs() == jobs
+
+
+_POOL = [
+    "CREATE TABLE a (id bigint PRIMARY KEY, t text)",
+    "CREATE TABLE b (id int, a_id bigint REFERENCES a (id))",
+    "ALTER TABLE a ADD COLUMN n integer NOT NULL DEFAULT 0",
+    "ALTER TABLE b ADD CONSTRAINT b_pk PRIMARY KEY (id)",
+    "CREATE INDEX ix ON a (t)",
+    "CREATE INDEX CONCURRENTLY iy ON b (a_id)",
+    "DROP TABLE b",
+    "DROP INDEX ix",
+    "BEGIN",
+    "COMMIT",
+    "SET lock_timeout = '1s'",
+    "UPDATE a SET t = 'x' WHERE n = 1",
+    "SELECT * FROM a WHERE t = $1",
+    "ALTER TABLE a RENAME COLUMN t TO u",
+    "COMMENT ON TABLE a IS 'é'",
+    "SELEC broken",
+    "DO $$ BEGIN EXECUTE 'ALTER TABLE a ADD COLUMN z int'; END $$",
+    "-- pgarch-lint: ignore[ban-drop-table]\nDROP TABLE a",
+]
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.lists(st.sampled_from(_POOL), min_size=0, max_size=8), min_size=1, max_size=5),
+       st.integers(min_value=2, max_value=3))
+def test_any_split_gives_the_one_process_report(files: list[list[str]], jobs: int) -> None:
+    """Property: wherever the workers' segments fall (one statement each here), in whichever
+    files, the report is that of one process."""
+    inputs = [FileInput(f"m/{i:03d}.sql", (";\n".join(stmts) + ";\n").encode())
+              for i, stmts in enumerate(files)]
+    saved = (parallel.MIN_PARALLEL_BYTES, parallel.MIN_SEGMENT_BYTES, parallel.SEGMENTS_PER_JOB)
+    parallel.MIN_PARALLEL_BYTES, parallel.MIN_SEGMENT_BYTES, parallel.SEGMENTS_PER_JOB = 0, 1, 1000
+    try:
+        assert report(jobs, inputs) == report(1, inputs)
+    finally:
+        parallel.MIN_PARALLEL_BYTES, parallel.MIN_SEGMENT_BYTES, parallel.SEGMENTS_PER_JOB = saved
