@@ -52,15 +52,50 @@ class Suppressions:
     """A file's suppression comments."""
 
     directives: list[Directive] = field(default_factory=list)
+    # built on first use: file-wide directives, and statement-scoped ones sorted by the start
+    # of their statement with the running maximum of the ends (so that a look-up is a bisect,
+    # not a scan of every directive for every finding)
+    _wide: list[Directive] | None = None
+    _starts: list[int] = field(default_factory=list)
+    _max_end: list[int] = field(default_factory=list)
+    _scoped: list[Directive] = field(default_factory=list)
+
+    def _index(self) -> list[Directive]:
+        wide = [d for d in self.directives if d.file_wide]
+        scoped = sorted(
+            (d for d in self.directives if not d.file_wide and d.target is not None),
+            key=lambda d: d.target[0] if d.target is not None else 0,
+        )
+        self._scoped = scoped
+        self._starts = [d.target[0] for d in scoped if d.target is not None]
+        running = -1
+        self._max_end = []
+        for d in scoped:
+            running = max(running, d.target[1] if d.target is not None else -1)
+            self._max_end.append(running)
+        self._wide = wide
+        return wide
 
     def suppresses(self, rule: str, offset: int) -> bool:
+        """Whether a directive covers ``rule`` at ``offset``; every such directive is marked
+        used."""
+        wide = self._wide if self._wide is not None else self._index()
         hit = False
-        for d in self.directives:
-            if d.names and rule not in d.names:
-                continue
-            if d.file_wide or (d.target is not None and d.target[0] <= offset <= d.target[1]):
+        for d in wide:
+            if not d.names or rule in d.names:
                 d.used = True
                 hit = True
+        i = bisect.bisect_right(self._starts, offset) - 1
+        while i >= 0 and self._max_end[i] >= offset:
+            d = self._scoped[i]
+            if (
+                d.target is not None
+                and d.target[1] >= offset
+                and (not d.names or rule in d.names)
+            ):
+                d.used = True
+                hit = True
+            i -= 1
         return hit
 
 
