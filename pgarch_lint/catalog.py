@@ -772,6 +772,10 @@ class Catalog:
         self._loc: Loc | None = None
         self._first_change: dict[str, int] = {}  # path → first statement that changed an object
         self._hierarchy = False  # some table was made a partition or an inheritance child
+        # foreign keys by referenced table, sequences by owning column: every object ever
+        # given that target (entries may be stale; users re-check the object)
+        self._fk_by_target: dict[str, list[Constraint]] = {}
+        self._seq_by_owner: dict[str, list[Sequence]] = {}
 
     # --- run control -------------------------------------------------------------------------
 
@@ -1380,7 +1384,8 @@ class Catalog:
 
     def _make_implicit_sequence(self, t: Table, col: str) -> str:
         name = self._choose_relation_name(t.schema, t.name, col, "seq")
-        seq = Sequence(schema=t.schema, name=name, owned_by=f"{t.qualified}.{col}", implicit=True)
+        seq = Sequence(schema=t.schema, name=name, implicit=True)
+        self._own(seq, f"{t.qualified}.{col}")
         self._stamp(seq)
         self._sequences[(t.schema, name)] = seq
         return name
@@ -1409,6 +1414,13 @@ class Catalog:
 
     def _put_constraint(self, t: Table, c: Constraint) -> None:
         t.constraints[c.name] = c
+        if c.kind == "foreign key" and c.ref_table:
+            self._fk_by_target.setdefault(c.ref_table, []).append(c)
+
+    def _own(self, seq: Sequence, owner: str) -> None:
+        """``ALTER SEQUENCE ... OWNED BY owner`` (``schema.table.column``)."""
+        seq.owned_by = owner
+        self._seq_by_owner.setdefault(owner, []).append(seq)
 
     def _put_index(self, rel: Table | View, ix: Index) -> None:
         rel.indexes[ix.name] = ix
@@ -2226,7 +2238,7 @@ class Catalog:
                     seq.owned_by = None
                 elif len(parts) >= 2:
                     tk = self.resolve(parts[-3] if len(parts) > 2 else None, parts[-2])
-                    seq.owned_by = f"{tk[0]}.{tk[1]}.{parts[-1]}"
+                    self._own(seq, f"{tk[0]}.{tk[1]}.{parts[-1]}")
             elif d.defname == "as":
                 seq.data_type = normalize_type(d.arg)
             else:
@@ -2641,7 +2653,7 @@ class Catalog:
                 p.table = nq
             for sk, s in list(self._sequences.items()):
                 if s.owned_by and s.owned_by.startswith(oq + "."):
-                    s.owned_by = nq + s.owned_by[len(oq):]
+                    self._own(s, nq + s.owned_by[len(oq):])
                     if old[0] != new[0] and s.implicit:
                         del self._sequences[sk]
                         s.schema = new[0]
@@ -2650,6 +2662,7 @@ class Catalog:
                 for c in other.constraints.values():
                     if c.ref_table == oq:
                         c.ref_table = nq
+                        self._fk_by_target.setdefault(nq, []).append(c)
                 if other.partition_of == oq:
                     other.partition_of = nq
                 other.inherits = [nq if x == oq else x for x in other.inherits]
@@ -2697,13 +2710,14 @@ class Catalog:
             ix.include = [new if x == old else x for x in ix.include]
         t.partition_key = [new if x == old else x for x in t.partition_key]
         q = t.qualified
-        for other in self._tables.values():
-            for c in other.constraints.values():
-                if c.kind == "foreign key" and c.ref_table == q:
-                    c.ref_columns = [new if x == old else x for x in c.ref_columns]
-        for s in self._sequences.values():
+        # through the indexes, not a scan of every table and sequence (renaming N columns of N
+        # tables would be quadratic); stale entries (dropped, re-pointed) fail the checks
+        for c in self._fk_by_target.get(q, ()):
+            if c.kind == "foreign key" and c.ref_table == q:
+                c.ref_columns = [new if x == old else x for x in c.ref_columns]
+        for s in list(self._seq_by_owner.get(f"{q}.{old}", ())):
             if s.owned_by == f"{q}.{old}":
-                s.owned_by = f"{q}.{new}"
+                self._own(s, f"{q}.{new}")
 
     def _rename_constraint(self, t: Table, c: Constraint, new: str, *, rename_index: bool) -> None:
         old = c.name

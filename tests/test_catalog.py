@@ -830,3 +830,21 @@ def test_public_execute_follows_creation_order() -> None:
     )
     f = cat.function("f")
     assert f is not None and cat.public_can_execute(f)
+
+
+def test_renames_follow_foreign_keys_and_owned_sequences_through_drops_and_renames() -> None:
+    cat = replay(
+        "CREATE TABLE p (id bigint PRIMARY KEY, code text UNIQUE);\n"
+        "CREATE TABLE c1 (id serial PRIMARY KEY, p_code text REFERENCES p (code));\n"
+        "DROP TABLE c1;\n"
+        "CREATE TABLE c1 (id serial PRIMARY KEY, p_code text REFERENCES p (code));\n"
+        "ALTER TABLE p RENAME TO parent;\n"
+        "CREATE TABLE c2 (x text, FOREIGN KEY (x) REFERENCES parent (code));\n"
+        "ALTER TABLE parent RENAME COLUMN code TO key;\n"
+        "ALTER TABLE c1 RENAME COLUMN id TO ident;\n"
+    )
+    for t in ("c1", "c2"):
+        [fk] = cat.foreign_keys(cat.table_by_name(f"public.{t}"))
+        assert fk.ref_table == "public.parent" and fk.ref_columns == ["key"], (t, fk)
+    [seq] = [s for s in cat.sequences() if s.name == "c1_id_seq"]
+    assert seq.owned_by == "public.c1.ident"
