@@ -117,7 +117,7 @@ def run(
                     exhausted = _advance(steps, segment)
                 finally:
                     engine.rules_on = True
-            elif DRIVER_CHECKS:
+            elif DRIVER_CHECKS or not running:
                 exhausted = _advance(steps, 1)  # one statement, rules on, then look again
             else:
                 _wait_any(workers)
