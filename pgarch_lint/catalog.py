@@ -88,7 +88,7 @@ from __future__ import annotations
 import enum
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, overload
 
 from pgarch_lint.sql import ast, deparse, enums, walk
 
@@ -217,6 +217,35 @@ class Schema(Tracked):
     name: str
 
 
+class _Deparsed:
+    """A text attribute kept as its AST node until first read, then deparsed once (pglast's
+    printer costs ~0.2 ms a call, and most expressions are never read). The value lives in the
+    field of the same name plus ``_``; assigning text stores the text."""
+
+    __slots__ = ("slot",)
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.slot = name + "_"
+
+    @overload
+    def __get__(self, obj: None, objtype: type | None = None) -> _Deparsed: ...
+    @overload
+    def __get__(self, obj: object, objtype: type | None = None) -> str | None: ...
+
+    def __get__(self, obj: object, objtype: type | None = None) -> _Deparsed | str | None:
+        if obj is None:
+            return self
+        value = getattr(obj, self.slot)
+        if value is None or isinstance(value, str):
+            return value
+        text = deparse(value)
+        setattr(obj, self.slot, text)
+        return text
+
+    def __set__(self, obj: Any, value: str | None) -> None:
+        setattr(obj, self.slot, value)
+
+
 @dataclass(slots=True, kw_only=True)
 class Column(Tracked):
     """A table column as the replayed DDL left it."""
@@ -224,29 +253,17 @@ class Column(Tracked):
     name: str
     type: str  # normalised: integer, bigint, varchar(10), numeric(10,2), text[], timestamptz
     not_null: bool = False
-    # the DEFAULT expression: its AST node until :attr:`default` is first read (deparsing is
-    # ~0.2 ms a call, and most defaults are never read), then the deparsed text
-    default_: Any = field(default=None, repr=False)
+    default_: Any = field(default=None, repr=False)  # see `default`
     default_volatile: bool = False
     serial: bool = False  # declared serial/bigserial/smallserial (``type`` keeps that name)
     identity: str | None = None  # "always" | "by default"
     generated: str | None = None  # "stored" | "virtual"
-    generated_expr: str | None = None
+    generated_expr_: Any = field(default=None, repr=False)  # see `generated_expr`
     collation: str | None = None
 
-    @property
-    def default(self) -> str | None:
-        """The DEFAULT expression as normalised SQL (``None`` without a default)."""
-        d = self.default_
-        if d is None or isinstance(d, str):
-            return d
-        text: str = deparse(d)
-        self.default_ = text
-        return text
-
-    @default.setter
-    def default(self, value: str | None) -> None:
-        self.default_ = value
+    # not annotated, so not fields: read as text, stored in the fields above
+    default = _Deparsed()  # the DEFAULT expression as normalised SQL (None without a default)
+    generated_expr = _Deparsed()  # the expression of a generated column
 
 
 @dataclass(slots=True, kw_only=True)
@@ -262,7 +279,7 @@ class Constraint(Tracked):
     kind: str
     table: str  # qualified name of the owning table (or domain)
     columns: list[str] = field(default_factory=list)
-    expression: str | None = None  # CHECK / EXCLUDE WHERE, deparsed
+    expression_: Any = field(default=None, repr=False)  # see `expression`
     expr: Any = field(default=None, repr=False, compare=False)  # CHECK expression AST node
     index: str | None = None  # name of the owning index (PK / UNIQUE / EXCLUDE)
     using_index: str | None = None  # ADD ... USING INDEX name
@@ -279,6 +296,8 @@ class Constraint(Tracked):
     not_valid: bool = False  # created NOT VALID (or NOT ENFORCED) and not validated since
     validated: bool = True  # PostgreSQL's convalidated
     proves_not_null: list[str] = field(default_factory=list)  # CHECK (col IS NOT NULL [AND..])
+
+    expression = _Deparsed()  # CHECK / EXCLUDE WHERE as normalised SQL (not a field)
 
     @property
     def qualified(self) -> str:
@@ -1346,7 +1365,7 @@ class Catalog:
                 self._make_implicit_sequence(t, col.name)
             elif ct == "CONSTR_GENERATED":
                 col.generated = "virtual" if con.generated_kind == "v" else "stored"
-                col.generated_expr = deparse(con.raw_expr) if con.raw_expr is not None else None
+                col.generated_expr_ = con.raw_expr  # deparsed when read
             elif ct in ("CONSTR_ATTR_DEFERRABLE", "CONSTR_ATTR_NOT_DEFERRABLE",
                         "CONSTR_ATTR_DEFERRED", "CONSTR_ATTR_IMMEDIATE",
                         "CONSTR_ATTR_ENFORCED", "CONSTR_ATTR_NOT_ENFORCED"):
@@ -1457,7 +1476,7 @@ class Catalog:
                 elem = pair[0]
                 c.columns.append(elem.name if elem.name else f"({deparse(elem.expr)})")
             if con.where_clause is not None:
-                c.expression = deparse(con.where_clause)
+                c.expression_ = con.where_clause
         elif kind == "foreign key":
             c.columns = _names(con.fk_attrs) if con.fk_attrs else list(cols or [])
             rk = self._key_of(con.pktable)
@@ -1473,7 +1492,7 @@ class Catalog:
             c.match = _FK_MATCH.get(con.fk_matchtype or "s", "simple")
         elif kind == "check":
             c.expr = con.raw_expr
-            c.expression = deparse(con.raw_expr) if con.raw_expr is not None else None
+            c.expression_ = con.raw_expr
             refs = _column_refs(con.raw_expr) if con.raw_expr is not None else []
             c.columns = refs
             c.proves_not_null = [r for r in refs if _proves_not_null(con.raw_expr, r)]
@@ -1778,7 +1797,7 @@ class Catalog:
             col.generated = None
             col.generated_expr = None
         elif st == "AT_SetExpression" and col is not None:
-            col.generated_expr = deparse(cmd.def_) if cmd.def_ is not None else None
+            col.generated_expr_ = cmd.def_
         elif st == "AT_AddInherit":
             k = self._key_of(cmd.def_)
             q = f"{k[0]}.{k[1]}"
@@ -2184,7 +2203,7 @@ class Catalog:
                 n += 1
                 name = make_object_name(ty.name, None, f"check{n}")
             c = Constraint(name=name, kind="check", table=ty.qualified,
-                           expression=deparse(con.raw_expr), expr=con.raw_expr)
+                           expression_=con.raw_expr, expr=con.raw_expr)
             c.not_valid = bool(con.skip_validation)
             c.validated = not con.skip_validation
             self._stamp(c)
@@ -2824,7 +2843,7 @@ def _partbound_text(pb: Any) -> str:
 def _copy_column(c: Column, *, with_default: bool) -> Column:
     n = Column(
         name=c.name, type=c.type, not_null=c.not_null, serial=False,
-        identity=c.identity, generated=c.generated, generated_expr=c.generated_expr,
+        identity=c.identity, generated=c.generated, generated_expr_=c.generated_expr_,
         collation=c.collation, comment=c.comment,
     )
     if c.serial:
