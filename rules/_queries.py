@@ -36,6 +36,7 @@ _RANGE_OPS = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
 _PATTERN_OPCLASSES = ("text_pattern_ops", "varchar_pattern_ops", "bpchar_pattern_ops")
 _C_COLLATIONS = ("c", "posix", "ucs_basic")
 _MIGRATION_TOOLS = ("goose", "dbmate", "flyway")
+_WITH = re.compile(r"with", re.IGNORECASE)
 
 
 # --- generic AST helpers ------------------------------------------------------------------------
@@ -266,9 +267,12 @@ class Scope:
         self.ctx = ctx
         self.catalog: Catalog = ctx.catalog
         self.ctes: dict[str, frozenset[str] | None] = {}
-        for n in iter_nodes(root):
-            if isinstance(n, ast.CommonTableExpr) and n.ctename:
-                self.ctes[n.ctename] = _cte_columns(n)
+        st = ctx.statement
+        # a CTE needs the keyword WITH in the statement's text: without it, skip the walk
+        if st is None or root is not st.node or _WITH.search(st.text):
+            for n in iter_nodes(root):
+                if isinstance(n, ast.CommonTableExpr) and n.ctename:
+                    self.ctes[n.ctename] = _cte_columns(n)
         self._stmt_text = ctx.statement.text if ctx.statement is not None else ""
         self._stmt_start = ctx.statement.start if ctx.statement is not None else 0
 
