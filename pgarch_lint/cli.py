@@ -147,15 +147,16 @@ def _check_inputs(
         except GitError as exc:
             msg = str(exc)
             _die(f"--since {msg}" if msg.startswith(since) else f"--since {since}: {msg}")
+    changed_real = {str(c) for c in changed} if changed is not None else None  # resolved paths
     seq: list[tuple[Path, bool]] = []
-    where: dict[Path, int] = {}
+    where: dict[str, int] = {}  # real path → place in seq
     for p in collect(context_paths, root=settings.root, lint_down=settings.lint_down):
-        where.setdefault(Path(real_path(p)), len(seq))
+        where.setdefault(real_path(p), len(seq))
         seq.append((p, True))
     for p in collect([p for p in paths if p != "-"], root=settings.root,
                      exclude=settings.exclude, lint_down=settings.lint_down):
-        r = Path(real_path(p))
-        is_context = changed is not None and r not in changed
+        r = real_path(p)
+        is_context = changed_real is not None and r not in changed_real
         if r in where:
             i = where[r]
             seq[i] = (seq[i][0], seq[i][1] and is_context)

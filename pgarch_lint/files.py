@@ -71,6 +71,7 @@ def collect(
         p = Path(raw)
         if p.is_dir():
             found: list[Path] = []
+            cwd = os.getcwd()
             seen_dirs: set[tuple[int, int]] = set()
             for dirpath, dirnames, filenames in os.walk(p, followlinks=True, onerror=_raise):
                 try:
@@ -84,9 +85,24 @@ def collect(
                     continue
                 seen_dirs.add(key)
                 dirnames[:] = [d for d in dirnames if not d.startswith(".")]
+                real_dir: str | None = None
                 for fn in filenames:
-                    if fn.lower().endswith(".sql") and not _special(Path(dirpath) / fn):
-                        found.append(Path(dirpath) / fn)
+                    if not fn.lower().endswith(".sql"):
+                        continue
+                    f = Path(dirpath, fn)
+                    try:
+                        lst = os.lstat(f)
+                    except OSError:
+                        lst = None
+                    if lst is not None and stat.S_ISREG(lst.st_mode):
+                        # a plain file: its real path is its folder's plus its name (one
+                        # lstat here instead of one per path component later)
+                        if real_dir is None:
+                            real_dir = real_path(dirpath)
+                        _REAL[(cwd, os.fspath(f))] = os.path.join(real_dir, fn)
+                    elif _special(f):
+                        continue
+                    found.append(f)
             for f in found:
                 rel = _rel(f, root)
                 if _excluded(rel, exclude):
