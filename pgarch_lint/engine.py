@@ -318,9 +318,13 @@ class Engine:
                         run_rule(fr, x, n, ctx, parents)
         # nested statements (DO blocks, plpgsql bodies) are linted after their container
         # the masked text: template placeholders inside DO bodies must not break their parse
-        nested_list = sql.nested_sql(node, fr.src.masked[start:end], start) if not nested else []
         runs_now = type(node).__name__ == "DoStmt"
-        self._update_tx(tx, stmt)
+        # function bodies matter only to the rules (they run when called, not now): a replay
+        # and a context file need the statements of DO blocks alone
+        extract = not nested and (runs_now or (self.rules_on and not fr.info.context))
+        nested_list = sql.nested_sql(node, fr.src.masked[start:end], start) if extract else []
+        if not deferred:  # a SET or LOCK inside a function body does not run in the migration
+            self._update_tx(tx, stmt)
         if runs_now:
             self._apply(node, fr.info.path, start, end)
         exact_spans = [(ns.start, ns.end) for ns in nested_list if ns.kind != "dynamic" and ns.exact]

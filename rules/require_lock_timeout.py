@@ -30,10 +30,12 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
     query (a report, a vacuum, an idle-in-transaction session) it sits in the lock queue, and
     every later query on the table queues behind it: a one-millisecond ALTER TABLE becomes a
     full outage for as long as the blocker runs. A lock_timeout makes the migration give up
-    (and retry) instead. Only the first such statement of a file is reported."""
+    (and retry) instead. Only the first such statement of a file is reported; statements inside
+    function bodies run when the function is called, not in the migration, and neither need a
+    lock_timeout nor set the migration's."""
     tx = ctx.tx
     st = ctx.statement
-    if st is None or tx.lock_timeout_set or tx.strong_lock_seen:
+    if st is None or st.deferred or tx.lock_timeout_set or tx.strong_lock_seen:
         return
     for lk in st.locks:
         if lk.existing and lk.mode.blocks_writes:

@@ -47,12 +47,13 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
     lock is granted, a statement that turns out slower than expected (a scan, a rewrite, a
     validation on a table that grew) holds it with no limit. A statement_timeout cancels the
     migration instead of prolonging the outage. Only the first such statement of a file is
-    reported."""
+    reported; statements inside function bodies (run when the function is called) are not
+    checked and do not count."""
     if ctx.options is not None and ctx.options.set_by_runner:
         return
     tx = ctx.tx
     st = ctx.statement
-    if st is None or tx.statement_timeout_set or tx.strong_lock_seen:
+    if st is None or st.deferred or tx.statement_timeout_set or tx.strong_lock_seen:
         return
     for lk in st.locks:
         if lk.existing and lk.mode.blocks_writes:
