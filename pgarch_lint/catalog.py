@@ -119,7 +119,8 @@ __all__ = [
 
 NAMEDATALEN = 64
 
-#: Functions whose use in a column default makes ``ADD COLUMN`` rewrite the table.
+#: Built-in (and common extension) functions that are VOLATILE in pg_proc: a column default
+#: that calls one of them is evaluated once per row, so ``ADD COLUMN`` rewrites the table.
 VOLATILE_FUNCTIONS: frozenset[str] = frozenset(
     {
         "gen_random_uuid",
@@ -131,14 +132,20 @@ VOLATILE_FUNCTIONS: frozenset[str] = frozenset(
         "uuidv7",
         "random",
         "random_normal",
-        "clock_timestamp",
-        "nextval",
-        "timeofday",
         "setseed",
+        "clock_timestamp",
+        "timeofday",
+        "nextval",
+        "setval",
+        "currval",
+        "lastval",
         "gen_random_bytes",
         "gen_salt",
         "txid_current",
         "pg_current_xact_id",
+        "ulid_generate",
+        "generate_ulid",
+        "gen_ulid",
     }
 )
 
@@ -1390,16 +1397,21 @@ class Catalog:
         col.default_volatile = self._is_volatile(expr)
 
     def _is_volatile(self, expr: Any) -> bool:
+        return self.volatile_call(expr) is not None
+
+    def volatile_call(self, expr: Any) -> str | None:
+        """The first function ``expr`` calls that is VOLATILE (a known built-in, or a function
+        this catalog saw created VOLATILE), as its bare name; None when there is none.
+        Functions never seen are taken as not volatile."""
         for n, _ in walk(expr):
             if isinstance(n, ast.FuncCall) and n.funcname:
                 fname = _s(n.funcname[-1]).lower()
                 if fname in VOLATILE_FUNCTIONS:
-                    return True
-                qual = ".".join(_names(n.funcname))
-                f = self.function(qual)
+                    return fname
+                f = self.function(".".join(_names(n.funcname)))
                 if f is not None and f.volatility == "volatile":
-                    return True
-        return False
+                    return fname
+        return None
 
     def _make_implicit_sequence(self, t: Table, col: str) -> str:
         name = self._choose_relation_name(t.schema, t.name, col, "seq")

@@ -79,6 +79,15 @@ class _Runner:
     check: Any = None
     options: Any = _LAZY
 
+    def resolve(self, settings: Settings) -> tuple[Any, Any]:
+        """The check function (importing the rule's module the first time: RegistryError
+        names a broken pack) and the options."""
+        if self.check is None:
+            self.check = self.rule.check
+        if self.options is _LAZY:
+            self.options = rule_options(self.rule, settings)
+        return self.check, self.options
+
 
 @dataclass(slots=True)
 class _FileRun:
@@ -303,7 +312,7 @@ class Engine:
             node, start, end, text, nested, deferred, query_name,
             tuple(locks_of(node, self.catalog)),
         )
-        if not fr.info.context and self.rules_on:
+        if self._checks(fr):
             spans = self._span_fn(fr.src.text, base, stmt, exact)
             ctx = self._context(fr, tx, stmt, spans)
             dispatch = fr.dispatch
@@ -321,7 +330,7 @@ class Engine:
         runs_now = type(node).__name__ == "DoStmt"
         # function bodies matter only to the rules (they run when called, not now): a replay
         # and a context file need the statements of DO blocks alone
-        extract = not nested and (runs_now or (self.rules_on and not fr.info.context))
+        extract = not nested and (runs_now or self._checks(fr))
         nested_list = sql.nested_sql(node, fr.src.masked[start:end], start) if extract else []
         if not deferred:  # a SET or LOCK inside a function body does not run in the migration
             self._update_tx(tx, stmt)
@@ -331,7 +340,7 @@ class Engine:
         parsed_exact = iter(sql.parse_chunks(fr.src.masked, exact_spans)) if exact_spans else iter(())
         for ns in nested_list:
             if ns.kind == "dynamic":
-                if not fr.info.context and self.rules_on:
+                if self._checks(fr):
                     ev = DynamicExecute(
                         ns.text, sql.parse_expression(ns.text), ns.variables, ns.using,
                         ns.start, ns.end, dict(ns.variable_types),
@@ -410,6 +419,11 @@ class Engine:
 
     # --- rules and findings --------------------------------------------------------------------
 
+    def _checks(self, fr: _FileRun) -> bool:
+        """Whether rules run on the file's statements now: not for a --context file, nor while
+        the parallel driver replays a segment a worker checks."""
+        return self.rules_on and not fr.info.context
+
     def _context(self, fr: _FileRun, tx: TxState, stmt: Statement, spans: Any) -> Context:
         ctx = Context(
             self.catalog, fr.info, tx, self.settings.pg_version, None, stmt, (), spans,
@@ -422,12 +436,9 @@ class Engine:
     def _run_rule(
         self, fr: _FileRun, x: _Runner, node: Any, ctx: Context, parents: tuple[Any, ...]
     ) -> None:
-        check = x.check
-        if check is None:
-            check = x.check = x.rule.check  # imports the rule's module (RegistryError: a broken pack)
-        opts = x.options
-        if opts is _LAZY:
-            opts = x.options = rule_options(x.rule, self.settings)
+        check, opts = x.check, x.options
+        if check is None or opts is _LAZY:
+            check, opts = x.resolve(self.settings)
         ctx.options = opts
         ctx.parents = parents
         ctx.rule_name = x.name
@@ -460,15 +471,9 @@ class Engine:
         line, col = fr.src.position(start)
         self.notes.append(f"{fr.info.path}:{line}:{col}: note[{rule_name}] {message}")
 
-    def _rule_options(self, r: RuleLike) -> Any:
-        x = self._runners[r.qualified_name]
-        if x.options is _LAZY:
-            x.options = rule_options(r, self.settings)
-        return x.options
-
     def _event(self, fr: _FileRun, tx: TxState, ev: Any) -> None:
         runners = fr.dispatch.get(type(ev), ())
-        if not runners or fr.info.context or not self.rules_on:
+        if not runners or not self._checks(fr):
             return
         start = getattr(ev, "start", getattr(ev, "offset", 0)) or 0
         end = getattr(ev, "end", start) or start
@@ -481,32 +486,28 @@ class Engine:
     def _whole_schema(self) -> None:
         """The EndOfRun rules, on the final catalog."""
         ev = EndOfRun(tuple(self._checked))
-        rules = self.dispatch.get(EndOfRun, ())
-        for r in rules:
+        for x in self._dispatch.get(EndOfRun, ()):
+            check, opts = x.resolve(self.settings)
             ctx = Context(
                 self.catalog, FileInfo("", None, False), TxState(), self.settings.pg_version,
-                self._rule_options(r), None, (), None, self._checked_paths,
-                None, self.settings,
+                opts, None, (), None, self._checked_paths, None, self.settings,
             )
-            check = r.check
             try:
                 for v in check(ev, ctx):
                     if v.at is None or v.at.path not in self._files:
                         continue
                     fr = self._files[v.at.path]
-                    if fr.info.context:
+                    if fr.info.context or x.name in fr.ignored or x.category in fr.ignored:
                         continue
-                    name = r.qualified_name
-                    if name in fr.ignored or r.category.value in fr.ignored:
-                        continue
-                    self._emit(fr, r, v, ctx)
+                    self._emit(fr, x.rule, v, ctx)
             except InternalError:
                 raise
             except Exception as exc:
                 raise InternalError(
-                    f"internal error in rule {r.qualified_name} (whole-schema check): "
+                    f"internal error in rule {x.name} (whole-schema check): "
                     f"{type(exc).__name__}: {exc}"
                 ) from exc
+
     def _suppression_report(self) -> None:
         """Every suppression comment, with whether it suppressed anything, to the
         unused-suppression rule (after every finding of the run)."""

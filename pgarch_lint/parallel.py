@@ -122,10 +122,8 @@ def run(
             else:
                 _wait_any(workers)
         at_end()
-        for w in workers:
-            if not w.done:
-                _, status = os.waitpid(w.pid, 0)
-                w.done, w.status = True, status
+        while any(not w.done for w in workers):
+            _wait_any(workers)
         _merge(engine, workers)
     except BaseException:
         for w in workers:
@@ -156,15 +154,9 @@ def _prepare(engine: Engine) -> None:
     workers do not each import them again."""
     import hashlib  # noqa: F401  (used by Engine._emit; imported once for all workers)
 
-    from pgarch_lint.config import rule_options
-    from pgarch_lint.engine import _LAZY
-
     for runners in engine._dispatch.values():
         for x in runners:
-            if x.check is None:
-                x.check = x.rule.check
-            if x.options is _LAZY:
-                x.options = rule_options(x.rule, engine.settings)
+            x.resolve(engine.settings)
 
 
 def _fork(engine: Engine, steps: Iterator[int], segment: int, result: str) -> _Worker:
@@ -233,11 +225,11 @@ def _finished(w: _Worker) -> bool:
 
 
 def _wait_any(workers: list[_Worker]) -> None:
-    """Block until one running worker ends."""
-    pid, status = os.wait()
-    for w in workers:
-        if w.pid == pid:
-            w.done, w.status = True, status
+    """Block until the oldest running worker ends (waiting for our own pids only: the
+    process may have other children)."""
+    w = next(w for w in workers if not w.done)
+    _, w.status = os.waitpid(w.pid, 0)
+    w.done = True
 
 
 def _kill(pid: int) -> None:

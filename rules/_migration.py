@@ -41,37 +41,6 @@ __all__ = [
 AT = enums.AlterTableType
 CT = enums.ConstrType
 
-# Built-in (and common extension) functions that are VOLATILE in pg_proc: a column default that
-# calls one of them is evaluated once per row, so ADD COLUMN rewrites the table.
-VOLATILE_FUNCTIONS: frozenset[str] = frozenset(
-    {
-        "gen_random_uuid",
-        "uuid_generate_v1",
-        "uuid_generate_v1mc",
-        "uuid_generate_v4",
-        "uuid_generate_v7",
-        "uuidv4",
-        "uuidv7",
-        "random",
-        "random_normal",
-        "setseed",
-        "clock_timestamp",
-        "timeofday",
-        "nextval",
-        "setval",
-        "gen_random_bytes",
-        "gen_salt",
-        "txid_current",
-        "pg_current_xact_id",
-        "currval",
-        "lastval",
-        "pg_backend_pid",
-        "ulid_generate",
-        "generate_ulid",
-        "gen_ulid",
-    }
-)
-
 _SERIAL_TYPES = {"serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"}
 _SERIAL_BASE = {"serial": "integer", "bigserial": "bigint", "smallserial": "smallint"}
 
@@ -224,30 +193,10 @@ def domain_default(type_name: str, ctx: Context) -> str | None:
 
 
 def volatile_call(expr: Any, ctx: Context) -> str | None:
-    """The first function in ``expr`` that is VOLATILE (known built-in, or a function the
-    catalog saw created VOLATILE), as ``name()``; None when the expression is not volatile.
-    Functions the catalog has never seen are assumed not volatile (like the catalog does)."""
-    stack = [expr]
-    while stack:
-        n = stack.pop()
-        if isinstance(n, (list, tuple)):
-            stack.extend(n)
-            continue
-        if not isinstance(n, ast.Node):
-            continue
-        if isinstance(n, ast.FuncCall):
-            fname = util.func_name(n)
-            if fname in VOLATILE_FUNCTIONS:
-                return f"{fname}()"
-            parts = util.names_of(n.funcname)
-            f = ctx.catalog.function(".".join(parts)) if parts else None
-            if f is not None and f.volatility == "volatile":
-                return f"{fname}()"
-        for attr in getattr(n, "__slots__", ()):
-            v = getattr(n, attr, None)
-            if isinstance(v, (ast.Node, list, tuple)):
-                stack.append(v)
-    return None
+    """The first VOLATILE function ``expr`` calls, as ``name()`` (see
+    :meth:`Catalog.volatile_call`); None when the expression is not volatile."""
+    fname = ctx.catalog.volatile_call(expr)
+    return f"{fname}()" if fname is not None else None
 
 
 def expr_text(expr: Any, limit: int = 60) -> str:

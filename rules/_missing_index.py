@@ -192,7 +192,7 @@ _COMMANDS = {"UpdateStmt": "update", "DeleteStmt": "delete", "MergeStmt": "updat
 
 def violations(node: Any, ctx: Context) -> Iterator[Violation]:
     """The findings of missing-index-for-query for one statement that may read tables."""
-    scope, levels = statement_levels(ctx, node)
+    scope, levels = statement_levels(node, ctx)
     if not levels:
         return
     for lvl in levels:

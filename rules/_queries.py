@@ -22,7 +22,7 @@ from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from pgarch_lint.api import Catalog, Context, ast, deparse, enums, util
+from pgarch_lint.api import Catalog, Context, ast, deparse, enums, per_statement, util
 
 from ._query_kinds import NO_QUERY_ROOTS, may_read_tables  # noqa: F401  (re-exported)
 
@@ -244,20 +244,12 @@ class Ref:
     column: str
 
 
-_SHARED: list[Any] = [None, None, None]  # statement, root node, (scope, levels)
-
-
-def statement_levels(ctx: Context, root: Any) -> tuple[Scope, list[Level]]:
+@per_statement
+def statement_levels(root: Any, ctx: Context) -> tuple[Scope, list[Level]]:
     """``Scope(ctx, root)`` and its levels, shared by the rules that check the same statement
     (building them walks the whole statement). Rules only read them."""
-    st = ctx.statement
-    if st is not None and _SHARED[0] is st and _SHARED[1] is root:
-        cached: tuple[Scope, list[Level]] = _SHARED[2]
-        return cached
     scope = Scope(ctx, root)
-    levels = scope.levels(root)
-    _SHARED[:] = [st, root, (scope, levels)]
-    return scope, levels
+    return scope, scope.levels(root)
 
 
 class Scope:

@@ -67,7 +67,7 @@ def check(node: Any, ctx: Context) -> Iterator[Violation]:
         return
     from ._queries import accesses, prefix, statement_levels, table_label  # may read: analyse
 
-    scope, levels = statement_levels(ctx, node)
+    scope, levels = statement_levels(node, ctx)
     seen: set[str] = set()
     for acc in accesses(scope, levels):
         t = acc.table
