@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from pgarch_lint import astutil as util
+from pgarch_lint import conventions, declared
 from pgarch_lint.catalog import (
     Catalog,
     Loc,
@@ -79,6 +80,8 @@ __all__ = [
     "TxState",
     "Violation",
     "ast",
+    "conventions",
+    "declared",
     "deparse",
     "enums",
     "is_binary_coercible",
@@ -232,7 +235,9 @@ class Violation:
     node: Any = None
     start: int | None = None
     end: int | None = None
-    at: Loc | None = None  # for end-of-run rules: a place recorded by the catalog
+    # for end-of-run rules: a statement recorded by the catalog; with ``start`` (and
+    # ``end``), the finding is placed there inside that statement
+    at: Loc | None = None
     redact: bool = False  # the statement holds a secret: never echo its text (source line,
     #                       fingerprint); the finding keeps only its position and message
 

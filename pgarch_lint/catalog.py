@@ -90,6 +90,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, overload
 
+from pgarch_lint.declared import DEFINING_NODES, NameDef, name_definitions
 from pgarch_lint.sql import ast, deparse, enums, walk
 
 __all__ = [
@@ -802,6 +803,12 @@ class Catalog:
         # given that target (entries may be stale; users re-check the object)
         self._fk_by_target: dict[str, list[Constraint]] = {}
         self._seq_by_owner: dict[str, list[Sequence]] = {}
+        # every index and constraint name the replayed statements declared, in order (the
+        # evidence of house-style inference and what the naming rules judge; see declared.py)
+        self.names: list[NameDef] = []
+        # analyses derived from the catalog, remembered by whoever computes them with a key
+        # that changes with the state they read (e.g. the house style: conventions.py)
+        self.derived: dict[tuple[Any, ...], Any] = {}
 
     # --- run control -------------------------------------------------------------------------
 
@@ -810,10 +817,16 @@ class Catalog:
         self._path = path
         self._context = context
 
-    def apply(self, node: Any, loc: Loc) -> None:
-        """Replay one statement. Never raises: anything not understood is ignored."""
+    def apply(self, node: Any, loc: Loc, base: int | None = None) -> None:
+        """Replay one statement. Never raises: anything not understood is ignored.
+
+        ``base`` is the offset the node's locations are relative to (None when they are not
+        exact): declared names are recorded with their own position when it is known.
+        """
         self._loc = loc
         try:
+            if type(node).__name__ in _DECLARING:
+                self.names.extend(name_definitions(node, self, loc, base, self._context))
             self._apply(node)
         except Exception as exc:  # never let a statement break the run
             self.errors += 1
@@ -2898,6 +2911,8 @@ def _handler_table() -> dict[str, Any]:
 
 
 _HANDLERS: dict[str, Any] = _handler_table()
+# statements that may declare a name (recorded in Catalog.names)
+_DECLARING = frozenset(t.__name__ for t in DEFINING_NODES)
 
 
 def iter_objects(catalog: Catalog) -> Iterator[Tracked]:

@@ -335,7 +335,7 @@ class Engine:
         if not deferred:  # a SET or LOCK inside a function body does not run in the migration
             self._update_tx(tx, stmt)
         if runs_now:
-            self._apply(node, fr.info.path, start, end)
+            self._apply(node, fr.info.path, start, end, base if exact else None)
         exact_spans = [(ns.start, ns.end) for ns in nested_list if ns.kind != "dynamic" and ns.exact]
         parsed_exact = iter(sql.parse_chunks(fr.src.masked, exact_spans)) if exact_spans else iter(())
         for ns in nested_list:
@@ -357,20 +357,20 @@ class Engine:
                         ns.deferred,
                     )
                     if runs_now:
-                        self._apply(ps.node, fr.info.path, ps.start, ps.end)
+                        self._apply(ps.node, fr.info.path, ps.start, ps.end, ns.start)
             else:
                 for n in sql.parse_text(ns.text):
                     self._statement(
                         fr, tx, n, ns.start, ns.start, ns.end, query_name, True, False, ns.deferred
                     )
                     if runs_now:
-                        self._apply(n, fr.info.path, ns.start, ns.end)
+                        self._apply(n, fr.info.path, ns.start, ns.end, None)
         if not runs_now and not nested:
-            self._apply(node, fr.info.path, start, end)
+            self._apply(node, fr.info.path, start, end, base if exact else None)
 
-    def _apply(self, node: Any, path: str, start: int, end: int) -> None:
+    def _apply(self, node: Any, path: str, start: int, end: int, base: int | None) -> None:
         try:
-            self.catalog.apply(node, Loc(path, start, end))
+            self.catalog.apply(node, Loc(path, start, end), base)
         except Exception as exc:  # the catalog must never take the run down
             raise InternalError(f"catalog failed on {path} at offset {start}: {exc!r}") from exc
 
@@ -532,7 +532,13 @@ class Engine:
 
     def _emit(self, fr: _FileRun, r: RuleLike, v: Violation, ctx: Context) -> None:
         name = r.qualified_name
-        if v.at is not None:
+        if v.at is not None and v.start is not None:
+            # a place inside the statement at ``at`` (a whole-schema rule judging what the
+            # statement declared): positioned there, anchored and fingerprinted as the statement
+            start = v.start
+            end = v.end if v.end is not None else self._token_end(fr.src.text, start)
+            anchor = v.at.start
+        elif v.at is not None:
             start, end = v.at.start, v.at.start + len(
                 fr.src.text[v.at.start : v.at.end].split("\n", 1)[0]
             )
@@ -556,6 +562,8 @@ class Engine:
             stmt_text = ""
         elif ctx.statement is not None and v.at is None:
             stmt_text = ctx.statement_key()  # normalised once per statement
+        elif v.at is not None and v.start is not None:
+            stmt_text = " ".join(src.text[v.at.start : v.at.end].split())
         else:
             stmt_text = " ".join(src.text[anchor : max(end, anchor)].split())
         fp_path = fr.rel_path or fr.info.path  # relative to the config root: cwd-independent
