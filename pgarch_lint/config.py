@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import fnmatch
 import os
-import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from pgarch_lint.api import Category, RuleLike, Severity
+from pgarch_lint.conventions import DEFAULTS, PLACEHOLDERS, template_error
 
 R = TypeVar("R", bound=RuleLike)
 
@@ -26,22 +26,8 @@ PRESETS = ("recommended", "strict")
 FAIL_ON = ("error", "warning", "info", "never")
 CATEGORIES = tuple(c.value for c in Category)
 
-NAMING_PLACEHOLDERS = {
-    "primary-key": {"table", "columns"},
-    "foreign-key": {"table", "ref_table", "columns", "ref_columns"},
-    "unique": {"table", "columns"},
-    "index": {"table", "columns"},
-    "check": {"table", "name", "columns"},
-    "exclusion": {"table", "columns"},
-}
-NAMING_DEFAULTS = {
-    "primary-key": "pk_{table}",
-    "foreign-key": "fk_{table}__{ref_table}",
-    "unique": "uq_{table}__{columns}",
-    "index": "ix_{table}__{columns}",
-    "check": "ck_{table}__{name}",
-    "exclusion": "ex_{table}__{columns}",
-}
+NAMING_PLACEHOLDERS = PLACEHOLDERS
+NAMING_DEFAULTS = DEFAULTS
 
 
 class ConfigError(Exception):
@@ -50,9 +36,13 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True, slots=True)
 class Naming:
-    """Naming conventions: the object-name template of each kind of object."""
+    """Naming conventions: the name template of each kind of object, which of them the user
+    set (the others may be inferred from the schema: see conventions.py), and whether to
+    infer at all."""
 
     templates: Mapping[str, str] = field(default_factory=lambda: dict(NAMING_DEFAULTS))
+    explicit: frozenset[str] = frozenset()
+    infer: bool = True
 
     def template(self, kind: str) -> str:
         return self.templates.get(kind, "")
@@ -153,6 +143,13 @@ def _model() -> Any:
         index: str = NAMING_DEFAULTS["index"]
         check: str = NAMING_DEFAULTS["check"]
         exclusion: str = NAMING_DEFAULTS["exclusion"]
+        primary_key_column: str = Field(
+            NAMING_DEFAULTS["primary-key-column"], alias="primary-key-column"
+        )
+        foreign_key_column: str = Field(
+            NAMING_DEFAULTS["foreign-key-column"], alias="foreign-key-column"
+        )
+        infer: bool = True
 
     class TenancyModel(_Base):
         tenant_columns: list[str] = Field(["tenant_id"], alias="tenant-columns")
@@ -212,9 +209,13 @@ def load_settings(
     if path.name == "pyproject.toml":
         label = f"{path} [tool.pgarch-lint]"
     m = validated(label, raw)
-    naming_raw = {k.replace("_", "-"): v for k, v in m["naming"].items()}
+    naming_raw = {k.replace("_", "-"): v for k, v in m["naming"].items() if k != "infer"}
     for kind, tmpl in naming_raw.items():
         check_template(label, kind, tmpl)
+    raw_naming = raw.get("naming", {})
+    explicit = frozenset(
+        k.replace("_", "-") for k in (raw_naming if isinstance(raw_naming, dict) else ())
+    ) - {"infer"}
     s = Settings(
         pg_version=m["pg_version"],
         preset=m["preset"],
@@ -228,7 +229,7 @@ def load_settings(
         lint_down=m["lint_down"],
         severity=dict(m["severity"]),
         per_file_ignores={k: tuple(v) for k, v in m["per_file_ignores"].items()},
-        naming=Naming(naming_raw),
+        naming=Naming(naming_raw, explicit, bool(m["naming"]["infer"])),
         tenancy=Tenancy(
             tuple(m["tenancy"]["tenant_columns"]), tuple(m["tenancy"]["global_tables"])
         ),
@@ -293,17 +294,10 @@ def validated(label: str, raw: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-_PLACEHOLDER = re.compile(r"\{([^{}]*)\}")
-
-
 def check_template(label: str, kind: str, template: str) -> None:
-    allowed = NAMING_PLACEHOLDERS[kind]
-    for ph in _PLACEHOLDER.findall(template):
-        if ph not in allowed:
-            raise ConfigError(
-                f"{label}: naming.{kind}: unknown placeholder {{{ph}}} "
-                f"(allowed: {', '.join('{' + a + '}' for a in sorted(allowed))})"
-            )
+    problem = template_error(kind, template)
+    if problem is not None:
+        raise ConfigError(f"{label}: naming.{kind}: {problem}")
 
 
 def validate_names(s: Settings, rules: list[RuleLike], label: str) -> None:

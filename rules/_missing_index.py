@@ -10,6 +10,7 @@ from typing import Any
 from pgarch_lint.api import (
     Context,
     Violation,
+    conventions,
     deparse,
     util,
 )
@@ -177,10 +178,12 @@ def _suggest(acc: Access, n: _Need, ctx: Context) -> str:
         names.append(t.label)
     cols = dedupe(cols, lambda c: c)
     names = dedupe(names, lambda c: c)
-    tmpl = "ix_{table}__{columns}"
     if ctx.settings is not None:
-        tmpl = ctx.settings.naming.template("index") or tmpl
-    ixname = index_name(tmpl, acc.table.name, names)
+        ixname = conventions.suggest(
+            ctx.catalog, ctx.settings.naming, "index", acc.table.name, names, complete=False
+        )
+    else:
+        ixname = index_name("ix_{table}__{columns}", acc.table.name, names)
     return (
         f"CREATE INDEX CONCURRENTLY {util.quote_ident(ixname)} ON {table_label(acc.item.rv)} "
         f"({', '.join(cols)});"

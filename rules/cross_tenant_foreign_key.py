@@ -1,7 +1,16 @@
 from collections.abc import Iterator
 from typing import Any
 
-from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, rule, util
+from pgarch_lint.api import (
+    Category,
+    Context,
+    EndOfRun,
+    Severity,
+    Violation,
+    conventions,
+    rule,
+    util,
+)
 
 from ._tenancy import qname, tenant_column, tenant_tables
 
@@ -80,10 +89,13 @@ def _help(ctx: Context, t: Any, tcol: str, ref: Any, rcol: str, c: Any) -> str:
     key = [rcol, *rcols]
     steps: list[str] = []
     if not _has_unique(ctx, ref, key):
-        template = ctx.settings.naming.template("unique") if ctx.settings is not None else ""
-        uq = (template or "{table}_{columns}_key").replace("{table}", ref.name).replace(
-            "{columns}", "_".join(key)
-        )
+        if ctx.settings is not None:
+            uq = conventions.suggest(
+                ctx.catalog, ctx.settings.naming, "unique", ref.name, key,
+                fallback="{table}_{columns}_key",
+            )
+        else:
+            uq = f"{ref.name}_{'_'.join(key)}_key"
         steps.append(
             f"ALTER TABLE {qname(ref.qualified)} ADD CONSTRAINT {util.quote_ident(uq[:63])} "
             f"UNIQUE ({', '.join(key)});"

@@ -1,6 +1,15 @@
 from collections.abc import Iterator
 
-from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, rule, util
+from pgarch_lint.api import (
+    Category,
+    Context,
+    EndOfRun,
+    Severity,
+    Violation,
+    conventions,
+    rule,
+    util,
+)
 
 from ._indexes import covers, predicate_ok_for, qname
 
@@ -38,7 +47,6 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
     holding locks; ON DELETE CASCADE turns one delete into one sequential scan per child
     table. Joins from parent to children are slow for the same reason. The check runs on the
     final schema, so an index added in a later migration clears the finding."""
-    template = ctx.settings.naming.template("index") if ctx.settings is not None else ""
     for t in ctx.catalog.tables():
         parent = ctx.catalog.table_by_name(t.partition_of) if t.partition_of else None
         indexes = ctx.catalog.indexes_on(t)
@@ -62,7 +70,7 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
                 f' (partial index "{partial[0]}" does not serve every row)' if partial else ""
             )
             ref = c.ref_table or "?"
-            ix_name = _index_name(template, t.name, c.columns)
+            ix_name = _index_name(ctx, t.name, c.columns)
             only = "ONLY " if t.partitioned else ""
             how = (
                 f"CREATE INDEX {ix_name} ON {only}{qname(t.qualified)} ({cols});  -- then "
@@ -86,8 +94,12 @@ def covers_ignoring_predicate(ix: object, columns: list[str]) -> bool:
     return {k.column for k in keys[: len(columns)]} == set(columns)
 
 
-def _index_name(template: str, table: str, columns: list[str]) -> str:
-    if not template:
+def _index_name(ctx: Context, table: str, columns: list[str]) -> str:
+    if ctx.settings is None:
         return util.quote_ident(f"{table}_{'_'.join(columns)}_idx")
-    name = template.replace("{table}", table).replace("{columns}", "_".join(columns))
-    return util.quote_ident(name[:63])
+    return util.quote_ident(
+        conventions.suggest(
+            ctx.catalog, ctx.settings.naming, "index", table, columns,
+            fallback="{table}_{columns}_idx",
+        )
+    )

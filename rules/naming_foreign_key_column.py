@@ -1,9 +1,18 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pgarch_lint.api import Category, Context, Severity, Violation, ast, option, rule, util
+from pgarch_lint.api import (
+    Category,
+    Context,
+    EndOfRun,
+    Severity,
+    Violation,
+    conventions,
+    option,
+    rule,
+)
 
-from ._naming import constraint_info, singular_forms, to_snake, trailing_forms
+from ._naming import checked_declarations, violation
 
 
 @dataclass(frozen=True)
@@ -21,7 +30,7 @@ class Options:
     severity=Severity.INFO,
     summary="a single-column foreign key whose column is not named `{referenced table, "
     "singular}_id`",
-    nodes=(ast.Constraint,),
+    nodes=(EndOfRun,),
     options=Options,
     bad="""
     CREATE TABLE orders (
@@ -39,9 +48,11 @@ class Options:
     """,
     fix="Name the column after the table it references, in the singular, plus `_id` "
     "(`customers` → `customer_id`, `categories` → `category_id`); when a table references "
-    "the same table twice, prefix the role (`author_user_id`, `reviewer_user_id`).",
+    "the same table twice, prefix the role (`author_user_id`, `reviewer_user_id`). When "
+    "`naming.foreign-key-column` is not configured, the project's own convention is inferred "
+    "from its schema (see `pgarch-lint conventions`).",
 )
-def check(node: ast.Constraint, ctx: Context) -> Iterator[Violation]:
+def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
     """A column named `<referenced table>_id` says what it points to without a look at the
     constraint list: joins are obvious, a missing index on it stands out, and tools can infer
     relationships. A foreign key called `buyer` or `owner` hides that it is a key at all.
@@ -50,35 +61,29 @@ def check(node: ast.Constraint, ctx: Context) -> Iterator[Violation]:
     (`parent_id`, `manager_id`); a key that references another column than the primary key
     may use `<table, singular>_<column>` (`country_code` for `countries (code)`). Names are
     compared in snake_case, so a camelCase `userId` (an ORM's convention) is left to
-    naming-snake-case."""
-    info = constraint_info(node, ctx)
-    if info is None or info.kind != "foreign-key" or len(info.columns) != 1:
-        return
-    if info.ref_table is None or info.ref_rel is None:
-        return
-    col = to_snake(info.columns[0])
-    ref = to_snake(info.ref_table)
-    refcol = to_snake(info.ref_columns[0]) if len(info.ref_columns) == 1 else "id"
-    self_ref = info.ref_rel.relname == info.rel.relname and (
-        (info.ref_rel.schemaname or None) == (info.rel.schemaname or None)
-    )
-    singulars = singular_forms(ref)
-    forms = trailing_forms(ref)
-    accepted = {f"{s}_id" for s in forms}
-    if refcol != "id":
-        accepted |= {f"{s}_{refcol}" for s in forms}
-        accepted.add(refcol)
-    if col in accepted:
+    naming-snake-case. A project whose schema clearly follows another convention (every
+    foreign-key column named `<role>_id`, say) is judged by it instead."""
+    if ctx.settings is None:
         return
     prefixed = ctx.options is None or ctx.options.allow_prefixed
-    if prefixed and any(col.endswith("_" + a) for a in accepted):
+    style = conventions.house_style(ctx.catalog, ctx.settings.naming, prefixed)
+    conv = style["foreign-key-column"]
+    if not conv.template:
         return
-    if self_ref and (col.endswith("_id") or (refcol != "id" and col.endswith("_" + refcol))):
-        return
-    want = f"{singulars[0]}_id" if refcol == "id" else f"{singulars[0]}_{refcol}"
-    also = f' (or "<role>_{want}")' if prefixed else ""
-    yield Violation(
-        f'foreign-key column "{info.columns[0]}" of "{util.rv_name(info.rel)}" references '
-        f'"{util.rv_name(info.ref_rel)}": name it "{want}"{also}',
-        node=node,
-    )
+    for d in checked_declarations(ctx, ("foreign-key",)):
+        item = conventions.fk_column_item(d)
+        if item is None or d.ref_shown is None or style.follows(item, conv):
+            continue
+        refcol = item.spec.values["ref_column"][0]
+        singular = conventions.singular_forms(conventions.to_snake(d.ref_table or ""))[0]
+        want = f"{singular}_{refcol}"
+        if conv.template == conventions.DEFAULTS["foreign-key-column"]:
+            also = f' (or "<role>_{want}")' if prefixed else ""
+        else:
+            also = f' (or "{conventions.render(conv.template, item.spec)}")'
+        tail = f" ({conv.evidence()} follow {conv.template})" if conv.inferred else ""
+        yield violation(
+            d,
+            f'foreign-key column "{d.columns[0]}" of "{d.shown}" references "{d.ref_shown}": '
+            f'name it "{want}"{also}{tail}',
+        )

@@ -1,9 +1,17 @@
 from collections.abc import Iterator
-from typing import Any
 
-from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule, util
+from pgarch_lint.api import (
+    Category,
+    Context,
+    EndOfRun,
+    Severity,
+    Violation,
+    conventions,
+    rule,
+    util,
+)
 
-from ._naming import NameSpec, expr_hint, follows, render
+from ._naming import checked_declarations, convention_text, violation
 
 
 @rule(
@@ -12,7 +20,7 @@ from ._naming import NameSpec, expr_hint, follows, render
     severity=Severity.WARNING,
     summary="an index whose name does not follow the `index` template (unique indexes may use "
     "the `unique` template), or an index with no name",
-    nodes=(ast.IndexStmt, ast.RenameStmt),
+    nodes=(EndOfRun,),
     bad="""
     CREATE INDEX orders_customer_idx ON orders (customer_id);
     CREATE INDEX ON orders (created_at);
@@ -25,115 +33,50 @@ from ._naming import NameSpec, expr_hint, follows, render
     fix="Name every index explicitly, following the templates of `[tool.pgarch-lint.naming]` "
     "(default `ix_{table}__{columns}`; unique indexes may use `uq_{table}__{columns}`). Rename "
     "an existing index with `ALTER INDEX old RENAME TO new` (a catalog-only change). Set the "
-    "template to \"\" to stop checking index names.",
+    "template to \"\" to stop checking index names. When the template is not configured, the "
+    "project's own convention is inferred from its schema (see `pgarch-lint conventions`).",
 )
-def check(node: Any, ctx: Context) -> Iterator[Violation]:
+def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
     """Index names show up in `EXPLAIN` plans, in `pg_stat_user_indexes`, in the migrations
     that later drop or rebuild them (`DROP INDEX CONCURRENTLY ...`, `REINDEX INDEX ...`) and in
     the output of this linter. PostgreSQL's generated names (`orders_created_at_idx`,
     `orders_created_at_idx1`) depend on the order migrations ran in, so a later migration that
     drops "the" index by name can drop the wrong one, or fail, in another environment. A
-    predictable convention tells a reader which table and columns an index covers."""
+    predictable convention tells a reader which table and columns an index covers. The
+    convention is the project's own when its schema shows one clearly (inferred from every
+    index the run knows, `--context` files and a live database included: run `pgarch-lint
+    conventions` to see it), else the configured or default template. Renames (`ALTER INDEX
+    ... RENAME TO`) are judged too; the index of a constraint is named by naming-constraint."""
     if ctx.settings is None:
         return
-    if isinstance(node, ast.IndexStmt):
-        yield from _create(node, ctx)
-    elif isinstance(node, ast.RenameStmt):
-        yield from _rename(node, ctx)
-
-
-def _templates(ctx: Context, unique: bool) -> list[str]:
-    kinds = ["index", "unique"] if unique else ["index"]
-    return [t for t in (ctx.settings.naming.template(k) for k in kinds) if t]
-
-
-def _create(node: ast.IndexStmt, ctx: Context) -> Iterator[Violation]:
-    rel = node.relation
-    if not isinstance(rel, ast.RangeVar) or not rel.relname:
-        return
-    templates = _templates(ctx, bool(node.unique))
-    if not templates:
-        return
-    if node.if_not_exists and node.idxname:
-        q = f"{rel.schemaname}.{node.idxname}" if rel.schemaname else node.idxname
-        if ctx.catalog.index(q) is not None:
-            return  # IF NOT EXISTS of an index that exists: a no-op
-    cols: list[str] = []
-    expression = False
-    for e in node.indexParams or ():
-        if not isinstance(e, ast.IndexElem):
+    style = conventions.house_style(ctx.catalog, ctx.settings.naming)
+    for d in checked_declarations(ctx, ("index",)):
+        if d.rename and d.constraint_index:
+            continue  # the index of a constraint: named by naming-constraint
+        index, unique = style["index"], style["unique"]
+        # a unique index may follow either convention; the default unique template is not
+        # offered against an index convention read from the schema
+        convs = [index, unique] if d.unique and (unique.source != "default" or not index.inferred) else [index]
+        convs = [c for c in convs if c.template]
+        if not convs:
             continue
-        if e.name:
-            cols.append(e.name)
-        else:
-            expression = True
-            cols.append(expr_hint(e.expr) if e.expr is not None else "expr")
-    spec = _spec(rel.relname, cols, expression)
-    # a partial or non-btree index may add a suffix: two of them can cover the same columns
-    suffix = node.whereClause is not None or (node.accessMethod or "btree") != "btree"
-    yield from _judge(node.idxname, rel, templates, spec, suffix, node)
-
-
-def _spec(table: str, cols: list[str], expression: bool) -> NameSpec:
-    loose = {"columns"} if expression or not cols else set()
-    hints = {"columns": "_".join(cols)} if expression else {}
-    return NameSpec({"table": table, "columns": "_".join(cols)}, frozenset(loose), hints)
-
-
-def _judge(
-    name: str | None,
-    rel: ast.RangeVar,
-    templates: list[str],
-    spec: NameSpec,
-    suffix: bool,
-    at: Any,
-) -> Iterator[Violation]:
-    wants = [render(t, spec) for t in templates]
-    shown = " or ".join(f'"{w}"' for w in wants)
-    where = f'"{util.rv_name(rel)}"'
-    if name is None:
-        yield Violation(
-            f"unnamed index on {where} gets a name generated by PostgreSQL, which does not "
-            f"follow the naming convention: name it {shown}",
-            help=f"Name the index: `CREATE INDEX {util.quote_ident(wants[0])} ON ...`.",
-            node=at,
+        item = conventions.object_item(d)
+        if any(style.follows(item, c) for c in convs):
+            continue
+        wants = [conventions.render(c.template, item.spec) for c in convs]
+        shown = " or ".join(f'"{w}"' for w in dict.fromkeys(wants))
+        conv = next((c for c in convs if c.inferred), convs[0])
+        if not d.explicit:
+            said = convention_text(conv) if conv.inferred else "the naming convention"
+            yield violation(
+                d,
+                f'unnamed index on "{d.shown}" gets a name generated by PostgreSQL, which does '
+                f"not follow {said}: name it {shown}",
+                help=f"Name the index: `CREATE INDEX {util.quote_ident(wants[0])} ON ...`.",
+            )
+            continue
+        yield violation(
+            d,
+            f'index "{d.name}" on "{d.shown}" does not follow {convention_text(conv)}: '
+            f"expected {shown}",
         )
-        return
-    if any(follows(t, name, spec, suffix=suffix) for t in templates):
-        return
-    yield Violation(
-        f'index "{name}" on {where} does not follow the naming template '
-        f'"{templates[0]}": expected {shown}',
-        node=at,
-    )
-
-
-def _rename(node: ast.RenameStmt, ctx: Context) -> Iterator[Violation]:
-    """ALTER INDEX ... RENAME TO: the new name must follow the template too."""
-    if node.renameType != enums.ObjectType.OBJECT_INDEX or not node.newname:
-        return
-    rel = node.relation
-    if not isinstance(rel, ast.RangeVar) or not rel.relname:
-        return
-    q = f"{rel.schemaname}.{rel.relname}" if rel.schemaname else rel.relname
-    ix = ctx.catalog.index(q)
-    if ix is None or ix.constraint:
-        return  # unknown, or the index of a constraint (named by naming-constraint)
-    templates = _templates(ctx, ix.unique)
-    if not templates:
-        return
-    cols: list[str] = []
-    expression = False
-    for k in ix.keys:
-        if k.column:
-            cols.append(k.column)
-        else:
-            expression = True
-            cols.append("expr")
-    schema, _, table = ix.table.rpartition(".")
-    shown_schema = schema if schema and schema != "public" else None
-    trel = ast.RangeVar(relname=table, schemaname=shown_schema, inh=True)
-    spec = _spec(table, cols, expression)
-    suffix = ix.predicate is not None or ix.method != "btree"
-    yield from _judge(node.newname, trel, templates, spec, suffix, node)
-

@@ -1,8 +1,8 @@
 from collections.abc import Iterator
 
-from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule, util
+from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, conventions, rule
 
-from ._naming import constraint_info, to_snake, trailing_forms
+from ._naming import checked_declarations, violation
 
 
 @rule(
@@ -10,7 +10,7 @@ from ._naming import constraint_info, to_snake, trailing_forms
     category=Category.NAMING,
     severity=Severity.INFO,
     summary="a single-column primary key whose column is not named `id`",
-    nodes=(ast.Constraint,),
+    nodes=(EndOfRun,),
     bad="""
     CREATE TABLE customers (
         customer_no bigint PRIMARY KEY,
@@ -28,10 +28,12 @@ from ._naming import constraint_info, to_snake, trailing_forms
         theme text
     );
     """,
-    fix="Name a surrogate primary-key column `id`; keep natural or business keys (`customer_no`, "
-    "`iso_code`) as UNIQUE columns next to it.",
+    fix="Name a surrogate primary-key column `id` (or what `naming.primary-key-column` says); keep "
+    "natural or business keys (`customer_no`, `iso_code`) as UNIQUE columns next to it. When "
+    "the template is not configured, the project's own convention is inferred from its schema "
+    "(see `pgarch-lint conventions`).",
 )
-def check(node: ast.Constraint, ctx: Context) -> Iterator[Violation]:
+def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
     """When every table's key is `id` and every reference is `<table>_id`, joins write
     themselves (`orders.customer_id = customers.id`) and tools, ORMs and reviewers can tell
     keys from data at a glance. A key column named after a business attribute tends to change
@@ -39,55 +41,33 @@ def check(node: ast.Constraint, ctx: Context) -> Iterator[Violation]:
     (join tables, partitioned tables) and a key that is also the table's single-column foreign
     key (a one-to-one extension table such as `customer_settings.customer_id`) are exempt; so
     is a key named `<other table>_id`, whose foreign key may come in a later statement.
-    `customer_id` as the key of `customers` is reported: that is the `id`."""
-    info = constraint_info(node, ctx)
-    if info is None or info.kind != "primary-key" or len(info.columns) != 1:
+    `customer_id` as the key of `customers` is reported: that is the `id`. A project whose
+    schema clearly follows another convention (`{table_singular}_id`, `key`...) is judged by
+    it instead (see `pgarch-lint conventions`); set `naming.primary-key-column` to fix one."""
+    if ctx.settings is None:
         return
-    col = info.columns[0]
-    if to_snake(col) == "id" or info.expression_keys:
+    style = conventions.house_style(ctx.catalog, ctx.settings.naming)
+    conv = style["primary-key-column"]
+    if not conv.template:
         return
-    if _is_foreign_key(col, info.statement, ctx) or _shared_key(col, info.table):
-        return
-    yield Violation(
-        f'primary key of "{util.rv_name(info.rel)}" is column "{col}", not "id"',
-        node=node,
-    )
+    for d in checked_declarations(ctx, ("primary-key",)):
+        item = conventions.pk_column_item(d)
+        if item is None or style.follows(item, conv):
+            continue
+        col = d.columns[0]
+        if _shared_key(col, d.table):
+            continue
+        want = conventions.render(conv.template, item.spec)
+        tail = f" ({conv.evidence()} follow {conv.template})" if conv.inferred else ""
+        yield violation(d, f'primary key of "{d.shown}" is column "{col}", not "{want}"{tail}')
 
 
 def _shared_key(col: str, table: str) -> bool:
     """``project_id`` as the key of ``posthog_integrations``: named after *another* table, so a
     one-to-one extension whose foreign key may only be added by a later statement.
     ``customer_id`` as the key of ``customers`` is not: that one should be ``id``."""
-    snake = to_snake(col)
+    snake = conventions.to_snake(col)
     if not snake.endswith("_id"):
         return False
-    return snake[: -len("_id")] not in trailing_forms(to_snake(table))
+    return snake[: -len("_id")] not in conventions.trailing_forms(conventions.to_snake(table))
 
-
-def _is_foreign_key(col: str, stmt: object, ctx: Context) -> bool:
-    """``col`` is a single-column foreign key of the same table (this statement or earlier)."""
-    if isinstance(stmt, ast.CreateStmt):
-        elts = list(stmt.tableElts or ())
-    elif isinstance(stmt, ast.AlterTableStmt):
-        elts = [c.def_ for c in util.alter_cmds(stmt)]
-        if isinstance(stmt.relation, ast.RangeVar):
-            for fk in ctx.catalog.foreign_keys(ctx.catalog.table(stmt.relation)):
-                if fk.columns == [col]:
-                    return True
-    else:
-        return False
-    for elt in elts:
-        for con in util.constraints_of(elt):
-            if _fk_cols(con, elt) == [col]:
-                return True
-    return False
-
-
-def _fk_cols(con: ast.Constraint, elt: object) -> list[str]:
-    if con.contype != enums.ConstrType.CONSTR_FOREIGN:
-        return []
-    if con.fk_attrs:
-        return [s.sval for s in con.fk_attrs if isinstance(s, ast.String) and s.sval]
-    if isinstance(elt, ast.ColumnDef) and elt.colname:
-        return [elt.colname]
-    return []

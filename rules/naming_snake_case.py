@@ -1,8 +1,8 @@
 from collections.abc import Iterator
 
-from pgarch_lint.api import Category, Context, Severity, Violation, rule
+from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, conventions, rule
 
-from ._naming import DEFINING_NODES, defined_names, derived_is_snake, is_snake, to_snake
+from ._naming import derived_is_snake, describe, is_snake, to_snake, violation
 
 
 @rule(
@@ -10,7 +10,7 @@ from ._naming import DEFINING_NODES, defined_names, derived_is_snake, is_snake, 
     category=Category.NAMING,
     severity=Severity.WARNING,
     summary="a table, column, index, constraint or type name that is not lower snake_case",
-    nodes=DEFINING_NODES,
+    nodes=(EndOfRun,),
     bad="""
     CREATE TABLE "UserProfile" (
         id bigint PRIMARY KEY,
@@ -27,7 +27,7 @@ from ._naming import DEFINING_NODES, defined_names, derived_is_snake, is_snake, 
     "object, rename it in a planned migration (the application must switch names in step), or "
     "suppress the finding where an ORM dictates the names.",
 )
-def check(node: object, ctx: Context) -> Iterator[Violation]:
+def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
     """PostgreSQL folds unquoted identifiers to lower case, so a name with capitals (or
     spaces, dashes...) only exists in its quoted form: every query, every psql session, every
     ad-hoc report must write `"UserProfile"` with the exact quoting and case, and a forgotten
@@ -35,17 +35,26 @@ def check(node: object, ctx: Context) -> Iterator[Violation]:
     schema harder to read and to search. Each object is reported once, where it is defined: an
     index or constraint name that only repeats a non-snake_case table or column name is not
     reported again, nor is a rename from one non-snake_case name to another (an ORM swapping
-    a rebuilt enum into place)."""
-    for d in defined_names(node, ctx):
+    a rebuilt enum into place). The project's own style counts: where its schema clearly
+    writes a kind of name in another case (PascalCase tables and types in a Prisma schema,
+    camelCase columns), names of that case are not reported (`pgarch-lint conventions` shows
+    what was inferred), and the columns of a table that is itself not snake_case are covered
+    by the table's finding."""
+    if ctx.settings is None:
+        return
+    style = conventions.house_style(ctx.catalog, ctx.settings.naming)
+    for d in ctx.catalog.names:
+        if d.context or not d.explicit or d.loc is None or d.loc.path not in ctx.checked_paths:
+            continue
         if d.previous is not None and not is_snake(d.previous):
             continue  # a rename between two non-snake_case names: reported at the definition
-        if d.kind in ("index", "constraint"):
+        if d.kind not in conventions.CASE_KIND:
             if derived_is_snake(d.name, d.embedded):
                 continue
-        elif is_snake(d.name):
+        elif is_snake(d.name) or style.case_ok(d):
             continue
-        yield Violation(
-            f"{d.describe()} is not lower snake_case: every query has to quote it with this "
+        yield violation(
+            d,
+            f"{describe(d)} is not lower snake_case: every query has to quote it with this "
             f'exact case; use "{to_snake(d.name)}"',
-            node=d.node,
         )

@@ -1,7 +1,16 @@
 from collections.abc import Iterator
 from typing import Any
 
-from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, rule, util
+from pgarch_lint.api import (
+    Category,
+    Context,
+    EndOfRun,
+    Severity,
+    Violation,
+    conventions,
+    rule,
+    util,
+)
 
 from ._tenancy import filter_columns, qname
 
@@ -85,6 +94,8 @@ def _list(cols: list[Any]) -> str:
 
 
 def _ix_name(ctx: Context, table: str, col: str) -> str:
-    template = ctx.settings.naming.template("index") if ctx.settings is not None else ""
-    name = (template or "{table}_{columns}_idx").replace("{table}", table).replace("{columns}", col)
-    return name[:63]
+    if ctx.settings is None:
+        return f"{table}_{col}_idx"[:63]
+    return conventions.suggest(
+        ctx.catalog, ctx.settings.naming, "index", table, [col], fallback="{table}_{columns}_idx"
+    )

@@ -1,6 +1,15 @@
 from collections.abc import Iterator
 
-from pgarch_lint.api import AnyStatement, Category, Context, Severity, Violation, rule, util
+from pgarch_lint.api import (
+    AnyStatement,
+    Category,
+    Context,
+    Severity,
+    Violation,
+    conventions,
+    rule,
+    util,
+)
 
 from ._live import facts_of, format_size, short
 from ._queries import index_name
@@ -39,7 +48,6 @@ def check(node: object, ctx: Context) -> Iterator[Violation]:
     if facts is None or stmt is None or stmt.nested:
         return
     scans = facts.seq_scans.get((ctx.file.path, stmt.start), [])
-    template = ctx.settings.naming.template("index") if ctx.settings is not None else ""
     for s in scans:
         table = ctx.catalog.table_by_name(s.table)
         tname = table.name if table is not None else s.table.rpartition(".")[2]
@@ -48,8 +56,14 @@ def check(node: object, ctx: Context) -> Iterator[Violation]:
         how = "Index the filtered columns, or make the query use an existing index."
         if s.columns:
             cols = ", ".join(util.quote_ident(c) for c in s.columns)
-            ix = util.quote_ident(index_name(template or "ix_{table}__{columns}", tname,
-                                             list(s.columns)))
+            if ctx.settings is not None:
+                name = conventions.suggest(
+                    ctx.catalog, ctx.settings.naming, "index", tname, list(s.columns),
+                    complete=False,
+                )
+            else:
+                name = index_name("ix_{table}__{columns}", tname, list(s.columns))
+            ix = util.quote_ident(name)
             suggestion = f"; an index such as {ix} ({cols}) would serve it"
             how = f"`CREATE INDEX CONCURRENTLY {ix} ON {util.quote_ident(tname)} ({cols});`"
         yield Violation(

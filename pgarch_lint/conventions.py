@@ -1,0 +1,952 @@
+"""House style: the naming conventions a project actually follows, inferred from its schema.
+
+The templates of ``[tool.pgarch-lint.naming]`` are default assumptions. When the user has not
+set the template of a kind, and ``infer`` is not turned off, the convention of that kind is
+read from every index and constraint name the run knows (the catalog's ledger of declared
+names: ``--context`` files, every file read, a live database): the most specific known
+template or shape that at least :data:`MIN_SHARE` of at least :data:`MIN_EVIDENCE` names
+follow. Unnamed objects count with the name PostgreSQL generates for them. Otherwise the
+configured or default template applies, as before.
+
+Templates are written with placeholders (``{table}``, ``{columns}``, ``{ref_table}``,
+``{ref_columns}``, ``{name}``, ``{hash}``; list placeholders take a separator after a colon:
+``{columns:_and_}``) and ``*`` for any text. See docs/configuration.md.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import permutations
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from pgarch_lint.catalog import Catalog
+    from pgarch_lint.config import Naming
+    from pgarch_lint.declared import NameDef
+
+NAMEDATALEN = 63  # PostgreSQL truncates identifiers to 63 bytes
+
+#: a convention needs at least this many names of its kind ...
+MIN_EVIDENCE = 5
+#: ... and at least this share of them following it
+MIN_SHARE = 0.8
+#: names that keep a template's shape but not its columns before the shape is tolerated
+MIN_ABBREVIATED = 2
+
+OBJECT_KINDS = ("index", "unique", "primary-key", "foreign-key", "check", "exclusion")
+COLUMN_KINDS = ("primary-key-column", "foreign-key-column")
+KINDS = OBJECT_KINDS + COLUMN_KINDS
+
+#: what a kind's convention is about, for messages ("36 of 38 indexes")
+PLURAL = {
+    "index": "indexes",
+    "unique": "unique constraints and indexes",
+    "primary-key": "primary keys",
+    "foreign-key": "foreign keys",
+    "check": "check constraints",
+    "exclusion": "exclusion constraints",
+    "primary-key-column": "primary-key columns",
+    "foreign-key-column": "foreign-key columns",
+    "table": "tables and views",
+    "column": "columns",
+    "type": "types",
+}
+
+#: the template each default family writes, with a label for reports
+_PG = "PostgreSQL's generated names (also Prisma)"
+KNOWN: Mapping[str, tuple[tuple[str, str], ...]] = {
+    "index": (
+        ("ix_{table}__{columns}", "pgarch-lint default"),
+        ("{table}_{columns}_idx", _PG),
+        ("index_{table}_on_{columns:_and_}", "Rails"),
+        ("idx_{table}_{columns}", "idx_ prefix"),
+        ("idx_{table}__{columns}", "idx_ prefix"),
+        ("ix_{table}_{columns}", "ix_ prefix"),
+        ("{table}_{columns}_index", "Ecto"),
+        ("{table}_{columns}", "table and columns"),
+    ),
+    "unique": (
+        ("uq_{table}__{columns}", "pgarch-lint default"),
+        ("{table}_{columns}_key", _PG),
+        ("index_{table}_on_{columns:_and_}", "Rails"),
+        ("uq_{table}_{columns}", "uq_ prefix"),
+        ("ux_{table}_{columns}", "ux_ prefix"),
+        ("uniq_{table}_{columns}", "uniq_ prefix"),
+        ("unique_{table}_{columns}", "unique_ prefix"),
+        ("{table}_{columns}_unique", "_unique suffix"),
+        ("{table}_{columns}_uniq", "_uniq suffix"),
+    ),
+    "primary-key": (
+        ("pk_{table}", "pgarch-lint default"),
+        ("{table}_pkey", _PG),
+        ("{table}_pk", "_pk suffix"),
+        ("pk_{table}_{columns}", "pk_ prefix"),
+        ("pk_{table}__{columns}", "pk_ prefix"),
+    ),
+    "foreign-key": (
+        ("fk_{table}__{ref_table}", "pgarch-lint default"),
+        ("{table}_{columns}_fkey", _PG),
+        ("fk_rails_{hash}", "Rails"),
+        ("fk_{table}_{ref_table}", "fk_ prefix"),
+        ("fk_{table}_{columns}", "fk_ prefix"),
+        ("fk_{table}__{columns}", "fk_ prefix"),
+        ("fk_{table}_{columns}_{ref_table}", "fk_ prefix"),
+        ("{table}_{ref_table}_fk", "_fk suffix"),
+        ("{table}_{columns}_fk", "_fk suffix"),
+    ),
+    "check": (
+        ("ck_{table}__{name}", "pgarch-lint default"),
+        ("{table}_{name}_check", _PG),
+        ("chk_rails_{hash}", "Rails"),
+        ("ck_{table}_{name}", "ck_ prefix"),
+        ("chk_{table}_{name}", "chk_ prefix"),
+        ("{table}_{name}_chk", "_chk suffix"),
+        ("{table}_{name}_ck", "_ck suffix"),
+    ),
+    "exclusion": (
+        ("ex_{table}__{columns}", "pgarch-lint default"),
+        ("{table}_{columns}_excl", _PG),
+        ("excl_rails_{hash}", "Rails"),
+        ("excl_{table}_{columns}", "excl_ prefix"),
+    ),
+    "primary-key-column": (
+        ("id", "pgarch-lint default"),
+        ("{table_singular}_id", "<table>_id"),
+        ("{table}_id", "<table>_id"),
+    ),
+    "foreign-key-column": (
+        ("{ref_table_singular}_{ref_column}", "pgarch-lint default"),
+        ("*_{ref_column}", "<role>_<column>"),
+    ),
+}
+
+DEFAULTS: Mapping[str, str] = {k: v[0][0] for k, v in KNOWN.items()}
+
+#: families of conventions: what a tool (or PostgreSQL itself) names every kind of object. A
+#: kind whose own evidence is too thin or mixed takes the family the project's other kinds
+#: clearly follow (Rails leaves primary keys to PostgreSQL: `{table}_pkey` is both).
+FAMILIES: Mapping[str, Mapping[str, str]] = {
+    _PG: {
+        "index": "{table}_{columns}_idx",
+        "unique": "{table}_{columns}_key",
+        "primary-key": "{table}_pkey",
+        "foreign-key": "{table}_{columns}_fkey",
+        "check": "{table}_{name}_check",
+        "exclusion": "{table}_{columns}_excl",
+    },
+    "Rails": {
+        "index": "index_{table}_on_{columns:_and_}",
+        "unique": "index_{table}_on_{columns:_and_}",
+        "primary-key": "{table}_pkey",
+        "foreign-key": "fk_rails_{hash}",
+        "check": "chk_rails_{hash}",
+        "exclusion": "excl_rails_{hash}",
+    },
+    "pgarch-lint default": {k: DEFAULTS[k] for k in OBJECT_KINDS},
+}
+
+#: placeholders each kind's template may use
+PLACEHOLDERS: Mapping[str, frozenset[str]] = {
+    "primary-key": frozenset({"table", "columns"}),
+    "foreign-key": frozenset({"table", "ref_table", "columns", "ref_columns", "hash"}),
+    "unique": frozenset({"table", "columns"}),
+    "index": frozenset({"table", "columns"}),
+    "check": frozenset({"table", "name", "columns", "hash"}),
+    "exclusion": frozenset({"table", "columns", "hash"}),
+    "primary-key-column": frozenset({"table", "table_singular"}),
+    "foreign-key-column": frozenset({"ref_table", "ref_table_singular", "ref_column"}),
+}
+_LISTS = frozenset({"columns", "ref_columns"})
+_OBJECT_DEF_KINDS = frozenset({"index", "primary-key", "foreign-key", "unique", "check", "exclusion"})
+_ALWAYS_LOOSE = frozenset({"name", "hash"})
+
+
+# --- templates -------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"\{([a-z_]+)(?::([^{}]*))?\}|\*")
+
+
+@lru_cache(maxsize=256)
+def parse(template: str) -> tuple[tuple[str, str, str], ...]:
+    """A template as parts: ``("lit", text, "")``, ``("ph", name, separator)``, ``("any",
+    "", "")``."""
+    out: list[tuple[str, str, str]] = []
+    pos = 0
+    for m in _TOKEN.finditer(template):
+        if m.start() > pos:
+            out.append(("lit", template[pos : m.start()], ""))
+        if m.group(0) == "*":
+            out.append(("any", "", ""))
+        else:
+            out.append(("ph", m.group(1), m.group(2) if m.group(2) is not None else "_"))
+        pos = m.end()
+    if pos < len(template):
+        out.append(("lit", template[pos:], ""))
+    return tuple(out)
+
+
+def placeholders(template: str) -> list[str]:
+    """The placeholder names a template uses (for validation)."""
+    return [p[1] for p in parse(template) if p[0] == "ph"]
+
+
+def template_error(kind: str, template: str) -> str | None:
+    """Why a template is not valid for ``kind``, or None."""
+    if re.search(r"\{[^{}]*\{|\}[^{}]*\}", template) or template.count("{") != template.count("}"):
+        return "unbalanced braces"
+    allowed = PLACEHOLDERS[kind]
+    for m in re.finditer(r"\{([^{}]*)\}", template):
+        name = m.group(1).split(":", 1)[0]
+        if name not in allowed:
+            listed = ", ".join("{" + a + "}" for a in sorted(allowed))
+            return f"unknown placeholder {{{name}}} (allowed: {listed})"
+        if ":" in m.group(1) and name not in _LISTS:
+            return f"{{{name}}} takes no separator (only {{columns:...}} and {{ref_columns:...}} do)"
+    return None
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """What a template is filled with: each placeholder's acceptable values (alternatives),
+    list placeholders as their items, and hints shown for loose placeholders."""
+
+    values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    lists: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    loose: frozenset[str] = frozenset()
+    hints: Mapping[str, str] = field(default_factory=dict)
+
+
+_Seg = tuple[str, tuple[str, ...]]  # ("fix", alternatives) | ("any", ()) | ("hex", ())
+
+
+def _segments(template: str, spec: Spec, every_loose: bool = False) -> list[_Seg]:
+    segs: list[_Seg] = []
+    for kind, text, sep in parse(template):
+        if kind == "lit":
+            segs.append(("fix", (text,)))
+        elif kind == "any":
+            segs.append(("any", ()))
+        elif text == "hash":
+            segs.append(("hex", ()))
+        elif every_loose or text in _ALWAYS_LOOSE or text in spec.loose:
+            segs.append(("any", ()))
+        elif text in spec.lists:
+            items = spec.lists[text]
+            if not items:
+                segs.append(("any", ()))
+            elif 1 < len(items) <= 4:
+                # the columns in any order: a name may list them in another order than the key
+                orders = (sep.join(p) for p in permutations(items))
+                segs.append(("fix", tuple(dict.fromkeys(orders))))
+            else:
+                segs.append(("fix", (sep.join(items),)))
+        elif spec.values.get(text):
+            segs.append(("fix", spec.values[text]))
+        else:
+            segs.append(("any", ()))
+    # merge neighbouring single-valued fixed parts (fewer branches)
+    merged: list[_Seg] = []
+    for s in segs:
+        if merged and s[0] == "fix" and merged[-1][0] == "fix" and len(s[1]) == 1:
+            prev = merged[-1][1]
+            merged[-1] = ("fix", tuple(p + s[1][0] for p in prev))
+        else:
+            merged.append(s)
+    return merged
+
+
+_HEX = frozenset("0123456789abcdef")
+
+
+def _match(segs: Sequence[_Seg], name: str, i: int = 0, pos: int = 0) -> bool:
+    if i == len(segs):
+        return pos == len(name)
+    kind, alts = segs[i]
+    if kind == "fix":
+        return any(name.startswith(a, pos) and _match(segs, name, i + 1, pos + len(a)) for a in alts)
+    if i + 1 == len(segs):  # a trailing wildcard takes the rest
+        rest = name[pos:]
+        return bool(rest) and (kind == "any" or (len(rest) >= 6 and set(rest) <= _HEX))
+    for end in range(pos + 1, len(name)):
+        piece = name[pos:end]
+        if kind == "hex" and piece[-1] not in _HEX:
+            break
+        if kind == "hex" and len(piece) < 6:
+            continue
+        if _match(segs, name, i + 1, end):
+            return True
+    return False
+
+
+def render(template: str, spec: Spec) -> str:
+    """The name a template asks for; loose parts are shown as hints such as ``<name>``."""
+    out: list[str] = []
+    for kind, text, sep in parse(template):
+        if kind == "lit":
+            out.append(text)
+        elif kind == "any":
+            wide = "{table" not in template and "*wide" in spec.hints
+            out.append(spec.hints["*wide"] if wide else spec.hints.get("*", "<name>"))
+        elif text in spec.hints:
+            out.append(spec.hints[text])
+        elif text in _ALWAYS_LOOSE or text in spec.loose:
+            out.append(f"<{text}>")
+        elif spec.lists.get(text):
+            out.append(sep.join(spec.lists[text]))
+        elif spec.values.get(text):
+            out.append(spec.values[text][0])
+        else:
+            out.append(f"<{text}>")
+    return "".join(out)
+
+
+def follows(template: str, name: str, spec: Spec, *, suffix: bool = False) -> bool:
+    """Whether ``name`` follows ``template``. ``suffix`` also accepts ``<expected>_<more>``
+    (two foreign keys to one table, two partial indexes on one column need distinct names).
+    When the full name would pass PostgreSQL's 63-byte limit, every placeholder is loose
+    (PostgreSQL truncates, people abbreviate)."""
+    segs = _segments(template, spec)
+    if _match(segs, name) or (suffix and _match([*segs, ("fix", ("_",)), ("any", ())], name)):
+        return True
+    full = render(template, spec)
+    if len(full.encode()) > NAMEDATALEN:
+        if name.encode() == full.encode()[:NAMEDATALEN]:
+            return True  # what PostgreSQL keeps of the full name
+        loose = _segments(template, spec, every_loose=True)
+        return _match(loose, name) or _match([*loose, ("fix", ("_",)), ("any", ())], name)
+    return False
+
+
+def shape_of(template: str) -> str:
+    """The template with its column placeholders turned into ``*``: the shape names keep when
+    they abbreviate or reorder columns (``{table}_{columns}_idx`` → ``{table}_*_idx``)."""
+    out = []
+    for kind, text, sep in parse(template):
+        if kind == "lit":
+            out.append(text)
+        elif kind == "any" or text in ("columns", "ref_columns", "name"):
+            out.append("*")
+        else:
+            out.append("{" + text + ("" if sep == "_" else ":" + sep) + "}")
+    return re.sub(r"\*(?:_?\*)+", "*", "".join(out))
+
+
+# --- singular forms and case (for column conventions) ----------------------------------------
+
+
+def to_snake(name: str) -> str:
+    """``UserProfile`` → ``user_profile``, ``HTTPRequest`` → ``http_request``, ``userId`` →
+    ``user_id``; other characters become ``_``."""
+    s = re.sub(r"([A-Z]+)([A-Z][a-z])", r"\1_\2", name)
+    s = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", s)
+    s = re.sub(r"[^A-Za-z0-9_]+", "_", s).lower()
+    if s and s[0].isdigit():
+        s = "_" + s
+    return s or "_"
+
+
+_IRREGULAR = {
+    "people": "person",
+    "children": "child",
+    "men": "man",
+    "women": "woman",
+    "mice": "mouse",
+    "geese": "goose",
+    "teeth": "tooth",
+    "feet": "foot",
+    "criteria": "criterion",
+    "indices": "index",
+    "matrices": "matrix",
+    "vertices": "vertex",
+    "analyses": "analysis",
+    "theses": "thesis",
+    "crises": "crisis",
+    "data": "datum",
+    "media": "medium",
+}
+_INVARIANT = (
+    "series", "species", "news", "status", "address", "analysis", "bus", "class", "process",
+    "access", "canvas", "alias", "campus", "census",
+)
+
+
+def singular_forms(word: str) -> list[str]:
+    """Plausible singulars of a (snake_case) table name, most likely first. The last word is
+    singularised (``order_items`` → ``order_item``); ambiguous endings give several forms
+    (``databases`` → ``database``, ``databas``); a name that does not look plural is its own
+    singular, and so is an irregular plural (``people``)."""
+    head, sep, last = word.rpartition("_")
+    prefix = head + sep
+    forms: list[str] = []
+    if last in _IRREGULAR:
+        forms.append(_IRREGULAR[last])
+    elif last.endswith(_INVARIANT) or last.endswith(("ss", "us", "is")):
+        pass
+    elif last.endswith("ies") and len(last) > 4:
+        forms += [last[:-3] + "y", last[:-1]]  # categories, movies
+    elif last.endswith(("sses", "uses", "xes", "ches", "shes", "zzes", "ases", "oes")):
+        forms += [last[:-2], last[:-1]]  # addresses, statuses, boxes, aliases / databases
+    elif last.endswith("ves") and len(last) > 4:
+        forms += [last[:-1], last[:-3] + "f", last[:-3] + "fe"]  # moves, leaves, knives
+    elif last.endswith("s") and len(last) > 1:
+        forms.append(last[:-1])
+    out = [prefix + f for f in forms if f]
+    if not out or last in _IRREGULAR:
+        out.append(word)  # already singular (`user`, `status`), or irregular (`people`)
+    return list(dict.fromkeys(out))
+
+
+def trailing_forms(word: str) -> list[str]:
+    """Singular forms plus their trailing word runs: a table with a module prefix
+    (``oauth_clients``, ``v1_tasks``) may be referenced as ``client_id`` / ``task_id``."""
+    out: list[str] = []
+    for s in singular_forms(word):
+        parts = s.split("_")
+        out.extend("_".join(parts[i:]) for i in range(len(parts)) if parts[i])
+    return list(dict.fromkeys(out))
+
+
+# --- case ----------------------------------------------------------------------------------
+
+#: the kind of name whose case a declaration shows
+CASE_KIND = {
+    "table": "table",
+    "view": "table",
+    "materialized view": "table",
+    "column": "column",
+    "type": "type",
+    "domain": "type",
+}
+_CASES = (
+    ("snake", re.compile(r"[a-z_][a-z0-9_]*_[a-z0-9_]*")),
+    ("neutral", re.compile(r"[a-z][a-z0-9]*")),
+    ("PascalCase", re.compile(r"[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*")),
+    ("camelCase", re.compile(r"[a-z][a-z0-9]*[A-Z][A-Za-z0-9]*")),
+)
+
+
+def case_style(name: str) -> str:
+    """``snake`` (lower case with ``_``), ``neutral`` (one lower-case word: fits any style),
+    ``PascalCase``, ``camelCase``, or ``other``."""
+    for style, pattern in _CASES:
+        if pattern.fullmatch(name):
+            return style
+    return "other"
+
+
+def _dominant(styles: Iterable[str], minimum: int) -> tuple[str, int, int] | None:
+    """The style at least MIN_SHARE of the names that show one follow, with its count."""
+    seen = Counter(s for s in styles if s != "neutral")
+    total = sum(seen.values())
+    if total < minimum or not seen:
+        return None
+    style, n = seen.most_common(1)[0]
+    return (style, n, total) if n >= MIN_SHARE * total else None
+
+
+def _infer_cases(defs: Sequence[NameDef], style: HouseStyle) -> None:
+    by_kind: dict[str, list[NameDef]] = {"table": [], "column": [], "type": []}
+    columns: dict[str, list[str]] = {}
+    for d in defs:
+        kind = CASE_KIND.get(d.kind)
+        if kind is None:
+            continue
+        by_kind[kind].append(d)
+        if kind == "column" and d.table:
+            columns.setdefault(d.table, []).append(case_style(d.name))
+    for kind, items in by_kind.items():
+        styles = [case_style(d.name) for d in items]
+        found = _dominant(styles, MIN_EVIDENCE)
+        if found is None:
+            shown = sum(1 for x in styles if x != "neutral")
+            style.cases[kind] = Convention(kind, "snake", "default", total=shown)
+            continue
+        name, n, total = found
+        examples = tuple(dict.fromkeys(d.name for d in items if case_style(d.name) == name))[:2]
+        style.cases[kind] = Convention(kind, name, "inferred", "", n, total, examples)
+    for table, styles in columns.items():
+        found = _dominant(styles, 2)
+        if found is not None:
+            style.column_case[table] = found[0]
+
+
+# --- evidence --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One name of the evidence (or one name to judge) with what its template is filled with."""
+
+    kind: str
+    name: str
+    explicit: bool
+    spec: Spec
+    suffix: bool = False  # may carry a distinguishing suffix (foreign keys, partial indexes)
+    unique_index: bool = False  # kind "unique": a unique index (not a constraint)
+    definition: NameDef | None = None
+
+
+def object_item(d: NameDef) -> Item:
+    """The evidence item of an index or constraint name."""
+    kind = d.kind
+    if kind == "index" and d.unique:
+        kind = "unique"
+    values: dict[str, tuple[str, ...]] = {"table": (d.table,)}
+    lists: dict[str, tuple[str, ...]] = {"columns": d.columns}
+    loose: set[str] = set()
+    hints: dict[str, str] = {}
+    if d.expression or not d.columns:
+        loose.add("columns")
+        hints["columns"] = "_".join(d.columns) or "<columns>"
+    if d.ref_table is not None:
+        values["ref_table"] = (d.ref_table,)
+        if d.ref_columns:
+            lists["ref_columns"] = d.ref_columns
+        else:
+            loose.add("ref_columns")
+    if d.kind == "check":
+        hints["name"] = d.columns[0] if d.columns else "<name>"
+    # what a shape's "*" stands for in a suggested name
+    hints["*"] = hints.get("name") or "_".join(d.columns) or "<name>"
+    hints["*wide"] = f"{d.table}_{hints['*']}"
+    spec = Spec(values, lists, frozenset(loose), hints)
+    return Item(
+        kind,
+        d.name,
+        d.explicit,
+        spec,
+        suffix=d.kind == "foreign-key" or (d.kind == "index" and d.variant),
+        unique_index=d.kind == "index" and d.unique,
+        definition=d,
+    )
+
+
+def pk_column_item(d: NameDef) -> Item | None:
+    """The primary-key column of a single-column key, or None (composite, expression, or also
+    the table's foreign key: a one-to-one extension table shares its parent's key)."""
+    if d.kind != "primary-key" or len(d.columns) != 1 or d.expression or d.pk_is_fk:
+        return None
+    table = to_snake(d.table)
+    spec = Spec({"table": (table,), "table_singular": tuple(singular_forms(table))})
+    return Item("primary-key-column", to_snake(d.columns[0]), True, spec, definition=d)
+
+
+def fk_column_item(d: NameDef) -> Item | None:
+    """The column of a single-column foreign key to another table, or None."""
+    if d.kind != "foreign-key" or len(d.columns) != 1 or d.ref_table is None:
+        return None
+    ref = to_snake(d.ref_table)
+    refcol = to_snake(d.ref_columns[0]) if len(d.ref_columns) == 1 else "id"
+    spec = Spec(
+        {
+            "ref_table": (ref,),
+            "ref_table_singular": tuple(trailing_forms(ref)),
+            "ref_column": (refcol,),
+        },
+        hints={"*": "<role>"},
+    )
+    return Item("foreign-key-column", to_snake(d.columns[0]), True, spec, definition=d)
+
+
+# --- conventions -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Convention:
+    """The convention a kind of name is judged by."""
+
+    kind: str
+    template: str  # "" when the kind is not checked
+    source: str  # "inferred" | "configured" | "default"
+    label: str = ""  # the family the template belongs to, when known
+    matched: int = 0  # evidence following it
+    total: int = 0  # evidence of the kind
+    examples: tuple[str, ...] = ()
+    shape: str | None = None  # tolerated shape: the project's names shorten their columns
+    via: tuple[str, ...] = ()  # source "family": the kinds whose conventions set the family
+
+    @property
+    def inferred(self) -> bool:
+        """Read from the schema (its own evidence, or the family of the other kinds)."""
+        return self.source in ("inferred", "family")
+
+    def evidence(self) -> str:
+        """``36 of 38 indexes``."""
+        return f"{self.matched} of {self.total} {PLURAL[self.kind]}"
+
+
+def fk_column_default(item: Item, allow_prefixed: bool = True) -> bool:
+    """The default foreign-key column convention: ``{referenced table, singular}_id`` (a
+    module prefix of the table may be left out: ``client_id`` for ``oauth_clients``), or
+    ``<table>_<column>`` / ``<column>`` for a key that references another column than ``id``;
+    with ``allow_prefixed`` a role may come first (``author_user_id``); a self-reference may
+    use any ``<role>_id``."""
+    col = item.name
+    forms = item.spec.values.get("ref_table_singular", ())
+    refcol = item.spec.values.get("ref_column", ("id",))[0]
+    accepted = {f"{s}_id" for s in forms}
+    if refcol != "id":
+        accepted |= {f"{s}_{refcol}" for s in forms}
+        accepted.add(refcol)
+    if col in accepted:
+        return True
+    if allow_prefixed and any(col.endswith("_" + a) for a in accepted):
+        return True
+    d = item.definition
+    self_ref = d is not None and d.self_reference
+    return self_ref and (col.endswith("_id") or (refcol != "id" and col.endswith("_" + refcol)))
+
+
+@dataclass(slots=True)
+class HouseStyle:
+    """The conventions of a run, per kind."""
+
+    conventions: dict[str, Convention]
+    allow_prefixed: bool = True  # naming-foreign-key-column's option
+    cases: dict[str, Convention] = field(default_factory=dict)  # table, column, type
+    column_case: dict[str, str] = field(default_factory=dict)  # table → its columns' case
+
+    def __getitem__(self, kind: str) -> Convention:
+        return self.conventions[kind]
+
+    def follows(self, item: Item, convention: Convention | None = None) -> bool:
+        """Whether an item follows its kind's convention (a unique index may instead follow
+        the index convention)."""
+        conv = convention or self.conventions[item.kind]
+        if not conv.template:
+            return True
+        if _item_follows(conv.template, item, self.allow_prefixed):
+            return True
+        if conv.shape and _item_follows(conv.shape, item, self.allow_prefixed):
+            return True
+        if item.kind == "foreign-key-column" and conv.inferred:
+            # {table}_id stays acceptable beside the <role>_id the project also uses
+            return _item_follows(DEFAULTS[item.kind], item, self.allow_prefixed)
+        if item.unique_index and item.kind == "unique" and convention is None:
+            return self.follows(item, self.conventions["index"])
+        return False
+
+
+    def case_ok(self, d: NameDef) -> bool:
+        """Whether a name that is not snake_case follows the house style of its kind: the
+        project writes that kind in that case (``"WorkflowRun"`` tables in a Prisma schema),
+        or, for a column, its own table is not snake_case either (the table's finding says
+        it) or writes its columns that way (``"createdAt"`` beside ``"updatedAt"``)."""
+        kind = CASE_KIND.get(d.kind)
+        if kind is None:
+            return False
+        style = case_style(d.name)
+        conv = self.cases.get(kind)
+        if conv is not None and conv.inferred and conv.template == style:
+            return True
+        if kind == "column" and d.table:
+            if case_style(d.table) not in ("snake", "neutral"):
+                return True
+            return self.column_case.get(d.table) == style
+        return False
+
+
+def _item_follows(template: str, item: Item, allow_prefixed: bool) -> bool:
+    if item.kind == "foreign-key-column" and template == DEFAULTS["foreign-key-column"]:
+        return fk_column_default(item, allow_prefixed)
+    if not item.explicit:
+        # an unnamed object has PostgreSQL's generated name: it follows PostgreSQL's template
+        return template == _pg_template(item.kind) or follows(
+            template, item.name, item.spec, suffix=item.suffix
+        )
+    return follows(template, item.name, item.spec, suffix=item.suffix)
+
+
+def _pg_template(kind: str) -> str | None:
+    for t, label in KNOWN.get(kind, ()):
+        if label == _PG:
+            return t
+    return None
+
+
+def _candidates(kind: str, items: Sequence[Item]) -> list[list[tuple[str, str]]]:
+    """Candidate templates in tiers, most specific first: known templates; shapes anchored on
+    the table name; affix-only shapes."""
+    tier1 = list(KNOWN.get(kind, ()))
+    firsts: Counter[str] = Counter()
+    lasts: Counter[str] = Counter()
+    names: Counter[str] = Counter()
+    for it in items:
+        if not it.explicit:
+            continue
+        names[it.name] += 1
+        head, sep, _ = it.name.partition("_")
+        if sep and head:
+            firsts[head] += 1
+        _, sep, tail = it.name.rpartition("_")
+        if sep and tail:
+            lasts[tail] += 1
+    tier2: list[tuple[str, str]] = []
+    tier3: list[tuple[str, str]] = []
+    if kind in OBJECT_KINDS:
+        for tail, _ in lasts.most_common(2):
+            tier2.append((f"{{table}}_*_{tail}", "shape"))
+            tier3.append((f"*_{tail}", "shape"))
+        for head, _ in firsts.most_common(2):
+            tier2.append((f"{head}_{{table}}_*", "shape"))
+            tier3.append((f"{head}_*", "shape"))
+        tier2.append(("{table}_*", "shape"))
+    elif kind == "primary-key-column":
+        for literal, _ in names.most_common(1):
+            tier1.append((literal.replace("{", "").replace("}", "").replace("*", ""), "literal"))
+        tier2.append(("*_id", "shape"))
+    return [tier1, tier2, tier3]
+
+
+def _choose(kind: str, items: Sequence[Item], allow_prefixed: bool) -> Convention | None:
+    total = len(items)
+    if total < MIN_EVIDENCE:
+        return None
+    for tier in _candidates(kind, items):
+        best: tuple[int, int, str, str] | None = None
+        for order, (template, label) in enumerate(tier):
+            if not template or (best is not None and best[2] == template):
+                continue
+            n = sum(1 for it in items if _item_follows(template, it, allow_prefixed))
+            if n >= MIN_SHARE * total and (best is None or n > best[0]):
+                best = (n, order, template, label)
+        if best is not None:
+            n, _, template, label = best
+            examples = tuple(
+                dict.fromkeys(
+                    it.name
+                    for it in items
+                    if it.explicit and _item_follows(template, it, allow_prefixed)
+                )
+            )[:2]
+            # a project whose names often shorten or describe their columns (at least
+            # MIN_ABBREVIATED names keep the template's fixed parts and table but not its
+            # columns) is held to that shape; a single deviant name does not make it one
+            shape = shape_of(template)
+            shape_n = sum(1 for it in items if _item_follows(shape, it, allow_prefixed))
+            tolerated = shape if shape != template and shape_n - n >= MIN_ABBREVIATED else None
+            return Convention(kind, template, "inferred", label, n, total, examples, tolerated)
+    return None
+
+
+def infer(defs: Iterable[NameDef], naming: Naming, allow_prefixed: bool = True) -> HouseStyle:
+    """The conventions of a run from its declared names and its ``[naming]`` settings."""
+    defs = list(defs)
+    by_kind: dict[str, list[Item]] = {k: [] for k in KINDS}
+    for d in defs:
+        if d.kind not in _OBJECT_DEF_KINDS or (d.rename and d.constraint_index):
+            continue
+        it = object_item(d)
+        by_kind[it.kind].append(it)
+        col = pk_column_item(d) or fk_column_item(d)
+        if col is not None:
+            by_kind[col.kind].append(col)
+    style = HouseStyle({}, allow_prefixed)
+    if naming.infer:
+        _infer_cases(defs, style)
+    else:
+        style.cases = {k: Convention(k, "snake", "default") for k in ("table", "column", "type")}
+    for kind in KINDS:
+        configured = naming.template(kind)
+        if kind in naming.explicit or not naming.infer:
+            source = "configured" if kind in naming.explicit else "default"
+            style.conventions[kind] = Convention(kind, configured, source)
+            continue
+        items = by_kind[kind]
+        if kind == "unique":
+            # unique indexes that follow the index convention say nothing about constraints
+            items = by_kind[kind] = [
+                it
+                for it in items
+                if not (it.unique_index and style.follows(it, style.conventions["index"]))
+            ]
+        chosen = _choose(kind, items, allow_prefixed)
+        if chosen is None:
+            chosen = Convention(kind, configured, "default", total=len(items))
+        elif chosen.template == configured:
+            chosen = Convention(
+                kind, configured, "default", chosen.label, chosen.matched, chosen.total,
+                chosen.examples,
+            )
+        style.conventions[kind] = chosen
+    _family_fallback(style, by_kind, naming)
+    return style
+
+
+def _family_fallback(style: HouseStyle, by_kind: Mapping[str, list[Item]], naming: Naming) -> None:
+    """Kinds without a clear convention of their own take the family that every inferred
+    kind belongs to (when there is exactly one)."""
+    common: set[str] | None = None
+    basis: list[str] = []
+    for kind in OBJECT_KINDS:
+        conv = style.conventions[kind]
+        if conv.source != "inferred":
+            continue
+        fams = {
+            f for f, ts in FAMILIES.items()
+            if conv.template in (ts[kind], shape_of(ts[kind]))
+        }
+        if not fams:
+            continue  # another style: says nothing about the family
+        common = fams if common is None else common & fams
+        basis.append(kind)
+    if not common:
+        return
+    if len(common) > 1:
+        if _PG not in common:
+            return
+        common = {_PG}  # `{table}_pkey` alone: PostgreSQL's names (Rails shows in fk_rails_)
+    family = next(iter(common))
+    for kind in OBJECT_KINDS:
+        conv = style.conventions[kind]
+        if conv.source != "default" or not conv.template:
+            continue
+        template = FAMILIES[family][kind]
+        items = by_kind[kind]
+        n = sum(1 for it in items if _item_follows(template, it, style.allow_prefixed))
+        style.conventions[kind] = Convention(
+            kind, template, "family", family, n, len(items), via=tuple(basis)
+        )
+
+
+def house_style(
+    catalog: Catalog, naming: Naming, allow_prefixed: bool = True, *, complete: bool = True
+) -> HouseStyle:
+    """The run's house style from the catalog's ledger of declared names.
+
+    Whole-schema rules read it ``complete`` (every name the run declared). A rule checking a
+    statement mid-run (a suggested index name) reads it from a prefix of the ledger whose
+    length grows geometrically, so a long run does not infer again at every statement and
+    the answer depends only on the ledger (identical under ``--jobs``).
+    """
+    names = catalog.names
+    size = len(names)
+    if not complete:
+        step = 16
+        while step * 5 // 4 <= size:
+            step = step * 5 // 4
+        size = step if size >= 16 else size
+    memo = catalog.derived
+    key = ("house-style", size, id(naming), allow_prefixed)
+    style = memo.get(key)
+    if not isinstance(style, HouseStyle):
+        for old in [k for k in memo if k[0] == "house-style" and k[1] != size]:
+            del memo[old]  # an earlier state of the ledger
+        prefix = names if size == len(names) else names[:size]
+        style = memo[key] = infer(prefix, naming, allow_prefixed)
+    return style
+
+
+def suggest(
+    catalog: Catalog, naming: Naming, kind: str, table: str, columns: Sequence[str],
+    *, complete: bool = True, fallback: str | None = None,
+) -> str:
+    """A name for a new index (``kind`` "index") or unique constraint ("unique") on ``table``
+    that follows the house style (or the configured / default template), at most 63 bytes.
+    ``fallback`` is the template used when the kind's check is turned off (template "")."""
+    conv = house_style(catalog, naming, complete=complete)[kind]
+    template = conv.template or fallback or DEFAULTS[kind]
+    cols = tuple(re.sub(r"\W+", "_", c).strip("_") or "expr" for c in columns)
+    joined = "_".join(cols)
+    spec = Spec({"table": (table,)}, {"columns": cols}, hints={"*": joined, "*wide": f"{table}_{joined}"})
+    name = render(template, spec)
+    raw = name.encode()
+    return raw[:NAMEDATALEN].decode("utf-8", "ignore") if len(raw) > NAMEDATALEN else name
+
+
+# --- reports (pgarch-lint conventions) -------------------------------------------------------
+
+
+def _row(conv: Convention) -> dict[str, Any]:
+    return {
+        "kind": conv.kind,
+        "template": conv.template,
+        "source": conv.source,
+        "family": conv.label or None,
+        "matched": conv.matched,
+        "total": conv.total,
+        "examples": list(conv.examples),
+        "shape": conv.shape,
+    }
+
+
+def report_json(style: HouseStyle) -> dict[str, Any]:
+    """The house style as data (``pgarch-lint conventions --format json``)."""
+    return {
+        "thresholds": {"min_evidence": MIN_EVIDENCE, "min_share": MIN_SHARE},
+        "names": [_row(style[k]) for k in KINDS],
+        "case": [_row(style.cases[k]) for k in ("table", "column", "type") if k in style.cases],
+    }
+
+
+def _describe(conv: Convention) -> str:
+    if conv.source == "configured":
+        return "configured" if conv.template else "configured off"
+    if conv.source == "family":
+        return f"{conv.label}, which the {family_basis(conv)} follow"
+    if conv.inferred:
+        text = f"inferred from {conv.evidence()}"
+        if conv.label and conv.label not in ("shape", "literal"):
+            text += f": {conv.label}"
+        if conv.shape:
+            text += f"; names that shorten their columns keep the shape {conv.shape}"
+        return text
+    if conv.matched:
+        return f"default, which the schema follows ({conv.evidence()})"
+    if conv.total:
+        return f"default: no clear convention in {conv.total} {PLURAL[conv.kind]}"
+    return "default: nothing to infer from"
+
+
+def family_basis(conv: Convention) -> str:
+    """``primary keys and foreign keys``: the kinds a family convention was read from."""
+    names = [PLURAL[k] for k in conv.via]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def report_text(style: HouseStyle) -> str:
+    """One line per kind: template, where it comes from, and examples."""
+    lines = []
+    width = max(len(style[k].template or '""') for k in KINDS)
+    for k in KINDS:
+        conv = style[k]
+        shown = conv.template or '""'
+        lines.append(f"{k:<19} {shown:<{width}}  {_describe(conv)}")
+        if conv.examples:
+            lines.append(f"{'':<19} {'':<{width}}  e.g. {', '.join(conv.examples)}")
+    for k in ("table", "column", "type"):
+        case = style.cases.get(k)
+        if case is None:
+            continue
+        what = f"{k} case"
+        shown = "snake_case" if case.template == "snake" else case.template
+        lines.append(f"{what:<19} {shown:<{width}}  {_describe(case)}")
+        if case.examples:
+            lines.append(f"{'':<19} {'':<{width}}  e.g. {', '.join(case.examples)}")
+    return "\n".join(lines) + "\n"
+
+
+def _toml_str(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def report_toml(style: HouseStyle) -> str:
+    """The conventions as a config block to paste (inferred ones set, the others commented)."""
+    out = [
+        "# Naming conventions inferred by `pgarch-lint conventions`: paste into pyproject.toml",
+        "# (in pgarch-lint.toml, the table is [naming]). Kinds without a clear convention keep",
+        "# their default; uncomment to set them.",
+        "[tool.pgarch-lint.naming]",
+    ]
+    for k in KINDS:
+        conv = style[k]
+        note = _describe(conv)
+        if conv.inferred or conv.source == "configured":
+            out.append(f"{k} = {_toml_str(conv.template)}  # {note}")
+        else:
+            out.append(f"# {k} = {_toml_str(conv.template)}  # {note}")
+    return "\n".join(out) + "\n"
