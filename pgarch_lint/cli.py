@@ -452,6 +452,57 @@ def schema(paths: tuple[str, ...], context_paths: tuple[str, ...], fmt: str, out
             done(ok)
 
 
+# --- conventions ---------------------------------------------------------------------------
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--context", "context_paths", multiple=True,
+              help="Files replayed before PATHS (same as for check).")
+@click.option("--format", "fmt", type=click.Choice(["text", "toml", "json"]), default="text",
+              help="toml: a [naming] block to paste into the configuration.")
+@click.option("--output", type=click.Path(dir_okay=False), default=None)
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None)
+@click.option("--dsn", default=None, help="Also read the schema of a live database (pgarch-lint[live]).")
+@click.option("--debug", is_flag=True)
+def conventions(paths: tuple[str, ...], context_paths: tuple[str, ...], fmt: str,
+                output: str | None, config_file: str | None, dsn: str | None,
+                debug: bool) -> None:
+    """Print the naming conventions inferred from the schema of PATHS (see docs/configuration.md)."""
+    with _Guard(debug):
+        from pgarch_lint import conventions as conv
+        from pgarch_lint.config import load_settings
+        from pgarch_lint.engine import Engine
+
+        settings = load_settings(Path(config_file) if config_file else None)
+        inputs = _check_inputs(paths, context_paths, settings, None, None)
+        catalog = None
+        if dsn:
+            from pgarch_lint.live.checkmode import read_snapshot, snapshot_inputs
+
+            live_inputs, catalog = snapshot_inputs(read_snapshot(dsn), context=True)
+            inputs = [*live_inputs, *inputs]
+        engine = Engine(settings, [], catalog)
+        engine.run(inputs, ["-"])
+        style = conv.infer(engine.catalog.names, settings.naming)
+        out, done = _open_output(output)
+        ok = False
+        try:
+            if fmt == "json":
+                import json
+
+                json.dump(conv.report_json(style), out, indent=2)
+                out.write("\n")
+            elif fmt == "toml":
+                out.write(conv.report_toml(style))
+            else:
+                out.write(conv.report_text(style))
+            out.flush()
+            ok = True
+        finally:
+            done(ok)
+
+
 # --- model ---------------------------------------------------------------------------------
 
 
