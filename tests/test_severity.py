@@ -7,13 +7,18 @@ override for the rule wins over the rule's choice. Summary counts, ``--fail-on``
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
 
 import pytest
+from click.testing import CliRunner
 
 from pgarch_lint import parallel
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule
+from pgarch_lint.cli import main
 from pgarch_lint.config import Settings
 from pgarch_lint.engine import Engine, FileInput
 from pgarch_lint.findings import Report
@@ -32,7 +37,8 @@ from pgarch_lint.testing import expected, expected_severities, severity_mismatch
 )
 def _mixed(node: ast.CreateStmt, ctx: Context) -> Iterator[Violation]:
     """Reports every table; ``info_*`` tables as info, ``err_*`` tables as errors."""
-    name = node.relation.relname
+    assert node.relation is not None
+    name = str(node.relation.relname)
     if name.startswith("info_"):
         yield Violation(f"table {name}", node=node.relation, severity=Severity.INFO)
     elif name.startswith("err_"):
@@ -118,3 +124,42 @@ def test_fixture_expectations_can_name_a_severity() -> None:
     ]
     with pytest.raises(ValueError, match="line 1"):
         expected("SELECT 1;  -- expect: a-rule[info] trailing words\n")
+
+
+# --- end to end, with a built-in rule that gives some findings a lower severity ----------------
+
+# ON DELETE is written, ON UPDATE is not, and the referenced key is an identity column:
+# fk-missing-explicit-actions reports it as info (its default severity is warning)
+INFO_ONLY = """\
+CREATE TABLE customers (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY);
+CREATE TABLE orders (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    customer_id bigint NOT NULL REFERENCES customers (id) ON DELETE CASCADE
+);
+"""
+
+
+def _check(tmp_path: Path, *args: str, config: str = "") -> tuple[int, dict[str, Any]]:
+    (tmp_path / "m.sql").write_text(INFO_ONLY)
+    (tmp_path / "pgarch-lint.toml").write_text(config)
+    res = CliRunner().invoke(
+        main,
+        ["check", str(tmp_path / "m.sql"), "--select", "fk-missing-explicit-actions",
+         "--format", "json", "--config", str(tmp_path / "pgarch-lint.toml"), *args],
+    )
+    return res.exit_code, json.loads(res.stdout)
+
+
+def test_fail_on_and_summary_follow_the_findings_severity(tmp_path: Path) -> None:
+    code, out = _check(tmp_path)
+    assert [f["severity"] for f in out["findings"]] == ["info"]
+    assert out["summary"] == {
+        "files": 1, "statements": 2, "findings": 1, "errors": 0, "warnings": 0, "infos": 1,
+    }
+    assert code == 0  # --fail-on warning (the default) is not reached by an info
+    code, _ = _check(tmp_path, "--fail-on", "info")
+    assert code == 1
+    # the user's override for the rule wins: the finding is a warning again, and fails
+    code, out = _check(tmp_path, config='[severity]\nfk-missing-explicit-actions = "warning"\n')
+    assert [f["severity"] for f in out["findings"]] == ["warning"]
+    assert code == 1
