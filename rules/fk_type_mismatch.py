@@ -157,8 +157,9 @@ def check(node: ast.Constraint | EndOfRun, ctx: Context) -> Iterator[Violation]:
     an `integer` column referencing a `bigint` key overflows once the parent's ids pass 2^31
     (inserts of valid parents' ids fail), `varchar(10)` referencing `text` rejects longer
     keys that exist in the parent, `numeric(10,1)` referencing `numeric(10,2)` rounds a key
-    to another parent's, and comparisons through a cast can stop the planner from using the
-    index on either side, making every join, cascade and RI check slower.
+    to another parent's, and where the two types share no index operators a comparison
+    through a cast can stop the planner from using the index on either side, making every
+    join, cascade and RI check slower.
 
     Severity follows what the difference does. An `error` when the referencing column cannot
     hold every referenced value (a narrower integer or float, a shorter or limited string, a
