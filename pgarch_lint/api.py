@@ -23,7 +23,9 @@ asked for, with the catalog as it was *before* the statement. Besides AST node c
 may ask for three events: :class:`AnyStatement` (every statement, top-level and nested),
 :class:`EndOfFile` (after a checked file's last statement) and :class:`EndOfRun` (after the
 last file, with the final catalog: whole-schema rules). The engine stamps the rule's name,
-category and severity on each finding, so a rule cannot misreport who it is.
+category and severity on each finding, so a rule cannot misreport who it is; a rule may give
+one finding another severity than its default (``Violation(..., severity=Severity.INFO)``),
+unless the user set the rule's severity in ``[severity]``, which always wins.
 """
 
 from __future__ import annotations
@@ -240,6 +242,8 @@ class Violation:
     at: Loc | None = None
     redact: bool = False  # the statement holds a secret: never echo its text (source line,
     #                       fingerprint); the finding keeps only its position and message
+    severity: Severity | None = None  # this finding's severity when it is not the rule's
+    #                                   default; a user's [severity] override for the rule wins
 
 
 @dataclass(slots=True)

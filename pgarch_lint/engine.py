@@ -30,6 +30,7 @@ from pgarch_lint.api import (
     EndOfRun,
     FileInfo,
     RuleLike,
+    Severity,
     Statement,
     SuppressionDirective,
     SyntaxErrorEvent,
@@ -130,6 +131,8 @@ class Engine:
         }
         self._file_dispatch: dict[frozenset[str], dict[type, tuple[_Runner, ...]]] = {}
         self._severity = {r.qualified_name: effective_severity(r, settings).value for r in self.rules}
+        # rules whose severity the user set: a finding's own severity does not apply to them
+        self._severity_fixed = frozenset(n for n in self._severity if n in settings.severity)
         self._by_name = {r.qualified_name: r for r in self.rules}
         self.findings: list[Finding] = []
         self.notes: list[str] = []
@@ -572,11 +575,14 @@ class Engine:
         key = f"{name}\0{fp_path}\0{stmt_text}\0{v.message}"
         # backslashreplace: paths from non-UTF-8 file names carry surrogates
         fp = hashlib.sha1(key.encode("utf-8", "backslashreplace")).hexdigest()[:16]
+        severity = self._severity[name]
+        if v.severity is not None and name not in self._severity_fixed:
+            severity = Severity(v.severity).value
         self.findings.append(
             Finding(
                 rule=name,
                 category=r.category.value,
-                severity=self._severity[name],
+                severity=severity,
                 path=fr.info.path,
                 line=line,
                 column=col,
@@ -588,7 +594,7 @@ class Engine:
                 fingerprint=fp,
             )
         )
-        self.summary.by_severity[self._severity[name]] += 1
+        self.summary.by_severity[severity] += 1
 
     # --- spans -------------------------------------------------------------------------------
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +14,8 @@ from pgarch_lint.engine import Engine, FileInput
 from pgarch_lint.findings import Finding
 from pgarch_lint.registry import load_rules
 
-EXPECT = re.compile(r"--\s*expect:\s*([\w/,\s-]+)")
+EXPECT = re.compile(r"--\s*expect:\s*([\w/,\s\[\]-]+)")
+_ITEM = re.compile(r"\s*([\w/-]+)\s*(?:\[\s*(\w+)\s*\])?\s*")
 
 
 def lint_sql(
@@ -36,16 +37,50 @@ def lint_sql(
     return Engine(settings, chosen).run(files).findings
 
 
-def expected(text: str) -> Counter[tuple[int, str]]:
-    """``-- expect: rule-a, rule-b`` comments → Counter of (line, rule)."""
-    out: Counter[tuple[int, str]] = Counter()
+def _expectations(text: str) -> Iterator[tuple[int, str, str | None]]:
+    """(line, rule, severity or None) for each item of the ``-- expect:`` comments."""
     for i, line in enumerate(text.splitlines(), 1):
         m = EXPECT.search(line)
-        if m:
-            for name in m.group(1).split(","):
-                if name.strip():
-                    out[(i, name.strip())] += 1
-    return out
+        if not m:
+            continue
+        for item in m.group(1).split(","):
+            if not item.strip():
+                continue
+            im = _ITEM.fullmatch(item)
+            if im is None:
+                raise ValueError(f"line {i}: cannot read the expectation {item.strip()!r}")
+            yield i, im.group(1), im.group(2)
+
+
+def expected(text: str) -> Counter[tuple[int, str]]:
+    """``-- expect: rule-a, rule-b`` comments → Counter of (line, rule).
+
+    An item may name the finding's severity, ``-- expect: rule-a[info]``; see
+    :func:`expected_severities`.
+    """
+    return Counter((line, name) for line, name, _sev in _expectations(text))
+
+
+def expected_severities(text: str) -> Counter[tuple[int, str, str]]:
+    """The items of ``-- expect:`` comments that name a severity (``rule-a[warning]``) →
+    Counter of (line, rule, severity)."""
+    return Counter(
+        (line, name, sev.lower()) for line, name, sev in _expectations(text) if sev is not None
+    )
+
+
+def severity_mismatches(text: str, findings: Iterable[Finding], path: str) -> list[str]:
+    """The expectations with a severity that no finding of ``path`` has (one line each)."""
+    want = expected_severities(text)
+    got: Counter[tuple[int, str, str]] = Counter(
+        (f.line, f.rule, f.severity) for f in findings if f.path == path
+    )
+    return [
+        f"line {line}: {rule}[{sev}] expected, found "
+        + (", ".join(f"{r}[{s}]" for ln, r, s in sorted(got) if ln == line and r == rule) or "none")
+        for (line, rule, sev), n in sorted((want - got).items())
+        for _ in range(n)
+    ]
 
 
 def run_fixture(sql_path: Path, rule_name: str) -> tuple[Counter[tuple[int, str]], Counter[tuple[int, str]], list[Finding]]:
@@ -74,4 +109,11 @@ def describe(findings: list[Finding]) -> str:
     return "\n".join(f"  {f.line}:{f.column} {f.rule}: {f.message}" for f in findings)
 
 
-__all__: list[Any] = ["describe", "expected", "lint_sql", "run_fixture"]
+__all__: list[Any] = [
+    "describe",
+    "expected",
+    "expected_severities",
+    "lint_sql",
+    "run_fixture",
+    "severity_mismatches",
+]

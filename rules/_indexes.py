@@ -162,6 +162,19 @@ def covers(ix: Any, columns: list[str]) -> bool:
     return predicate_ok_for(ix, columns)
 
 
+def finds_one_row(ix: Any, columns: list[str], *, predicate: bool = True) -> bool:
+    """Whether ``ix`` is a unique b-tree index (a primary key, a unique constraint's index or
+    a UNIQUE index) whose key columns are all among ``columns`` (in any order): a lookup by
+    ``columns`` finds its at most one row through it. Expression keys do not count; a partial
+    index counts when its predicate is implied by ``col IS NOT NULL`` on ``columns`` (not
+    checked with ``predicate=False``)."""
+    if not columns or not ix.unique or ix.method != "btree" or not ix.keys or is_exclusion(ix):
+        return False
+    if any(k.column is None or k.column not in columns for k in ix.keys):
+        return False
+    return not predicate or predicate_ok_for(ix, columns)
+
+
 def pairs(indexes: list[Any]) -> Iterator[tuple[Any, Any]]:
     for i, a in enumerate(indexes):
         for b in indexes[i + 1 :]:

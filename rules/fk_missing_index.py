@@ -11,7 +11,7 @@ from pgarch_lint.api import (
     util,
 )
 
-from ._indexes import covers, predicate_ok_for, qname
+from ._indexes import covers, finds_one_row, predicate_ok_for, qname
 
 
 @rule(
@@ -38,7 +38,8 @@ from ._indexes import covers, predicate_ok_for, qname
     """,
     fix="Create a b-tree index whose leading columns are the foreign-key columns (in a "
     "migration of its own, with CREATE INDEX CONCURRENTLY when the table already holds data). "
-    "A partial index counts only when its predicate is `col IS NOT NULL`.",
+    "A partial index counts only when its predicate is `col IS NOT NULL`. A unique index, "
+    "unique constraint or primary key on some of the foreign-key columns is enough too.",
 )
 def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
     """PostgreSQL indexes the referenced side of a foreign key (it must be unique) but never
@@ -46,7 +47,15 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
     UPDATE of its key, scans the whole child table to find or lock referencing rows, while
     holding locks; ON DELETE CASCADE turns one delete into one sequential scan per child
     table. Joins from parent to children are slow for the same reason. The check runs on the
-    final schema, so an index added in a later migration clears the finding."""
+    final schema, so an index added in a later migration clears the finding.
+
+    An index serves the foreign key when the foreign-key columns, in any order, are its
+    leading key columns (b-tree), or its single key (hash). A unique index, unique
+    constraint or primary key whose key columns are all among the foreign-key columns serves
+    it as well: it finds the at most one referencing row (a foreign key on `(tenant_id,
+    user_id)` and `UNIQUE (user_id)`). Expression indexes do not count, nor partial indexes
+    whose predicate is more than `col IS NOT NULL` on the foreign-key columns (they do not
+    hold every row)."""
     for t in ctx.catalog.tables():
         parent = ctx.catalog.table_by_name(t.partition_of) if t.partition_of else None
         indexes = ctx.catalog.indexes_on(t)
@@ -55,7 +64,7 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
                 continue
             if parent is not None and c.name in parent.constraints:
                 continue  # cloned from the partitioned parent: reported there
-            if any(covers(ix, c.columns) for ix in indexes):
+            if any(covers(ix, c.columns) or finds_one_row(ix, c.columns) for ix in indexes):
                 continue
             at = ctx.report_loc([c.created, *c.changed])
             if at is None:
@@ -64,7 +73,10 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
             partial = [
                 ix.name for ix in indexes
                 if ix.predicate is not None and not predicate_ok_for(ix, c.columns)
-                and covers_ignoring_predicate(ix, c.columns)
+                and (
+                    covers_ignoring_predicate(ix, c.columns)
+                    or finds_one_row(ix, c.columns, predicate=False)
+                )
             ]
             note = (
                 f' (partial index "{partial[0]}" does not serve every row)' if partial else ""

@@ -1,5 +1,7 @@
 """Every fixture file under fixtures/<rule>/ is linted with that rule; findings must match
-the inline ``-- expect: rule`` comments exactly (as a Counter of (line, rule))."""
+the inline ``-- expect: rule`` comments exactly (as a Counter of (line, rule)), and an
+expectation that names a severity (``-- expect: rule[info]``) must be met by a finding of
+that severity."""
 
 from __future__ import annotations
 
@@ -7,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from pgarch_lint.testing import describe, run_fixture
+from pgarch_lint.testing import describe, run_fixture, severity_mismatches
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CASES = sorted(
@@ -24,3 +26,6 @@ def test_fixture(path: Path) -> None:
         f"\nmissing (line, rule): {sorted(missing)}\nunexpected: {sorted(extra)}\n"
         f"findings:\n{describe(findings)}"
     )
+    text = path.read_bytes().decode("utf-8", "replace")
+    wrong = severity_mismatches(text, findings, str(path))
+    assert not wrong, "\n" + "\n".join(wrong) + f"\nfindings:\n{describe(findings)}"
