@@ -392,3 +392,31 @@ def test_naming_findings_drop_on_consistent_histories(name: str) -> None:
         counts.append(len(report.findings))
     before, after = counts
     assert before > 50 and after <= 0.25 * before, (before, after)
+
+
+_INDEX_TEMPLATES = [t for t, _ in conv.KNOWN["index"] if "{hash}" not in t]
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    template=st.sampled_from(_INDEX_TEMPLATES),
+    tables=st.lists(_IDENT, min_size=2, max_size=4, unique=True),
+    columns=st.lists(_IDENT, min_size=3, max_size=5, unique=True),
+)
+def test_a_history_that_follows_a_known_convention_gets_no_naming_index_finding(
+    template: str, tables: list[str], columns: list[str]
+) -> None:
+    """Whatever known template a history follows consistently, it is inferred (or is the
+    default) and none of its indexes is reported; an index in another style is."""
+    stmts = []
+    for t in tables:
+        cols = ", ".join(f"{c} int" for c in columns)
+        stmts.append(f'CREATE TABLE "{t}" (id bigint PRIMARY KEY, {cols});')
+        for c in columns:
+            spec = conv.Spec({"table": (t,)}, {"columns": (c,)})
+            stmts.append(f'CREATE INDEX "{conv.render(template, spec)}" ON "{t}" ({c});')
+    history = "\n".join(stmts)
+    assert lint_sql(history, rules=["naming-index"]) == []
+    odd = "CREATE INDEX zz_odd_one ON \"{}\" ({});".format(tables[0], columns[0])
+    found = lint_sql(history + "\n" + odd, rules=["naming-index"])
+    assert [f.line for f in found] == [len(stmts) + 1]
