@@ -86,6 +86,7 @@ does not drop the columns of that type.
 from __future__ import annotations
 
 import enum
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, overload
@@ -178,6 +179,8 @@ _ALIASES = {"int": "integer", "int4": "integer", "int8": "bigint", "int2": "smal
             "time with time zone": "timetz", "time without time zone": "time",
             "decimal": "numeric", "bit varying": "varbit", "bpchar": "char"}
 
+# a default's text as the catalog deparses it: [schema.]function(arguments)
+_CALL_TEXT = re.compile(r'(?:(?:"[^"]+"|[\w$]+)\.)?(?:"([^"]+)"|([\w$]+))\((.*)\)', re.DOTALL)
 _FK_ACTIONS = {"a": None, "r": "restrict", "c": "cascade", "n": "set null", "d": "set default"}
 _FK_MATCH = {"s": "simple", "f": "full", "p": "partial"}
 
@@ -271,6 +274,26 @@ class Column(Tracked):
 
     # not annotated, so not fields: read as text, stored in the fields above
     default = _Deparsed()  # the DEFAULT expression as normalised SQL (None without a default)
+
+    @property
+    def default_call(self) -> tuple[str, int] | None:
+        """The function the DEFAULT calls, as its lower-case bare name and argument count
+        (``nextval('s'::regclass)`` → ``("nextval", 1)``, also under a cast), without
+        deparsing it; None when the default is not a function call."""
+        raw = self.default_
+        if raw is None:
+            return None
+        if isinstance(raw, str):
+            m = _CALL_TEXT.fullmatch(raw.strip())
+            if m is None:
+                return None
+            args = m.group(3).strip()
+            return (m.group(1) or m.group(2)).lower(), (args.count(",") + 1 if args else 0)
+        while isinstance(raw, ast.TypeCast):
+            raw = raw.arg
+        if not isinstance(raw, ast.FuncCall) or not raw.funcname:
+            return None
+        return _s(raw.funcname[-1]).lower(), len(raw.args or ())
     generated_expr = _Deparsed()  # the expression of a generated column
 
 

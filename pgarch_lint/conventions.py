@@ -15,6 +15,7 @@ Templates are written with placeholders (``{table}``, ``{columns}``, ``{ref_tabl
 
 from __future__ import annotations
 
+import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -262,7 +263,32 @@ def _segments(template: str, spec: Spec, every_loose: bool = False) -> list[_Seg
 _HEX = frozenset("0123456789abcdef")
 
 
+def _texts(segs: Sequence[_Seg]) -> list[str]:
+    """Every text a run of fixed segments can spell."""
+    out = [""]
+    for _, alts in segs:
+        out = [a + b for a in out for b in alts]
+    return out
+
+
 def _match(segs: Sequence[_Seg], name: str, i: int = 0, pos: int = 0) -> bool:
+    if i == 0 and pos == 0:
+        wild = [k for k, s in enumerate(segs) if s[0] != "fix"]
+        if not wild:
+            return name in _texts(segs)
+        if len(wild) == 1:  # most templates: fixed text, one wildcard, fixed text
+            k = wild[0]
+            kind = segs[k][0]
+            for head in _texts(segs[:k]):
+                if not name.startswith(head):
+                    continue
+                for tail in _texts(segs[k + 1 :]):
+                    middle_end = len(name) - len(tail)
+                    if middle_end > len(head) and name.endswith(tail):
+                        middle = name[len(head) : middle_end]
+                        if kind == "any" or (len(middle) >= 6 and set(middle) <= _HEX):
+                            return True
+            return False
     if i == len(segs):
         return pos == len(name)
     kind, alts = segs[i]
@@ -309,6 +335,11 @@ def follows(template: str, name: str, spec: Spec, *, suffix: bool = False) -> bo
     (two foreign keys to one table, two partial indexes on one column need distinct names).
     When the full name would pass PostgreSQL's 63-byte limit, every placeholder is loose
     (PostgreSQL truncates, people abbreviate)."""
+    head, tail = _affixes(template)
+    if head and not name.startswith(head):
+        return False  # every form keeps the template's leading text
+    if tail and not suffix and not name.endswith(tail) and len(name.encode()) != NAMEDATALEN:
+        return False  # ... and its trailing text, unless PostgreSQL truncated the name
     segs = _segments(template, spec)
     if _match(segs, name) or (suffix and _match([*segs, ("fix", ("_",)), ("any", ())], name)):
         return True
@@ -319,6 +350,18 @@ def follows(template: str, name: str, spec: Spec, *, suffix: bool = False) -> bo
         loose = _segments(template, spec, every_loose=True)
         return _match(loose, name) or _match([*loose, ("fix", ("_",)), ("any", ())], name)
     return False
+
+
+@lru_cache(maxsize=256)
+def _affixes(template: str) -> tuple[str, str]:
+    """The literal text a template starts and ends with ("" when it starts or ends with a
+    placeholder)."""
+    parts = parse(template)
+    if not parts:
+        return "", ""
+    head = parts[0][1] if parts[0][0] == "lit" else ""
+    tail = parts[-1][1] if parts[-1][0] == "lit" and len(parts) > 1 else ""
+    return head, tail
 
 
 def shape_of(template: str) -> str:
@@ -338,6 +381,7 @@ def shape_of(template: str) -> str:
 # --- singular forms and case (for column conventions) ----------------------------------------
 
 
+@lru_cache(maxsize=4096)
 def to_snake(name: str) -> str:
     """``UserProfile`` → ``user_profile``, ``HTTPRequest`` → ``http_request``, ``userId`` →
     ``user_id``; other characters become ``_``."""
@@ -702,34 +746,62 @@ def _candidates(kind: str, items: Sequence[Item]) -> list[list[tuple[str, str]]]
     return [tier1, tier2, tier3]
 
 
+_SAMPLE = 200
+_SAMPLE_SHARE = 0.7
+
+
+def _misses(
+    template: str, items: Sequence[Item], allow_prefixed: bool, allowed: int
+) -> list[Item] | None:
+    """The items that do not follow ``template``; None as soon as there are more than
+    ``allowed`` (the template cannot be the convention)."""
+    out: list[Item] = []
+    for it in items:
+        if not _item_follows(template, it, allow_prefixed):
+            out.append(it)
+            if len(out) > allowed:
+                return None
+    return out
+
+
 def _choose(kind: str, items: Sequence[Item], allow_prefixed: bool) -> Convention | None:
     total = len(items)
     if total < MIN_EVIDENCE:
         return None
     for tier in _candidates(kind, items):
-        best: tuple[int, int, str, str] | None = None
+        allowed_misses = total - math.ceil(MIN_SHARE * total)
+        # many names: candidates far from the threshold on an evenly spread sample are not
+        # counted in full (a template 80 % follow is at 70 % of the sample, short of freak
+        # orderings); the survivors are counted exactly
+        sample = items if total <= _SAMPLE else items[:: total // _SAMPLE]
+        sample_misses = len(sample) - math.ceil(_SAMPLE_SHARE * len(sample))
+        best: tuple[int, int, str, str, list[Item]] | None = None
         for order, (template, label) in enumerate(tier):
             if not template or (best is not None and best[2] == template):
                 continue
-            n = sum(1 for it in items if _item_follows(template, it, allow_prefixed))
-            if n >= MIN_SHARE * total and (best is None or n > best[0]):
-                best = (n, order, template, label)
+            if sample is not items and _misses(template, sample, allow_prefixed, sample_misses) is None:
+                continue
+            missed = _misses(template, items, allow_prefixed, allowed_misses)
+            if missed is not None and (best is None or total - len(missed) > best[0]):
+                best = (total - len(missed), order, template, label, missed)
         if best is not None:
-            n, _, template, label = best
-            examples = tuple(
-                dict.fromkeys(
-                    it.name
-                    for it in items
-                    if it.explicit and _item_follows(template, it, allow_prefixed)
-                )
-            )[:2]
+            n, _, template, label, missed = best
+            odd = {id(it) for it in missed}
+            examples: list[str] = []
+            for it in items:
+                if it.explicit and id(it) not in odd and it.name not in examples:
+                    examples.append(it.name)
+                    if len(examples) == 2:
+                        break
             # a project whose names often shorten or describe their columns (at least
             # MIN_ABBREVIATED names keep the template's fixed parts and table but not its
             # columns) is held to that shape; a single deviant name does not make it one
             shape = shape_of(template)
-            shape_n = sum(1 for it in items if _item_follows(shape, it, allow_prefixed))
-            tolerated = shape if shape != template and shape_n - n >= MIN_ABBREVIATED else None
-            return Convention(kind, template, "inferred", label, n, total, examples, tolerated)
+            short = sum(1 for it in missed if _item_follows(shape, it, allow_prefixed))
+            tolerated = shape if shape != template and short >= MIN_ABBREVIATED else None
+            return Convention(
+                kind, template, "inferred", label, n, total, tuple(examples), tolerated
+            )
     return None
 
 
@@ -818,18 +890,17 @@ def house_style(
 ) -> HouseStyle:
     """The run's house style from the catalog's ledger of declared names.
 
-    Whole-schema rules read it ``complete`` (every name the run declared). A rule checking a
-    statement mid-run (a suggested index name) reads it from a prefix of the ledger whose
-    length grows geometrically, so a long run does not infer again at every statement and
-    the answer depends only on the ledger (identical under ``--jobs``).
+    Whole-schema rules read it ``complete`` (every name declared so far; all of them at the
+    end of the run). A rule checking a statement of a file that changes the schema (a
+    suggested index name for a query in a function body) passes ``complete=False`` and
+    reads it from the longest prefix of the ledger whose length is a power of two, so that
+    a long migration does not infer again at every statement and the answer depends only
+    on the ledger (identical under ``--jobs``).
     """
     names = catalog.names
     size = len(names)
-    if not complete:
-        step = 16
-        while step * 5 // 4 <= size:
-            step = step * 5 // 4
-        size = step if size >= 16 else size
+    if not complete and size > 16:
+        size = 1 << (size.bit_length() - 1)
     memo = catalog.derived
     key = ("house-style", size, id(naming), allow_prefixed)
     style = memo.get(key)

@@ -1,15 +1,11 @@
 """What a statement declares: the names it gives to tables, columns, indexes, constraints and
 types, read from the statement's tree with the catalog as it was *before* the statement.
 
-Two consumers:
-
-- the naming rules that judge a name where it is written (``naming-snake-case``,
-  ``naming-reserved-word``) call :func:`defined_names` and :func:`constraint_info` per
-  statement;
-- the catalog records every declaration of the run as a :class:`NameDef` in its ledger
-  (``Catalog.names``), context files and live databases included. House-style inference
-  (:mod:`pgarch_lint.conventions`) reads the ledger, and the naming rules that follow the
-  inferred conventions judge its entries once the whole run is known.
+The catalog records every declaration of the run as a :class:`NameDef` in its ledger
+(``Catalog.names``), context files and live databases included. House-style inference
+(:mod:`pgarch_lint.conventions`) reads the ledger, and the naming rules judge its entries
+once the whole run is known. :func:`defined_names` and :func:`constraint_info` are the
+readers it is built from (rule packs may use them per statement).
 
 A name is recorded where it is defined (CREATE, ADD, RENAME), never where it is referred to.
 An unnamed constraint or index is recorded with the name PostgreSQL generates for it

@@ -180,7 +180,8 @@ def _suggest(acc: Access, n: _Need, ctx: Context) -> str:
     names = dedupe(names, lambda c: c)
     if ctx.settings is not None:
         ixname = conventions.suggest(
-            ctx.catalog, ctx.settings.naming, "index", acc.table.name, names, complete=False
+            ctx.catalog, ctx.settings.naming, "index", acc.table.name, names,
+            complete=not ctx.file.ddl,
         )
     else:
         ixname = index_name("ix_{table}__{columns}", acc.table.name, names)

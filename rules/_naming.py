@@ -1,18 +1,17 @@
 """Helpers shared by the naming rules.
 
-The readers of what a statement declares live in :mod:`pgarch_lint.declared`, house-style
-inference and template matching in :mod:`pgarch_lint.conventions` (both reached through
-``pgarch_lint.api``). Here: the per-statement views the rules that judge a name where it is
-written use (naming-snake-case, naming-reserved-word), case helpers, and what the
-whole-schema naming rules share (which declarations to judge, where to report, how to name a
-convention in a message).
+Every naming rule is a whole-schema rule: it judges the names the checked files declared,
+which the catalog records as they are replayed (``ctx.catalog.names``, see
+:mod:`pgarch_lint.declared`), once the whole run is known, so that the project's own
+conventions (:mod:`pgarch_lint.conventions`, both reached through ``pgarch_lint.api``) can be
+read from every name first. Here: case and keyword helpers, which declarations to judge,
+where to report, and how a message names a convention.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import Any
 
 from pgarch_lint.api import (
     RESERVED_KEYWORDS,
@@ -21,11 +20,8 @@ from pgarch_lint.api import (
     Violation,
     conventions,
     declared,
-    per_statement,
 )
 
-DEFINING_NODES = declared.DEFINING_NODES
-Defined = declared.Defined
 to_snake = conventions.to_snake
 
 # --- case ------------------------------------------------------------------------------------
@@ -57,23 +53,18 @@ KEYWORD_KIND: Mapping[str, str] = {
 }
 
 
-# --- per statement ---------------------------------------------------------------------------
-
-
-@per_statement
-def defined_names(node: Any, ctx: Context) -> tuple[declared.Defined, ...]:
-    """Every table, view, column, index, constraint and type name ``node`` defines."""
-    return tuple(declared.defined_names(node, ctx.catalog))
-
-
 # --- whole-schema naming rules ---------------------------------------------------------------
 
 
-def checked_declarations(ctx: Context, kinds: tuple[str, ...]) -> Iterator[declared.NameDef]:
-    """The index and constraint names of the given kinds that checked files declared."""
+def checked_declarations(
+    ctx: Context, kinds: tuple[str, ...] | None
+) -> Iterator[declared.NameDef]:
+    """The names (of the given kinds, or all) that checked files declared."""
     checked = ctx.checked_paths
     for d in ctx.catalog.names:
-        if d.kind in kinds and not d.context and d.loc is not None and d.loc.path in checked:
+        if kinds is not None and d.kind not in kinds:
+            continue
+        if not d.context and d.loc is not None and d.loc.path in checked:
             yield d
 
 

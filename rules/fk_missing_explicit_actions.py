@@ -1,4 +1,3 @@
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -182,8 +181,6 @@ _UUID_GENERATORS = frozenset(
 )
 _INTEGERS = frozenset({"smallint", "integer", "bigint", "int2", "int4", "int8", "int"})
 _SERIALS = frozenset({"serial", "bigserial", "smallserial", "serial2", "serial4", "serial8"})
-# a default's text as the catalog deparses it: [schema.]function(arguments)
-_CALL = re.compile(r'(?:(?:"[^"]+"|[\w$]+)\.)?(?:"([^"]+)"|([\w$]+))\((.*)\)', re.DOTALL)
 
 
 def _generator(type_: str, call: str, no_args: bool) -> str | None:
@@ -200,10 +197,10 @@ def _generated_column(col: Any) -> str | None:
         return "an identity column"
     if col.serial:
         return f"a {col.type} column"
-    m = _CALL.fullmatch(col.default or "")
-    if m is None:
+    call = col.default_call
+    if call is None:
         return None
-    return _generator(col.type, (m.group(1) or m.group(2)).lower(), not m.group(3).strip())
+    return _generator(col.type, call[0], call[1] == 0)
 
 
 def _generated_coldef(cd: Any) -> str | None:

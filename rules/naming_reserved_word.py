@@ -1,8 +1,8 @@
 from collections.abc import Iterator
 
-from pgarch_lint.api import Category, Context, Severity, Violation, rule
+from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, rule
 
-from ._naming import DEFINING_NODES, KEYWORD_KIND, defined_names
+from ._naming import KEYWORD_KIND, checked_declarations, describe, violation
 
 
 @rule(
@@ -10,7 +10,7 @@ from ._naming import DEFINING_NODES, KEYWORD_KIND, defined_names
     category=Category.NAMING,
     severity=Severity.WARNING,
     summary="a table, column, index, constraint or type named with an SQL reserved word",
-    nodes=DEFINING_NODES,
+    nodes=(EndOfRun,),
     bad="""
     CREATE TABLE "order" (
         id bigint PRIMARY KEY,
@@ -27,18 +27,20 @@ from ._naming import DEFINING_NODES, KEYWORD_KIND, defined_names
     "`user_id`, `group_name`, `sort_order`). For an existing object, rename it in a planned "
     "migration.",
 )
-def check(node: object, ctx: Context) -> Iterator[Violation]:
+def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
     """PostgreSQL's reserved keywords (`user`, `order`, `group`, `table`, `check`...) and its
     type/function-name keywords (`left`, `join`, `like`, `similar`...) cannot be used as table
     or column names unless quoted, so every query has to write `"user"` forever and a missing
     quote is a syntax error or, worse, means something else (`SELECT user` returns the current
     role). The list is PostgreSQL's own keyword list, not a hand-made one."""
-    for d in defined_names(node, ctx):
+    for d in checked_declarations(ctx, None):
+        if not d.explicit:
+            continue
         kind = KEYWORD_KIND.get(d.name)
         if kind is None or (d.previous is not None and d.previous in KEYWORD_KIND):
             continue
-        yield Violation(
-            f"{d.describe()} is the SQL {kind} {d.name.upper()}: it must be quoted in every "
+        yield violation(
+            d,
+            f"{describe(d)} is the SQL {kind} {d.name.upper()}: it must be quoted in every "
             "query that uses it",
-            node=d.node,
         )

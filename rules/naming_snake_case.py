@@ -2,7 +2,14 @@ from collections.abc import Iterator
 
 from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, conventions, rule
 
-from ._naming import derived_is_snake, describe, is_snake, to_snake, violation
+from ._naming import (
+    checked_declarations,
+    derived_is_snake,
+    describe,
+    is_snake,
+    to_snake,
+    violation,
+)
 
 
 @rule(
@@ -43,8 +50,8 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
     if ctx.settings is None:
         return
     style = conventions.house_style(ctx.catalog, ctx.settings.naming)
-    for d in ctx.catalog.names:
-        if d.context or not d.explicit or d.loc is None or d.loc.path not in ctx.checked_paths:
+    for d in checked_declarations(ctx, None):
+        if not d.explicit:
             continue
         if d.previous is not None and not is_snake(d.previous):
             continue  # a rename between two non-snake_case names: reported at the definition

@@ -59,7 +59,7 @@ def check(node: object, ctx: Context) -> Iterator[Violation]:
             if ctx.settings is not None:
                 name = conventions.suggest(
                     ctx.catalog, ctx.settings.naming, "index", tname, list(s.columns),
-                    complete=False,
+                    complete=not ctx.file.ddl,
                 )
             else:
                 name = index_name("ix_{table}__{columns}", tname, list(s.columns))
