@@ -3,7 +3,7 @@ from collections.abc import Iterator
 from pgarch_lint.api import AnyStatement, Category, Context, Severity, Violation, rule, util
 
 from ._live import facts_of, format_size, short
-from ._queries import index_name
+from ._queries import index_name, runs_once
 
 
 @rule(
@@ -33,10 +33,12 @@ def check(node: object, ctx: Context) -> Iterator[Violation]:
     and this rule reports the sequential scans with a filter on tables above
     `--min-table-size` (10MB by default), naming the index that would serve the filter.
     Tables smaller than the threshold, and scans without a filter (the query wants every
-    row), are left alone."""
+    row), are left alone, and so are the top-level statements of a migration (a one-off
+    backfill; see [configuration](../configuration.md#migrations-and-query-files)): the rule
+    reviews the queries of query files and statements with bind parameters (`$1`)."""
     facts = facts_of(ctx.catalog)
     stmt = ctx.statement
-    if facts is None or stmt is None or stmt.nested:
+    if facts is None or stmt is None or stmt.nested or runs_once(ctx):
         return
     scans = facts.seq_scans.get((ctx.file.path, stmt.start), [])
     template = ctx.settings.naming.template("index") if ctx.settings is not None else ""
