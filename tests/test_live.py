@@ -371,6 +371,20 @@ def test_explain_reports_seq_scans_on_large_tables(shop: str, tmp_path: Path) ->
         assert conn.execute("SELECT count(*) FROM orders").fetchone() == (40000,)
 
 
+def test_explain_skips_one_off_statements_of_a_migration(shop: str, tmp_path: Path) -> None:
+    m = tmp_path / "0004_backfill.sql"
+    m.write_text(
+        "ALTER TABLE orders ADD COLUMN IF NOT EXISTS source text;\n"
+        "UPDATE orders SET note = 'n/a' WHERE note = 'note 7';\n"
+        "SELECT id FROM orders WHERE note = $1;\n"
+    )
+    found = [f for f in _json("check", str(m), "--dsn", shop, "--explain",
+                              "--min-table-size", "1MB")
+             if f["rule"] == "seq-scan-on-large-table"]
+    # the backfill runs once; the statement with a bind parameter is an application query
+    assert [f["line"] for f in found] == [3], found
+
+
 def test_static_and_live_catalogs_agree(shop: str) -> None:
     from pgarch_lint.config import Settings
     from pgarch_lint.engine import Engine, FileInput
