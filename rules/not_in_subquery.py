@@ -156,17 +156,16 @@ def check(node: ast.SubLink, ctx: Context) -> Iterator[Violation]:
     problem. `NOT IN` with a literal list (`NOT IN (1, 2)`) is fine and not reported;
     `<> ALL (SELECT ...)` is the same construct and is reported.
 
-    A subquery whose selected columns are provably never NULL is not reported: each is a
-    plain column reference that the subquery filters with `WHERE col IS NOT NULL`, or that
-    resolves through the subquery's own FROM list (aliases and schema-qualified names
-    included) to a table the catalog knows, not on the nullable side of a LEFT, RIGHT or
-    FULL JOIN, and declared NOT NULL or PRIMARY KEY (or with a validated
-    `CHECK (col IS NOT NULL)`).
-    Then `NOT IN` means what it says, and the hashed subplan serves subquery results that fit
-    in `work_mem`; prefer `NOT EXISTS` where the subquery can return millions of rows. An
-    expression, an aggregate, a UNION, a CTE, a view, a reference to the outer query, a
-    table the catalog does not know or `GROUP BY ROLLUP`/`CUBE`/`GROUPING SETS` is not
-    provable, and is reported."""
+    A subquery whose selected columns are provably never NULL is not reported: each is a plain
+    column reference that the subquery filters with `WHERE col IS NOT NULL`, or that resolves
+    through the subquery's own FROM list (aliases and schema-qualified names included) to a
+    table the catalog knows, not on the nullable side of a LEFT, RIGHT or FULL JOIN, and
+    declared NOT NULL or PRIMARY KEY (or with a validated `CHECK (col IS NOT NULL)`). Then
+    `NOT IN` means what it says, and the hashed subplan serves subquery results that fit in
+    `work_mem`; prefer `NOT EXISTS` where the subquery can return millions of rows. An
+    expression, an aggregate, a UNION, a CTE, a view, a reference to the outer query, a table
+    the catalog does not know or `GROUP BY ROLLUP`/`CUBE`/`GROUPING SETS` is not provable, and
+    is reported."""
     if node.subselect is None or not _is_not_in(node, ctx):
         return
     if never_null(node.subselect, ctx):
