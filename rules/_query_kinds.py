@@ -12,8 +12,9 @@ psql script, a pg_dump) runs its top-level statements once. :func:`is_query_file
 this order:
 
 1. sqlc files (``-- name: X :one`` annotations) are query files;
-2. files of a migration tool (goose or dbmate markers, Flyway placeholders or file names) and
-   psql scripts (psql meta-commands such as ``\\set`` or ``\\gset``) are migrations;
+2. files of a migration tool (goose or dbmate markers, Flyway placeholders or file names) are
+   migrations. psql syntax alone says nothing: ``:name`` is a psql variable and also the named
+   parameter of many query libraries (yesql, aiosql, HugSQL, SQLAlchemy's ``text()``);
 3. a file with a DDL statement (``ctx.file.ddl``: a statement starts with CREATE, ALTER, DROP,
    COMMENT, GRANT, DO ...) is a migration;
 4. a file whose path looks like a migration is one: it is named ``migration.sql``, ``up.sql``,
@@ -67,7 +68,7 @@ _STORED_QUERY_ROOTS: tuple[type, ...] = (
     ast.CreateFunctionStmt, ast.CreateTrigStmt,
 )
 
-_MIGRATION_TOOLS = frozenset({"goose", "dbmate", "flyway", "psql"})
+_MIGRATION_TOOLS = frozenset({"goose", "dbmate", "flyway"})
 _MIGRATION_FOLDERS = frozenset({"migrations", "migration", "migrate", "changelog", "changelogs"})
 _MIGRATION_NAMES = frozenset({"migration.sql", "up.sql", "down.sql"})
 _VERSIONED_NAME = re.compile(r"\d+[_-].*|.*\.(?:up|down)\.sql", re.IGNORECASE)

@@ -150,7 +150,8 @@ def test_migration_paths(path: str, migration: bool) -> None:
         ("SELECT * FROM orders;", "migrations/fix.sql", False),  # a migration's path
         ("CREATE INDEX i ON orders (id);\nSELECT * FROM orders;", "queries.sql", False),  # DDL
         ("-- +goose Up\nSELECT * FROM orders;", "queries.sql", False),  # goose markers
-        ("\\set id 1\nSELECT * FROM orders;", "queries.sql", False),  # a psql script
+        ("\\set id 1\nCREATE INDEX i ON orders (id);\nSELECT * FROM orders;", "a.sql", False),
+        ("SELECT * FROM orders WHERE id = :id;", "queries.sql", True),  # a named parameter
         ("SELECT * FROM orders WHERE id = $1;", "migrations/fix.sql", True),  # bind parameter
         ("-- name: Get :one\nSELECT * FROM orders;", "migrations/get.sql", True),  # sqlc
     ],
