@@ -29,6 +29,7 @@ from ._queries import (
     statement_levels,
     table_label,
 )
+from ._query_kinds import is_query_file
 
 
 @dataclass
@@ -181,7 +182,7 @@ def _suggest(acc: Access, n: _Need, ctx: Context) -> str:
     if ctx.settings is not None:
         ixname = conventions.suggest(
             ctx.catalog, ctx.settings.naming, "index", acc.table.name, names,
-            complete=not ctx.file.ddl,
+            complete=is_query_file(ctx),  # a query file does not change the schema
         )
     else:
         ixname = index_name("ix_{table}__{columns}", acc.table.name, names)

@@ -24,7 +24,13 @@ from typing import Any
 
 from pgarch_lint.api import Catalog, Context, ast, deparse, enums, per_statement, util
 
-from ._query_kinds import NO_QUERY_ROOTS, may_read_tables  # noqa: F401  (re-exported)
+from ._query_kinds import (  # noqa: F401  (re-exported)
+    NO_QUERY_ROOTS,
+    application_query,
+    is_query_file,
+    may_read_tables,
+    runs_once,
+)
 
 QUERY_NODES: tuple[type, ...] = (ast.SelectStmt, ast.UpdateStmt, ast.DeleteStmt, ast.MergeStmt)
 
@@ -35,7 +41,6 @@ _K = enums.A_Expr_Kind
 _RANGE_OPS = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
 _PATTERN_OPCLASSES = ("text_pattern_ops", "varchar_pattern_ops", "bpchar_pattern_ops")
 _C_COLLATIONS = ("c", "posix", "ucs_basic")
-_MIGRATION_TOOLS = ("goose", "dbmate", "flyway")
 _WITH = re.compile(r"with", re.IGNORECASE)
 
 
@@ -164,22 +169,6 @@ def table_label(rv: Any) -> str:
     if not isinstance(rv, ast.RangeVar):
         return "?"
     return f"{rv.schemaname}.{rv.relname}" if rv.schemaname else str(rv.relname)
-
-
-def is_query_file(ctx: Context) -> bool:
-    """A file of application queries rather than a migration.
-
-    sqlc files always are. Files of a migration tool (goose, dbmate, Flyway) never are.
-    Otherwise a file is a query file when none of its statements is DDL (``ctx.file.ddl``,
-    decided by the engine from each statement's first keyword before the file is linted).
-    """
-    if ctx.file.tool == "sqlc":
-        return True
-    if ctx.file.tool in _MIGRATION_TOOLS:
-        return False
-    if ctx.statement is not None and ctx.statement.nested:
-        return False  # inside a DO block or a function body: part of DDL
-    return not ctx.file.ddl
 
 
 # --- scope model ----------------------------------------------------------------------------

@@ -5,7 +5,7 @@ from typing import Any
 
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule
 
-from ._queries import func_name, op_name, prefix, string_const, strip_casts
+from ._queries import func_name, op_name, prefix, runs_once, string_const, strip_casts
 
 _LIKE_OPS = {"~~": "LIKE", "~~*": "ILIKE"}
 
@@ -46,7 +46,9 @@ def check(node: ast.A_Expr, ctx: Context) -> Iterator[Violation]:
     a search box on a large table. A `pg_trgm` GIN or GiST index serves `LIKE`/`ILIKE` with
     any wildcard position. Patterns built with `||` or `concat()` are checked through their
     first literal part; a pattern that is entirely a parameter cannot be judged and is not
-    reported."""
+    reported. Statements that run once (the top-level statements of a migration, a DO block)
+    are not reported either: a one-off scan is not a search box. See
+    [configuration](../configuration.md#migrations-and-query-files)."""
     if node.kind not in (enums.A_Expr_Kind.AEXPR_LIKE, enums.A_Expr_Kind.AEXPR_ILIKE) and not (
         node.kind == enums.A_Expr_Kind.AEXPR_OP and op_name(node) in _LIKE_OPS
     ):
@@ -55,7 +57,7 @@ def check(node: ast.A_Expr, ctx: Context) -> Iterator[Violation]:
     if op not in _LIKE_OPS:
         return  # NOT LIKE: a scan anyway, and not a search
     pat = _leading_pattern(node.rexpr)
-    if not pat or pat[0] not in "%_":
+    if not pat or pat[0] not in "%_" or runs_once(ctx):
         return
     yield Violation(
         f"{prefix(ctx)}{_LIKE_OPS[op]} pattern starts with a wildcard ('{pat[:20]}'): no b-tree "

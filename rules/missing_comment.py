@@ -22,8 +22,8 @@ class Options:
     name="missing-comment",
     category=Category.DOCUMENTATION,
     severity=Severity.INFO,
-    summary="a table (or, per `objects`, a column, index, constraint, view or function) with "
-    "no `COMMENT ON` by the end of the checked files",
+    summary="a table (or, per `objects`, a column, index, constraint, view or function) created "
+    "by the checked files with no `COMMENT ON` by their end",
     nodes=(EndOfRun,),
     options=Options,
     bad="""
@@ -41,10 +41,14 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
     """Comments live in the database itself: `\\d+`, every schema browser, generated ERDs and
     data catalogs show them to the people who query the table years after the migration's
     author has left. Without them the meaning of a table, the unit of a column (`amount`: cents
-    or euros?) or the reason a constraint exists is lost. Only objects created or changed by
-    the checked files are reported, at the statement that created them; a `COMMENT ON`
-    anywhere later in the run counts, a comment of only whitespace does not. Partitions are
-    exempt (their parent is documented), and so are indexes that belong to a constraint."""
+    or euros?) or the reason a constraint exists is lost. Only objects that the checked
+    files create (a table, view, function, index or constraint, and the columns of a new
+    table or those `ALTER TABLE ... ADD COLUMN` adds) are reported, at the statement that
+    created them: a table of an earlier migration (a `--context` file, or the live database
+    with `check --dsn`) that a checked migration merely alters, renames or replaces
+    (`CREATE OR REPLACE VIEW`) is not the author's to document now. A `COMMENT ON` anywhere
+    later in the run counts, a comment of only whitespace does not. Partitions are exempt
+    (their parent is documented), and so are indexes that belong to a constraint."""
     kinds = _kinds(ctx)
     cat = ctx.catalog
     for t in cat.tables():
@@ -100,7 +104,7 @@ def _report(ctx: Context, obj: Any, message: str) -> Iterator[Violation]:
     comment = obj.comment
     if comment is not None and comment.strip():
         return
-    at = ctx.report_loc([obj.created, *obj.changed])
+    at = ctx.report_loc([obj.created])  # created by a checked file; altering is not enough
     if at is None:
         return
     yield Violation(message, at=at)

@@ -5,7 +5,7 @@ from typing import Any
 
 from pgarch_lint.api import AnyStatement, Category, Context, Severity, Violation, rule
 
-from ._query_kinds import may_read_tables
+from ._query_kinds import may_read_tables, runs_once
 
 
 @rule(
@@ -47,8 +47,15 @@ def check(node: Any, ctx: Context) -> Iterator[Violation]:
     selective column (`tenant_id = $1 AND id = $2` is served by an index on `id`). Tables the catalog does not know
     are skipped; the size of a table is not known, so a query on a small lookup table is
     reported like any other. Only the first unserved table access of a statement is
-    reported."""
-    if not may_read_tables(node):
+    reported. Statements that run once are not reviewed: the top-level statements of a
+    migration (a backfill `UPDATE`, a `DELETE` of stale rows) and those of a DO block; nobody
+    adds an index for a statement that runs once, and `backfill-in-migration` judges the
+    backfill itself. Queries that run again and again are: every statement of a query file,
+    view and materialized view queries, function and procedure bodies, policy expressions,
+    and statements with bind parameters (`$1`). See
+    [configuration](../configuration.md#migrations-and-query-files) for how a file is told to
+    be a migration or a query file."""
+    if not may_read_tables(node) or runs_once(ctx):
         return
     from ._missing_index import violations  # the analysis: only for statements that may read
 

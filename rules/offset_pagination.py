@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule
 
-from ._queries import const_of, prefix
+from ._queries import const_of, prefix, runs_once
 
 
 @rule(
@@ -30,12 +30,14 @@ def check(node: ast.SelectStmt, ctx: Context) -> Iterator[Violation]:
     walking every page costs quadratic work. Rows inserted or deleted between two requests
     also shift the pages, so users see duplicates or miss rows. Keyset (seek) pagination costs
     the same on every page. `OFFSET 0` is a no-op (sometimes an optimisation fence) and is not
-    reported; a parameter is assumed to be non-zero."""
+    reported; a parameter is assumed to be non-zero. Statements that run once (the top-level
+    statements of a migration, a DO block) page through nothing and are not reported. See
+    [configuration](../configuration.md#migrations-and-query-files)."""
     off = node.limitOffset
     if off is None:
         return
     ok, val = const_of(off)
-    if ok and (val is None or val in (0, "0")):
+    if (ok and (val is None or val in (0, "0"))) or runs_once(ctx):
         return
     yield Violation(
         f"{prefix(ctx)}OFFSET pagination reads and discards every skipped row; use keyset "

@@ -5,7 +5,7 @@ from typing import Any
 
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule
 
-from ._queries import func_name, prefix
+from ._queries import func_name, prefix, runs_once
 
 
 @rule(
@@ -15,10 +15,10 @@ from ._queries import func_name, prefix
     summary="ORDER BY random() (sorts the whole input)",
     nodes=(ast.SortBy,),
     bad="""
-    SELECT id FROM files ORDER BY random() LIMIT 1;
+    SELECT id FROM files WHERE project_id = $1 ORDER BY random() LIMIT 1;
     """,
     good="""
-    SELECT id FROM files TABLESAMPLE SYSTEM (1) LIMIT 1;
+    SELECT id FROM files TABLESAMPLE SYSTEM (1) WHERE project_id = $1 LIMIT 1;
     """,
     fix="Sample instead: `TABLESAMPLE SYSTEM (p)` / `BERNOULLI (p)` (or the tsm_system_rows "
     "extension for a fixed row count), or pick a random key and seek to it with the index "
@@ -28,9 +28,11 @@ def check(node: ast.SortBy, ctx: Context) -> Iterator[Violation]:
     """`ORDER BY random()` computes a random value for every row that reaches the sort and
     sorts them all, so picking one random row reads and sorts the whole (filtered) table: the
     cost grows linearly with the data and it cannot use an index. Table sampling reads only
-    a fraction of the pages."""
+    a fraction of the pages. Statements that run once (the top-level statements of a
+    migration, a DO block: a seed script picking random rows) are not reported. See
+    [configuration](../configuration.md#migrations-and-query-files)."""
     fn: Any = node.node
-    if func_name(fn) not in ("random", "random_normal") or fn.args:
+    if func_name(fn) not in ("random", "random_normal") or fn.args or runs_once(ctx):
         return
     yield Violation(
         f"{prefix(ctx)}ORDER BY random() reads and sorts every candidate row to pick a few",

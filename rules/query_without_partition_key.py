@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any
 
 from pgarch_lint.api import AnyStatement, Category, Context, Severity, Violation, rule
 
-from ._query_kinds import may_read_tables
+from ._query_kinds import may_read_tables, runs_once
 
 if TYPE_CHECKING:
     from ._queries import Access
@@ -62,8 +62,11 @@ def check(node: Any, ctx: Context) -> Iterator[Violation]:
     hundreds of index scans, and planning time grows with the partition count. The catalog
     provides the partition key and strategy; reads, UPDATE, DELETE and MERGE targets are
     checked, each partitioned table once per statement. A read with no condition at all on the
-    table (a `count(*)` of the whole table) is deliberate and not reported."""
-    if not may_read_tables(node):
+    table (a `count(*)` of the whole table) is deliberate and not reported, and neither are
+    statements that run once (the top-level statements of a migration, a DO block): a
+    backfill that visits every partition once is not a hot path. See
+    [configuration](../configuration.md#migrations-and-query-files)."""
+    if not may_read_tables(node) or runs_once(ctx):
         return
     from ._queries import accesses, prefix, statement_levels, table_label  # may read: analyse
 

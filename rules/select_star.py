@@ -4,7 +4,7 @@ from collections.abc import Iterator
 
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule
 
-from ._queries import DML_ROOTS, is_query_file, is_star, iter_nodes, prefix
+from ._queries import DML_ROOTS, application_query, is_star, iter_nodes, prefix
 
 
 def _output_select(node: ast.SelectStmt, ctx: Context) -> bool:
@@ -67,9 +67,11 @@ def check(node: ast.SelectStmt, ctx: Context) -> Iterator[Violation]:
     breaks, an `INSERT ... SELECT *` into another table fails or, worse, shifts values into
     the wrong columns), a dropped column breaks it at run time, and every execution reads
     and ships columns nobody uses (large TOASTed `text`/`jsonb` values included), which also
-    rules out index-only scans. Only application queries are reviewed: sqlc files, and files
-    that contain no DDL before the statement (a migration's one-off `INSERT ... SELECT *` is
-    frozen in time). Stars inside `EXISTS (...)`, in subqueries and CTEs whose columns the outer
+    rules out index-only scans. Only application queries are reviewed: the top-level
+    statements of a query file, and statements with bind parameters (`$1`); a migration's
+    one-off `INSERT ... SELECT *` is frozen in time (see
+    [configuration](../configuration.md#migrations-and-query-files) for how a file is told to
+    be a migration or a query file). Stars inside `EXISTS (...)`, in subqueries and CTEs whose columns the outer
     query picks, and in view definitions are not reported: PostgreSQL expands a view's `*`
     once, when the view is created, so a later column does not leak into it. A star over CTEs
     and subqueries only (no table) returns columns the query itself lists. sqlc also
@@ -84,7 +86,7 @@ def check(node: ast.SelectStmt, ctx: Context) -> Iterator[Violation]:
         for p in ctx.parents
     ):
         return
-    if not is_query_file(ctx):
+    if not application_query(ctx):
         return
     if _only_derived(node.fromClause, ctx):
         return  # the columns come from CTEs/subqueries of the query itself, not from a table

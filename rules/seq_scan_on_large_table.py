@@ -12,7 +12,7 @@ from pgarch_lint.api import (
 )
 
 from ._live import facts_of, format_size, short
-from ._queries import index_name
+from ._queries import index_name, is_query_file, runs_once
 
 
 @rule(
@@ -42,10 +42,12 @@ def check(node: object, ctx: Context) -> Iterator[Violation]:
     and this rule reports the sequential scans with a filter on tables above
     `--min-table-size` (10MB by default), naming the index that would serve the filter.
     Tables smaller than the threshold, and scans without a filter (the query wants every
-    row), are left alone."""
+    row), are left alone, and so are the top-level statements of a migration (a one-off
+    backfill; see [configuration](../configuration.md#migrations-and-query-files)): the rule
+    reviews the queries of query files and statements with bind parameters (`$1`)."""
     facts = facts_of(ctx.catalog)
     stmt = ctx.statement
-    if facts is None or stmt is None or stmt.nested:
+    if facts is None or stmt is None or stmt.nested or runs_once(ctx):
         return
     scans = facts.seq_scans.get((ctx.file.path, stmt.start), [])
     for s in scans:
@@ -59,7 +61,7 @@ def check(node: object, ctx: Context) -> Iterator[Violation]:
             if ctx.settings is not None:
                 name = conventions.suggest(
                     ctx.catalog, ctx.settings.naming, "index", tname, list(s.columns),
-                    complete=not ctx.file.ddl,
+                    complete=is_query_file(ctx),
                 )
             else:
                 name = index_name("ix_{table}__{columns}", tname, list(s.columns))

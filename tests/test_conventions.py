@@ -417,6 +417,6 @@ def test_a_history_that_follows_a_known_convention_gets_no_naming_index_finding(
             stmts.append(f'CREATE INDEX "{conv.render(template, spec)}" ON "{t}" ({c});')
     history = "\n".join(stmts)
     assert lint_sql(history, rules=["naming-index"]) == []
-    odd = "CREATE INDEX zz_odd_one ON \"{}\" ({});".format(tables[0], columns[0])
+    odd = f"CREATE INDEX zz_odd_one ON \"{tables[0]}\" ({columns[0]});"
     found = lint_sql(history + "\n" + odd, rules=["naming-index"])
     assert [f.line for f in found] == [len(stmts) + 1]

@@ -250,6 +250,28 @@ def test_check_dsn_uses_the_live_catalog_and_sizes(shop: str, tmp_path: Path) ->
     assert (2, "fk-type-mismatch") in {(f["line"], f["rule"]) for f in small}
 
 
+def test_check_dsn_missing_comment_reports_only_what_the_migration_creates(
+    shop: str, tmp_path: Path
+) -> None:
+    config = tmp_path / "pgarch-lint.toml"
+    config.write_text('[rules.missing-comment]\nobjects = ["table", "column", "index"]\n')
+    m = tmp_path / "0003_orders.sql"
+    m.write_text(
+        "ALTER TABLE orders ALTER COLUMN note TYPE varchar(400);\n"
+        "ALTER TABLE orders ADD COLUMN coupon text;\n"
+        "CREATE INDEX ix_orders__coupon ON orders (coupon);\n"
+        "CREATE TABLE refunds (id bigint PRIMARY KEY);\n"
+        "COMMENT ON COLUMN refunds.id IS 'Refund number.';\n"
+    )
+    args = ("check", str(m), "--select", "missing-comment", "--config", str(config))
+    # "orders" lives in the database without a comment: altering it does not make it ours
+    want = [(2, 'column "coupon"'), (3, 'index "ix_orders__coupon"'), (4, 'table "refunds"')]
+    found = _json(*args, "--dsn", shop)
+    got = sorted((f["line"], " ".join(f["message"].split()[:2])) for f in found)
+    assert got == want, found
+    assert all(f["path"] == str(m) for f in found)
+
+
 def _verify(path: Path, text: str, dsn: str) -> dict[int, dict[str, str]]:
     path.write_text(text)
     by_line: dict[int, dict[str, str]] = {}
@@ -347,6 +369,20 @@ def test_explain_reports_seq_scans_on_large_tables(shop: str, tmp_path: Path) ->
 
     with psycopg.connect(shop) as conn:
         assert conn.execute("SELECT count(*) FROM orders").fetchone() == (40000,)
+
+
+def test_explain_skips_one_off_statements_of_a_migration(shop: str, tmp_path: Path) -> None:
+    m = tmp_path / "0004_backfill.sql"
+    m.write_text(
+        "ALTER TABLE orders ADD COLUMN IF NOT EXISTS source text;\n"
+        "UPDATE orders SET note = 'n/a' WHERE note = 'note 7';\n"
+        "SELECT id FROM orders WHERE note = $1;\n"
+    )
+    found = [f for f in _json("check", str(m), "--dsn", shop, "--explain",
+                              "--min-table-size", "1MB")
+             if f["rule"] == "seq-scan-on-large-table"]
+    # the backfill runs once; the statement with a bind parameter is an application query
+    assert [f["line"] for f in found] == [3], found
 
 
 def test_static_and_live_catalogs_agree(shop: str) -> None:
