@@ -74,6 +74,15 @@ rewrite. It returns True for:
 
 Everything else (including any array change) is treated as a rewrite.
 
+Absence
+=======
+
+:meth:`Catalog.relation_absent` says when ``DROP ... IF EXISTS name`` does nothing: the name
+was dropped, renamed or moved away (the replay saw it go), or it was never created in a schema
+whose whole content the replay knows (created by ``CREATE SCHEMA`` without IF NOT EXISTS,
+dropped, or holding relations created by an earlier file of the run: ``--context``, earlier
+checked files, a live database). A lone file proves nothing about names it never saw.
+
 Known gaps
 ==========
 
@@ -802,6 +811,14 @@ class Catalog:
         # given that target (entries may be stale; users re-check the object)
         self._fk_by_target: dict[str, list[Constraint]] = {}
         self._seq_by_owner: dict[str, list[Sequence]] = {}
+        # what the replay proves absent (see relation_absent): relation names ever held,
+        # names a DROP removed, the first file that created a relation in each schema,
+        # schemas created empty by the replay, schemas dropped or renamed away
+        self._ever: set[Key] = set()
+        self._dropped: set[Key] = set()
+        self._schema_first_file: dict[str, int] = {}
+        self._fresh_schemas: set[str] = set()
+        self._gone_schemas: set[str] = set()
 
     # --- run control -------------------------------------------------------------------------
 
@@ -990,6 +1007,54 @@ class Catalog:
     def is_new(self, ref: ast.RangeVar) -> bool:
         """True when the relation was created earlier in the current file."""
         return self.origin(ref) is Origin.CURRENT_FILE
+
+    # --- queries: absence ----------------------------------------------------------------------
+
+    def relation_absent(self, name: str) -> bool:
+        """Whether the replay proves that no relation called ``name`` (``"schema.name"`` or
+        ``"name"``) exists now, so that ``DROP ... IF EXISTS name`` does nothing.
+
+        Tables, views, materialized views, sequences and indexes share one namespace, so this
+        holds for any of them. In each schema ``name`` may resolve to (the given one, else
+        every schema of the search path), nothing of that name exists in the catalog, and
+        either
+
+        - the replay saw the name go: dropped (with or without IF EXISTS), renamed or moved
+          away, or removed with its table, schema or column; or
+        - the replay knows the schema's whole content: the schema was dropped, or created by
+          ``CREATE SCHEMA`` without IF NOT EXISTS, or an earlier file of the run (a
+          ``--context`` file, an earlier checked file, the live database's objects) created a
+          relation in it. A relation created in the file being checked says nothing about
+          the rest of its schema: with no history, an unknown name may exist.
+
+        Statements the catalog does not replay (dynamic SQL, unmodelled object kinds) can
+        make this wrong; rules use it only to skip statements that would do nothing.
+        """
+        parts = name.split(".")
+        s, n = (parts[-2] if len(parts) > 1 else None), parts[-1]
+        schemas = [s] if s else list(self.search_path) or [self.creation_schema]
+        for sch in schemas:
+            k = (sch, n)
+            if self._rel_exists(k):
+                return False
+            if k in self._ever or k in self._dropped or sch in self._gone_schemas:
+                continue
+            if sch in self._fresh_schemas:
+                continue
+            first = self._schema_first_file.get(sch)
+            if first is None or first >= self._file_index:
+                return False
+        return True
+
+    def schema_absent(self, name: str) -> bool:
+        """Whether the replay proves that schema ``name`` does not exist now: it was dropped
+        or renamed away, and not created again."""
+        return name in self._gone_schemas and name not in self.schemas
+
+    def _occupy(self, key: Key) -> None:
+        """A relation now holds ``key`` (created, renamed or moved there)."""
+        self._ever.add(key)
+        self._schema_first_file.setdefault(key[0], self._file_index)
 
     # --- queries: other objects ----------------------------------------------------------------
 
@@ -1182,6 +1247,9 @@ class Catalog:
         name = node.schemaname or (_role_name(node.authrole) if node.authrole else "")
         if not name:
             return
+        if name not in self.schemas and (not node.if_not_exists or name in self._gone_schemas):
+            self._fresh_schemas.add(name)  # created now: the replay sees all it will hold
+        self._gone_schemas.discard(name)
         if name in self.schemas:
             if not node.if_not_exists:
                 self._touch(self.schemas[name])
@@ -1208,6 +1276,7 @@ class Catalog:
         t = Table(schema=key[0], name=key[1], persistence=persistence)
         self._stamp(t)
         self._tables[key] = t
+        self._occupy(key)
         return t
 
     def _on_CreateStmt(self, node: Any) -> None:
@@ -1419,6 +1488,7 @@ class Catalog:
         self._own(seq, f"{t.qualified}.{col}")
         self._stamp(seq)
         self._sequences[(t.schema, name)] = seq
+        self._occupy((t.schema, name))
         return name
 
     def _choose_relation_name(
@@ -1456,6 +1526,7 @@ class Catalog:
     def _put_index(self, rel: Table | View, ix: Index) -> None:
         rel.indexes[ix.name] = ix
         self._index_rel[(ix.schema, ix.name)] = (rel.schema, rel.name)
+        self._occupy((ix.schema, ix.name))
 
     def _add_constraint(self, t: Table, con: Any, cols: list[str] | None) -> Constraint | None:
         ct = _ename(con.contype)
@@ -1928,12 +1999,14 @@ class Catalog:
                 s, n = self._qname_list(obj)
                 if rt == "OBJECT_INDEX":
                     k = self._lookup(self._index_rel, s, n)
+                    self._dropped.add(k)
                     if k in self._index_rel:
                         self._drop_index_key(k)
                     elif not node.missing_ok:
                         self._unknown(f"{k[0]}.{k[1]}")
                     continue
                 k = self.resolve(s, n)
+                self._dropped.add(k)
                 if rt == "OBJECT_TABLE":
                     if k not in self._tables and not node.missing_ok:
                         self._unknown(f"{k[0]}.{k[1]}")
@@ -1963,6 +2036,8 @@ class Catalog:
 
     def _drop_schema(self, name: str, *, cascade: bool) -> None:
         self.schemas.pop(name, None)
+        self._gone_schemas.add(name)
+        self._fresh_schemas.discard(name)
         if not cascade:
             return
         for k in [k for k in self._tables if k[0] == name]:
@@ -2074,6 +2149,7 @@ class Catalog:
         v.query = query
         v.reads = self._reads(query)
         self._views[key] = v
+        self._occupy(key)
         return v
 
     def _reads(self, query: Any) -> list[str]:
@@ -2249,6 +2325,7 @@ class Catalog:
         seq = Sequence(schema=key[0], name=key[1])
         self._stamp(seq)
         self._sequences[key] = seq
+        self._occupy(key)
         self._seq_options(seq, node.options)
 
     def _on_AlterSeqStmt(self, node: Any) -> None:
@@ -2672,12 +2749,14 @@ class Catalog:
             t = self._tables.pop(old)
             t.schema, t.name = new
             self._tables[new] = t
+            self._occupy(new)
             self._touch(t)
             for ix in list(t.indexes.values()):
                 self._index_rel.pop((ix.schema, ix.name), None)
                 ix.schema = new[0]
                 ix.table = nq
                 self._index_rel[(ix.schema, ix.name)] = new
+                self._occupy((ix.schema, ix.name))
             for c in t.constraints.values():
                 c.table = nq
             for p in t.policies.values():
@@ -2689,6 +2768,7 @@ class Catalog:
                         del self._sequences[sk]
                         s.schema = new[0]
                         self._sequences[(s.schema, s.name)] = s
+                        self._occupy((s.schema, s.name))
             for other in self._tables.values():
                 for c in other.constraints.values():
                     if c.ref_table == oq:
@@ -2701,16 +2781,19 @@ class Catalog:
             v = self._views.pop(old)
             v.schema, v.name = new
             self._views[new] = v
+            self._occupy(new)
             self._touch(v)
             for ix in list(v.indexes.values()):
                 self._index_rel.pop((ix.schema, ix.name), None)
                 ix.schema = new[0]
                 ix.table = nq
                 self._index_rel[(ix.schema, ix.name)] = new
+                self._occupy((ix.schema, ix.name))
         elif old in self._sequences:
             s = self._sequences.pop(old)
             s.schema, s.name = new
             self._sequences[new] = s
+            self._occupy(new)
             self._touch(s)
         else:
             self._unknown(oq)
@@ -2763,6 +2846,11 @@ class Catalog:
                     c.index = new
 
     def _rename_schema(self, old: str, new: str) -> None:
+        if old in self._fresh_schemas:
+            self._fresh_schemas.add(new)
+        self._fresh_schemas.discard(old)
+        self._gone_schemas.add(old)
+        self._gone_schemas.discard(new)
         sch = self.schemas.pop(old, None)
         if sch is not None:
             sch.name = new

@@ -310,7 +310,7 @@ class Engine:
         text = fr.src.text[start:end]
         stmt = Statement(
             node, start, end, text, nested, deferred, query_name,
-            tuple(locks_of(node, self.catalog)),
+            tuple(locks_of(node, self.catalog, self.settings.pg_version)),
         )
         if self._checks(fr):
             spans = self._span_fn(fr.src.text, base, stmt, exact)
@@ -386,6 +386,7 @@ class Engine:
             elif node.kind in (TK.TRANS_STMT_COMMIT, TK.TRANS_STMT_ROLLBACK, TK.TRANS_STMT_PREPARE):
                 tx.depth = 0
                 tx.begin_offset = None
+                tx.exclusive_lock = None
                 tx.exclusive_lock_table = None
                 tx.exclusive_lock_offset = None
                 tx.new_enum_labels = frozenset()
@@ -414,7 +415,8 @@ class Engine:
                 and tx.in_transaction
                 and tx.exclusive_lock_table is None
             ):
-                tx.exclusive_lock_table = lk.table
+                tx.exclusive_lock = lk
+                tx.exclusive_lock_table = lk.table if lk.table is not None else lk.index
                 tx.exclusive_lock_offset = stmt.start
 
     # --- rules and findings --------------------------------------------------------------------

@@ -848,3 +848,77 @@ def test_renames_follow_foreign_keys_and_owned_sequences_through_drops_and_renam
         assert fk.ref_table == "public.parent" and fk.ref_columns == ["key"], (t, fk)
     [seq] = [s for s in cat.sequences() if s.name == "c1_id_seq"]
     assert seq.owned_by == "public.c1.ident"
+
+
+# --- absence: DROP ... IF EXISTS of what is not there ----------------------------------------
+
+
+def test_relation_absent_needs_history_for_names_never_created() -> None:
+    # one file, no history: a table created here says nothing about the rest of the schema
+    cat = replay("CREATE TABLE shipments (id bigint PRIMARY KEY)")
+    assert not cat.relation_absent("ix_orders__status")
+    assert not cat.relation_absent("public.orders")
+    # an earlier file (history, context or checked) created relations in public: it is read
+    cat = replay("CREATE TABLE orders (id bigint PRIMARY KEY, status text)", path="001.sql",
+                 context=True)
+    replay("SELECT 1", cat, path="002.sql")
+    assert cat.relation_absent("ix_orders__status")
+    assert cat.relation_absent("public.ix_orders__status")
+    assert not cat.relation_absent("orders") and not cat.relation_absent("orders_pkey")
+    # a schema nothing was ever created in is not known
+    assert not cat.relation_absent("billing.ix_invoices__status")
+
+
+def test_relation_absent_after_drop_and_rename_until_created_again() -> None:
+    cat = replay(
+        """CREATE TABLE a (id bigint PRIMARY KEY, status text);
+        CREATE INDEX ix_a__status ON a (status);
+        CREATE TABLE t (id bigint);
+        CREATE SEQUENCE s;
+        ALTER TABLE a RENAME TO a_old;
+        ALTER INDEX ix_a__status RENAME TO ix_a_old__status;
+        DROP TABLE t;
+        DROP INDEX IF EXISTS never_seen;
+        DROP SEQUENCE s;"""
+    )
+    # seen going in this very file: no history needed
+    for name in ("a", "ix_a__status", "t", "never_seen", "s", "public.a"):
+        assert cat.relation_absent(name), name
+    for name in ("a_old", "ix_a_old__status", "a_pkey", "other"):
+        assert not cat.relation_absent(name), name
+    replay("CREATE TABLE a (id int); CREATE VIEW t AS SELECT 1 AS x", cat, path="2.sql")
+    assert not cat.relation_absent("a") and not cat.relation_absent("t")
+    replay("DROP TABLE a_old", cat, path="3.sql")
+    # dropped with its table: its indexes and its primary key's index are gone too
+    assert cat.relation_absent("a_old") and cat.relation_absent("ix_a_old__status")
+    assert cat.relation_absent("a_pkey")  # a_old's key kept the name a_pkey: now gone
+
+
+def test_relation_absent_in_schemas_the_replay_created_or_dropped() -> None:
+    cat = replay(
+        """CREATE SCHEMA billing;
+        CREATE SCHEMA IF NOT EXISTS audit;
+        CREATE SCHEMA old;
+        CREATE TABLE old.t (id int);
+        DROP SCHEMA old CASCADE;
+        CREATE SCHEMA legacy;
+        ALTER SCHEMA legacy RENAME TO legacy_2024;"""
+    )
+    assert cat.relation_absent("billing.ix_invoices__status")  # created empty by the replay
+    assert not cat.relation_absent("audit.ix_events__at")  # IF NOT EXISTS: it may predate
+    assert cat.relation_absent("old.t") and cat.relation_absent("old.anything")
+    assert cat.relation_absent("legacy.x") and cat.relation_absent("legacy_2024.x")
+    assert cat.schema_absent("old") and cat.schema_absent("legacy")
+    assert not cat.schema_absent("billing") and not cat.schema_absent("never_mentioned")
+    replay("CREATE SCHEMA IF NOT EXISTS old", cat, path="2.sql")
+    assert not cat.schema_absent("old") and cat.relation_absent("old.t")  # re-created empty
+
+
+def test_relation_absent_follows_the_search_path() -> None:
+    cat = replay("CREATE SCHEMA app; CREATE TABLE app.t (id int); CREATE TABLE p (id int)",
+                 path="001.sql", context=True)
+    replay("SET search_path = app, public", cat, path="002.sql")
+    assert cat.relation_absent("x")  # neither app nor public has it, both are known
+    assert not cat.relation_absent("t") and not cat.relation_absent("p")
+    replay("SET search_path = app, elsewhere", cat, path="003.sql")
+    assert not cat.relation_absent("x")  # elsewhere is not known

@@ -141,3 +141,14 @@ def test_squawk_ignore_names_are_translated() -> None:
     # a squawk-only rule name is not judged by unused-suppression (squawk may still use it)
     sql2 = "-- squawk-ignore require-table-schema\nSELECT 1;\n"
     assert lint_sql(sql2, rules=["unused-suppression"]) == []
+
+
+def test_drop_index_findings_name_the_table_of_the_index() -> None:
+    ctx = ["CREATE TABLE orders (id bigint PRIMARY KEY, status text);\n"
+           "CREATE INDEX ix_orders__status ON orders (status);\n"]
+    [f] = lint_sql("DROP INDEX ix_orders__status;\n", rules=["require-lock-timeout"], context=ctx)
+    assert 'ACCESS EXCLUSIVE lock on existing table "orders"' in f.message
+    [f] = lint_sql("DROP INDEX ix_unknown;\n", rules=["require-statement-timeout"])
+    assert 'lock on the table of index "ix_unknown"' in f.message
+    # IF EXISTS of an index the history does not have: a no-op, no rule has anything to say
+    assert lint_sql("DROP INDEX IF EXISTS ix_orders__gone;\n", rules=["all"], context=ctx) == []
