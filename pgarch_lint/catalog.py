@@ -83,6 +83,14 @@ whose whole content the replay knows (created by ``CREATE SCHEMA`` without IF NO
 dropped, or holding relations created by an earlier file of the run: ``--context``, earlier
 checked files, a live database). A lone file proves nothing about names it never saw.
 
+Statements that do not parse
+============================
+
+:meth:`Catalog.apply_unparsed` records what the header of a CREATE statement that did not
+parse names (the engine reads it with :func:`pgarch_lint.sql.created_name`): a new table with
+``columns_known`` False (rules treat its columns, constraints and indexes as partly unknown),
+or an index/view name that may now exist (never proven absent).
+
 Known gaps
 ==========
 
@@ -99,7 +107,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, overload
 
-from pgarch_lint.sql import ast, deparse, enums, walk
+from pgarch_lint.sql import CreatedName, ast, deparse, enums, walk
 
 __all__ = [
     "VOLATILE_FUNCTIONS",
@@ -418,6 +426,9 @@ class Table(Tracked):
     rls_enabled: bool = False
     rls_forced: bool = False
     from_query: bool = False  # CREATE TABLE AS / SELECT INTO (columns best effort)
+    # False for a table recovered from a CREATE TABLE that did not parse: ``columns``,
+    # ``constraints`` and ``indexes`` hold only what later statements added
+    columns_known: bool = True
 
     @property
     def qualified(self) -> str:
@@ -812,10 +823,12 @@ class Catalog:
         self._fk_by_target: dict[str, list[Constraint]] = {}
         self._seq_by_owner: dict[str, list[Sequence]] = {}
         # what the replay proves absent (see relation_absent): relation names ever held,
-        # names a DROP removed, the first file that created a relation in each schema,
-        # schemas created empty by the replay, schemas dropped or renamed away
+        # names a DROP removed, names a statement that did not parse may have created, the
+        # first file that created a relation in each schema, schemas created empty by the
+        # replay, schemas dropped or renamed away
         self._ever: set[Key] = set()
         self._dropped: set[Key] = set()
+        self._maybe: set[Key] = set()
         self._schema_first_file: dict[str, int] = {}
         self._fresh_schemas: set[str] = set()
         self._gone_schemas: set[str] = set()
@@ -833,6 +846,42 @@ class Catalog:
         try:
             self._apply(node)
         except Exception as exc:  # never let a statement break the run
+            self.errors += 1
+            if len(self.failures) < 100:
+                self.failures.append((f"{type(exc).__name__}: {exc}", loc))
+        finally:
+            self._loc = None
+
+    def apply_unparsed(self, created: CreatedName, loc: Loc) -> None:
+        """Record what a CREATE statement that did not parse names (see
+        :func:`pgarch_lint.sql.created_name`). Never raises.
+
+        A table is created with its columns unknown (:attr:`Table.columns_known` False), so
+        that the statements after it treat it as new; nothing happens when a relation of that
+        name exists already (with IF NOT EXISTS the statement does nothing, without it
+        PostgreSQL refuses). An index or a view is only noted as possibly existing: the
+        catalog does not invent an object whose definition it cannot read, but
+        :meth:`relation_absent` no longer calls the name absent.
+        """
+        self._loc = loc
+        try:
+            schema = created.name[-2] if len(created.name) > 1 else None
+            name = created.name[-1]
+            if created.kind == "table":
+                rv = ast.RangeVar(schemaname=schema, relname=name,
+                                  relpersistence=created.persistence, inh=True)
+                if not self._rel_exists(self._key_of(rv)):
+                    self._new_table(rv).columns_known = False
+            elif created.kind == "index":
+                ts = created.table[-2] if len(created.table) > 1 else None
+                tkey = self.resolve(ts, created.table[-1])
+                if not self._rel_exists((tkey[0], name)):
+                    self._maybe.add((tkey[0], name))
+            else:
+                key = self.resolve(schema, name)
+                if not self._rel_exists(key):
+                    self._maybe.add(key)
+        except Exception as exc:  # like apply(): never let a statement break the run
             self.errors += 1
             if len(self.failures) < 100:
                 self.failures.append((f"{type(exc).__name__}: {exc}", loc))
@@ -1016,8 +1065,8 @@ class Catalog:
 
         Tables, views, materialized views, sequences and indexes share one namespace, so this
         holds for any of them. In each schema ``name`` may resolve to (the given one, else
-        every schema of the search path), nothing of that name exists in the catalog, and
-        either
+        every schema of the search path), nothing of that name exists in the catalog, no
+        statement that failed to parse may have created it, and either
 
         - the replay saw the name go: dropped (with or without IF EXISTS), renamed or moved
           away, or removed with its table, schema or column; or
@@ -1035,7 +1084,7 @@ class Catalog:
         schemas = [s] if s else list(self.search_path) or [self.creation_schema]
         for sch in schemas:
             k = (sch, n)
-            if self._rel_exists(k):
+            if self._rel_exists(k) or k in self._maybe:
                 return False
             if k in self._ever or k in self._dropped or sch in self._gone_schemas:
                 continue
@@ -2000,6 +2049,7 @@ class Catalog:
                 if rt == "OBJECT_INDEX":
                     k = self._lookup(self._index_rel, s, n)
                     self._dropped.add(k)
+                    self._maybe.discard(k)
                     if k in self._index_rel:
                         self._drop_index_key(k)
                     elif not node.missing_ok:
@@ -2007,6 +2057,7 @@ class Catalog:
                     continue
                 k = self.resolve(s, n)
                 self._dropped.add(k)
+                self._maybe.discard(k)
                 if rt == "OBJECT_TABLE":
                     if k not in self._tables and not node.missing_ok:
                         self._unknown(f"{k[0]}.{k[1]}")

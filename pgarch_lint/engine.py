@@ -282,13 +282,18 @@ class Engine:
     def _syntax_error(
         self, fr: _FileRun, tx: TxState, start: int, end: int, exc: sql.ChunkParseError
     ) -> None:
-        """Report a statement that does not parse, once, at the parser's position."""
+        """Report a statement that does not parse, once, at the parser's position; then let
+        the catalog record the table (index, view) it would create, when its first tokens
+        say so, so that the statements after it see a new table and not an unknown one."""
         if not fr.info.context:
             self.summary.statements += 1
         off = exc.offset if exc.offset is not None else end
         off = min(max(off, start), max(end - 1, start))
         msg = exc.message if exc.offset is not None else f"{exc.message} (at end of statement)"
         self._event(fr, tx, SyntaxErrorEvent(msg, off, self._token_end(fr.src.text, off)))
+        created = sql.created_name(fr.src.masked[start:end])
+        if created is not None:
+            self.catalog.apply_unparsed(created, Loc(fr.info.path, start, end))
 
     # --- per statement -----------------------------------------------------------------------
 

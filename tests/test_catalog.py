@@ -17,7 +17,7 @@ from pgarch_lint.catalog import (
     make_object_name,
 )
 from pgarch_lint.schema_report import render_json, render_text
-from pgarch_lint.sql import ast
+from pgarch_lint.sql import ast, created_name
 
 
 def replay(sql: str, cat: Catalog | None = None, *, path: str = "m.sql",
@@ -922,3 +922,57 @@ def test_relation_absent_follows_the_search_path() -> None:
     assert not cat.relation_absent("t") and not cat.relation_absent("p")
     replay("SET search_path = app, elsewhere", cat, path="003.sql")
     assert not cat.relation_absent("x")  # elsewhere is not known
+
+
+def test_unparsed_create_table_is_new_with_columns_unknown() -> None:
+    cat = replay("CREATE TABLE orders (id bigint PRIMARY KEY)", path="001.sql", context=True)
+    cat.begin_file("002.sql", context=False)
+    for text in ("CREATE TABLE widgets (id bigint $%AUTO_INCREMENT%$)",
+                 'CREATE TEMP TABLE IF NOT EXISTS app."Gadgets" (id bigint NOT NUL)',
+                 "CREATE TABLE orders (id int $%X%$)"):  # exists: left as it is
+        c = created_name(text)
+        assert c is not None
+        cat.apply_unparsed(c, Loc("002.sql", 0, len(text)))
+    w = table(cat, "widgets")
+    assert not w.columns_known and w.columns == {} and cat.is_new(rv("widgets"))
+    g = table(cat, 'app.Gadgets')
+    assert g.persistence == "temporary" and not g.columns_known
+    assert table(cat, "orders").columns_known and not cat.is_new(rv("orders"))
+    # later statements apply to it as to any table
+    for raw in parse_sql("ALTER TABLE widgets ADD COLUMN code int NOT NULL;"
+                         "CREATE INDEX ix_widgets__code ON widgets (code)"):
+        assert raw.stmt is not None
+        cat.apply(raw.stmt, Loc("002.sql", 0, 1))
+    assert list(w.columns) == ["code"] and "ix_widgets__code" in w.indexes
+    assert cat.errors == 0
+    data = render_json(cat, locations=False)
+    shown = {t["name"]: t for t in data["tables"]}
+    assert shown["widgets"]["columns_known"] is False
+    assert "columns_known" not in shown["orders"]  # rendered only for unknown columns
+
+
+def test_unparsed_index_or_view_only_blocks_absence() -> None:
+    cat = replay("CREATE TABLE orders (id bigint PRIMARY KEY, status text)", path="001.sql",
+                 context=True)
+    replay("DROP INDEX IF EXISTS ix_orders__status; DROP VIEW IF EXISTS v_orders", cat,
+           path="002.sql")
+    assert cat.relation_absent("ix_orders__status") and cat.relation_absent("v_orders")
+    for text in ("CREATE INDEX ix_orders__status ON orders (status $%OPS%$)",
+                 "CREATE VIEW v_orders AS SELECT $%COLS%$ FROM orders"):
+        c = created_name(text)
+        assert c is not None
+        cat.apply_unparsed(c, Loc("002.sql", 0, 1))
+    assert not cat.relation_absent("ix_orders__status")
+    assert not cat.relation_absent("v_orders")
+    assert cat.index("ix_orders__status") is None and cat.view("v_orders") is None
+    replay("DROP INDEX ix_orders__status", cat, path="003.sql")
+    assert cat.relation_absent("ix_orders__status")
+
+
+def test_apply_unparsed_never_raises() -> None:
+    cat = Catalog()
+    cat.begin_file("m.sql", context=False)
+    from pgarch_lint.sql import CreatedName
+
+    cat.apply_unparsed(CreatedName("index", ("ix",), table=()), Loc("m.sql", 0, 1))
+    assert cat.errors == 1 and cat.failures

@@ -152,3 +152,15 @@ def test_drop_index_findings_name_the_table_of_the_index() -> None:
     assert 'lock on the table of index "ix_unknown"' in f.message
     # IF EXISTS of an index the history does not have: a no-op, no rule has anything to say
     assert lint_sql("DROP INDEX IF EXISTS ix_orders__gone;\n", rules=["all"], context=ctx) == []
+
+
+def test_create_table_that_does_not_parse_still_creates_a_new_table() -> None:
+    sql = ("CREATE TABLE widgets (id bigint $%AUTO_INCREMENT%$ PRIMARY KEY, name text);\n"
+           "CREATE INDEX ix_widgets__name ON widgets (name);\n"
+           "ALTER TABLE widgets ADD COLUMN code int NOT NULL;\n"
+           "SELECT w.name FROM widgets w WHERE w.id = $1;\n")
+    fs = lint_sql(sql, rules=["all"])
+    # the table is new (no lock, no index or NOT NULL finding on it) and its columns unknown
+    # (no query finding on them); only rules that do not look at the table say anything else
+    others = ("missing-comment", "prefer-robust-stmts")
+    assert [(f.line, f.rule) for f in fs if f.rule not in others] == [(1, "syntax-error")]
