@@ -74,6 +74,14 @@ rewrite. It returns True for:
 
 Everything else (including any array change) is treated as a rewrite.
 
+Migration units
+===============
+
+:meth:`Catalog.begin_file` takes an optional unit key (``migration-unit`` in the config):
+consecutive files with the same key form one unit, and :attr:`Origin.CURRENT_FILE` (so
+``is_new``) means "created earlier in the current unit". A rule that needs "in this very file"
+(the same transaction) compares ``obj.created.path`` with the file's path.
+
 Absence
 =======
 
@@ -199,7 +207,8 @@ _FK_MATCH = {"s": "simple", "f": "full", "p": "partial"}
 
 
 class Origin(enum.Enum):
-    CURRENT_FILE = "current-file"  # created earlier in the file being checked: new, empty
+    CURRENT_FILE = "current-file"  # created earlier in the file being checked (or in an earlier
+    #                                file of its migration unit): new, empty
     CHECKED_FILE = "checked-file"  # created in an earlier checked file: existing
     CONTEXT = "context"  # created in a --context file: existing
     UNKNOWN = "unknown"  # never created in what we read: assume it exists, is large and live
@@ -822,6 +831,9 @@ class Catalog:
         # given that target (entries may be stale; users re-check the object)
         self._fk_by_target: dict[str, list[Constraint]] = {}
         self._seq_by_owner: dict[str, list[Sequence]] = {}
+        # migration units (see begin_file): the first file of the current unit
+        self._unit: str | None = None
+        self._unit_start = -1
         # what the replay proves absent (see relation_absent): relation names ever held,
         # names a DROP removed, names a statement that did not parse may have created, the
         # first file that created a relation in each schema, schemas created empty by the
@@ -835,10 +847,20 @@ class Catalog:
 
     # --- run control -------------------------------------------------------------------------
 
-    def begin_file(self, path: str, *, context: bool) -> None:
+    def begin_file(self, path: str, *, context: bool, unit: str | None = None) -> None:
+        """Start replaying the next file of the run.
+
+        ``unit`` groups files into one migration unit (one release written as several
+        files): a file whose ``unit`` equals the previous file's (not None) continues that
+        unit, and objects created anywhere in the unit count as new (:attr:`Origin.CURRENT_FILE`)
+        in each of its files. ``None`` makes the file a unit of its own.
+        """
         self._file_index += 1
         self._path = path
         self._context = context
+        if unit is None or unit != self._unit:
+            self._unit_start = self._file_index
+        self._unit = unit
 
     def apply(self, node: Any, loc: Loc) -> None:
         """Replay one statement. Never raises: anything not understood is ignored."""
@@ -1046,7 +1068,7 @@ class Catalog:
     def origin_of(self, obj: Tracked | None) -> Origin:
         if obj is None:
             return Origin.UNKNOWN
-        if obj.file_index == self._file_index:
+        if obj.file_index >= self._unit_start:
             return Origin.CURRENT_FILE
         return Origin.CONTEXT if obj.context else Origin.CHECKED_FILE
 
@@ -1054,7 +1076,8 @@ class Catalog:
         return self.origin_of(self.relation(ref))
 
     def is_new(self, ref: ast.RangeVar) -> bool:
-        """True when the relation was created earlier in the current file."""
+        """True when the relation was created earlier in the current file (or migration
+        unit, see :meth:`begin_file`)."""
         return self.origin(ref) is Origin.CURRENT_FILE
 
     # --- queries: absence ----------------------------------------------------------------------

@@ -19,6 +19,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath
 from typing import Any
 
 from pgarch_lint import sql
@@ -142,6 +143,7 @@ class Engine:
         # update the catalog and the transaction state, but no rule runs
         self.rules_on = True
         self._known_names: frozenset[str] = frozenset()
+        self._unit_re = re.compile(settings.migration_unit) if settings.migration_unit else None
 
     # --- public ------------------------------------------------------------------------------
 
@@ -220,7 +222,7 @@ class Engine:
         self._files[f.path] = fr
         if not f.context:
             self.summary.files += 1
-        self.catalog.begin_file(f.path, context=f.context)
+        self.catalog.begin_file(f.path, context=f.context, unit=self._unit_key(f))
         wrapped = src.in_transaction
         if wrapped is None:
             wrapped = bool(self.settings.assume_in_transaction)
@@ -239,6 +241,18 @@ class Engine:
             yield 0 if f.context else chunk.end - chunk.start
         if not f.context:
             self._event(fr, tx, EndOfFile(f.path))
+
+    def _unit_key(self, f: FileInput) -> str | None:
+        """The migration unit of a file (``migration-unit``): the first group of the regex
+        found in the file's name, with its folder; None (a unit of its own) when the name does
+        not match. Consecutive files with one key form one unit (see Catalog.begin_file)."""
+        if self._unit_re is None:
+            return None
+        path = PurePosixPath((f.rel_path or f.path).replace("\\", "/"))
+        m = self._unit_re.search(path.name)
+        if m is None or m.group(1) is None:
+            return None
+        return f"{path.parent}\0{m.group(1)}"
 
     def _dispatch_for(self, ignored: set[str]) -> dict[type, tuple[_Runner, ...]]:
         """The dispatch table without the rules (or categories) ignored for a file."""

@@ -21,10 +21,10 @@ from pgarch_lint.sql import ast, created_name
 
 
 def replay(sql: str, cat: Catalog | None = None, *, path: str = "m.sql",
-           context: bool = False) -> Catalog:
+           context: bool = False, unit: str | None = None) -> Catalog:
     """Parse ``sql`` and apply each statement to ``cat`` (a new catalog by default)."""
     cat = cat if cat is not None else Catalog()
-    cat.begin_file(path, context=context)
+    cat.begin_file(path, context=context, unit=unit)
     for raw in parse_sql(sql):
         start = raw.stmt_location or 0
         end = start + raw.stmt_len if raw.stmt_len else len(sql)
@@ -976,3 +976,27 @@ def test_apply_unparsed_never_raises() -> None:
 
     cat.apply_unparsed(CreatedName("index", ("ix",), table=()), Loc("m.sql", 0, 1))
     assert cat.errors == 1 and cat.failures
+
+
+# --- migration units --------------------------------------------------------------------------
+
+
+def test_migration_unit_makes_objects_new_across_its_files() -> None:
+    cat = replay("CREATE TABLE networks (id uuid PRIMARY KEY)", path="0.sql", unit="20200101")
+    replay("CREATE TABLE tuples (nid uuid)", cat, path="1.sql", unit="20210623")
+    replay("CREATE INDEX ix_tuples__nid ON tuples (nid)", cat, path="2.sql", unit="20210623")
+    assert cat.is_new(rv("tuples")) and not cat.is_new(rv("networks"))
+    ix = cat.index("ix_tuples__nid")
+    assert cat.origin_of(ix) is Origin.CURRENT_FILE
+    # the next unit: everything from the earlier ones is existing
+    replay("SELECT 1", cat, path="3.sql", unit="20220217")
+    assert not cat.is_new(rv("tuples")) and cat.origin(rv("tuples")) is Origin.CHECKED_FILE
+    # no unit: every file is its own
+    replay("CREATE TABLE a (id int)", cat, path="4.sql")
+    replay("SELECT 1", cat, path="5.sql")
+    assert not cat.is_new(rv("a"))
+    # only consecutive files with one key form a unit
+    replay("CREATE TABLE b (id int)", cat, path="6.sql", unit="x")
+    replay("SELECT 1", cat, path="7.sql", unit="y")
+    replay("SELECT 1", cat, path="8.sql", unit="x")
+    assert not cat.is_new(rv("b"))
