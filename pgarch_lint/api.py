@@ -219,7 +219,11 @@ class TxState:
     lock_timeout_set: bool = False
     statement_timeout_set: bool = False
     strong_lock_seen: bool = False  # an earlier statement of this file took a strong lock
-    exclusive_lock_table: str | None = None  # ACCESS EXCLUSIVE taken earlier in this transaction
+    # the first ACCESS EXCLUSIVE lock on an existing table taken earlier in this transaction:
+    # the lock, its table's name (the index's name when the catalog cannot place the index it
+    # came through) and the statement's offset
+    exclusive_lock: LockTaken | None = None
+    exclusive_lock_table: str | None = None
     exclusive_lock_offset: int | None = None
     new_enum_labels: frozenset[tuple[str, str]] = frozenset()  # (type, label) added in this tx
 

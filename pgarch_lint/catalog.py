@@ -74,6 +74,31 @@ rewrite. It returns True for:
 
 Everything else (including any array change) is treated as a rewrite.
 
+Migration units
+===============
+
+:meth:`Catalog.begin_file` takes an optional unit key (``migration-unit`` in the config):
+consecutive files with the same key form one unit, and :attr:`Origin.CURRENT_FILE` (so
+``is_new``) means "created earlier in the current unit". A rule that needs "in this very file"
+(the same transaction) compares ``obj.created.path`` with the file's path.
+
+Absence
+=======
+
+:meth:`Catalog.relation_absent` says when ``DROP ... IF EXISTS name`` does nothing: the name
+was dropped, renamed or moved away (the replay saw it go), or it was never created in a schema
+whose whole content the replay knows (created by ``CREATE SCHEMA`` without IF NOT EXISTS,
+dropped, or holding relations created by an earlier file of the run: ``--context``, earlier
+checked files, a live database). A lone file proves nothing about names it never saw.
+
+Statements that do not parse
+============================
+
+:meth:`Catalog.apply_unparsed` records what the header of a CREATE statement that did not
+parse names (the engine reads it with :func:`pgarch_lint.sql.created_name`): a new table with
+``columns_known`` False (rules treat its columns, constraints and indexes as partly unknown),
+or an index/view name that may now exist (never proven absent).
+
 Known gaps
 ==========
 
@@ -92,7 +117,7 @@ from dataclasses import dataclass, field
 from typing import Any, overload
 
 from pgarch_lint.declared import DEFINING_NODES, NameDef, name_definitions
-from pgarch_lint.sql import ast, deparse, enums, walk
+from pgarch_lint.sql import CreatedName, ast, deparse, enums, walk
 
 __all__ = [
     "VOLATILE_FUNCTIONS",
@@ -186,7 +211,8 @@ _FK_MATCH = {"s": "simple", "f": "full", "p": "partial"}
 
 
 class Origin(enum.Enum):
-    CURRENT_FILE = "current-file"  # created earlier in the file being checked: new, empty
+    CURRENT_FILE = "current-file"  # created earlier in the file being checked (or in an earlier
+    #                                file of its migration unit): new, empty
     CHECKED_FILE = "checked-file"  # created in an earlier checked file: existing
     CONTEXT = "context"  # created in a --context file: existing
     UNKNOWN = "unknown"  # never created in what we read: assume it exists, is large and live
@@ -433,6 +459,9 @@ class Table(Tracked):
     rls_enabled: bool = False
     rls_forced: bool = False
     from_query: bool = False  # CREATE TABLE AS / SELECT INTO (columns best effort)
+    # False for a table recovered from a CREATE TABLE that did not parse: ``columns``,
+    # ``constraints`` and ``indexes`` hold only what later statements added
+    columns_known: bool = True
 
     @property
     def qualified(self) -> str:
@@ -832,13 +861,36 @@ class Catalog:
         # analyses derived from the catalog, remembered by whoever computes them with a key
         # that changes with the state they read (e.g. the house style: conventions.py)
         self.derived: dict[tuple[Any, ...], Any] = {}
+        # migration units (see begin_file): the first file of the current unit
+        self._unit: str | None = None
+        self._unit_start = -1
+        # what the replay proves absent (see relation_absent): relation names ever held,
+        # names a DROP removed, names a statement that did not parse may have created, the
+        # first file that created a relation in each schema, schemas created empty by the
+        # replay, schemas dropped or renamed away
+        self._ever: set[Key] = set()
+        self._dropped: set[Key] = set()
+        self._maybe: set[Key] = set()
+        self._schema_first_file: dict[str, int] = {}
+        self._fresh_schemas: set[str] = set()
+        self._gone_schemas: set[str] = set()
 
     # --- run control -------------------------------------------------------------------------
 
-    def begin_file(self, path: str, *, context: bool) -> None:
+    def begin_file(self, path: str, *, context: bool, unit: str | None = None) -> None:
+        """Start replaying the next file of the run.
+
+        ``unit`` groups files into one migration unit (one release written as several
+        files): a file whose ``unit`` equals the previous file's (not None) continues that
+        unit, and objects created anywhere in the unit count as new (:attr:`Origin.CURRENT_FILE`)
+        in each of its files. ``None`` makes the file a unit of its own.
+        """
         self._file_index += 1
         self._path = path
         self._context = context
+        if unit is None or unit != self._unit:
+            self._unit_start = self._file_index
+        self._unit = unit
 
     def apply(self, node: Any, loc: Loc, base: int | None = None) -> None:
         """Replay one statement. Never raises: anything not understood is ignored.
@@ -852,6 +904,42 @@ class Catalog:
                 self.names.extend(name_definitions(node, self, loc, base, self._context))
             self._apply(node)
         except Exception as exc:  # never let a statement break the run
+            self.errors += 1
+            if len(self.failures) < 100:
+                self.failures.append((f"{type(exc).__name__}: {exc}", loc))
+        finally:
+            self._loc = None
+
+    def apply_unparsed(self, created: CreatedName, loc: Loc) -> None:
+        """Record what a CREATE statement that did not parse names (see
+        :func:`pgarch_lint.sql.created_name`). Never raises.
+
+        A table is created with its columns unknown (:attr:`Table.columns_known` False), so
+        that the statements after it treat it as new; nothing happens when a relation of that
+        name exists already (with IF NOT EXISTS the statement does nothing, without it
+        PostgreSQL refuses). An index or a view is only noted as possibly existing: the
+        catalog does not invent an object whose definition it cannot read, but
+        :meth:`relation_absent` no longer calls the name absent.
+        """
+        self._loc = loc
+        try:
+            schema = created.name[-2] if len(created.name) > 1 else None
+            name = created.name[-1]
+            if created.kind == "table":
+                rv = ast.RangeVar(schemaname=schema, relname=name,
+                                  relpersistence=created.persistence, inh=True)
+                if not self._rel_exists(self._key_of(rv)):
+                    self._new_table(rv).columns_known = False
+            elif created.kind == "index":
+                ts = created.table[-2] if len(created.table) > 1 else None
+                tkey = self.resolve(ts, created.table[-1])
+                if not self._rel_exists((tkey[0], name)):
+                    self._maybe.add((tkey[0], name))
+            else:
+                key = self.resolve(schema, name)
+                if not self._rel_exists(key):
+                    self._maybe.add(key)
+        except Exception as exc:  # like apply(): never let a statement break the run
             self.errors += 1
             if len(self.failures) < 100:
                 self.failures.append((f"{type(exc).__name__}: {exc}", loc))
@@ -1016,7 +1104,7 @@ class Catalog:
     def origin_of(self, obj: Tracked | None) -> Origin:
         if obj is None:
             return Origin.UNKNOWN
-        if obj.file_index == self._file_index:
+        if obj.file_index >= self._unit_start:
             return Origin.CURRENT_FILE
         return Origin.CONTEXT if obj.context else Origin.CHECKED_FILE
 
@@ -1024,8 +1112,57 @@ class Catalog:
         return self.origin_of(self.relation(ref))
 
     def is_new(self, ref: ast.RangeVar) -> bool:
-        """True when the relation was created earlier in the current file."""
+        """True when the relation was created earlier in the current file (or migration
+        unit, see :meth:`begin_file`)."""
         return self.origin(ref) is Origin.CURRENT_FILE
+
+    # --- queries: absence ----------------------------------------------------------------------
+
+    def relation_absent(self, name: str) -> bool:
+        """Whether the replay proves that no relation called ``name`` (``"schema.name"`` or
+        ``"name"``) exists now, so that ``DROP ... IF EXISTS name`` does nothing.
+
+        Tables, views, materialized views, sequences and indexes share one namespace, so this
+        holds for any of them. In each schema ``name`` may resolve to (the given one, else
+        every schema of the search path), nothing of that name exists in the catalog, no
+        statement that failed to parse may have created it, and either
+
+        - the replay saw the name go: dropped (with or without IF EXISTS), renamed or moved
+          away, or removed with its table, schema or column; or
+        - the replay knows the schema's whole content: the schema was dropped, or created by
+          ``CREATE SCHEMA`` without IF NOT EXISTS, or an earlier file of the run (a
+          ``--context`` file, an earlier checked file, the live database's objects) created a
+          relation in it. A relation created in the file being checked says nothing about
+          the rest of its schema: with no history, an unknown name may exist.
+
+        Statements the catalog does not replay (dynamic SQL, unmodelled object kinds) can
+        make this wrong; rules use it only to skip statements that would do nothing.
+        """
+        parts = name.split(".")
+        s, n = (parts[-2] if len(parts) > 1 else None), parts[-1]
+        schemas = [s] if s else list(self.search_path) or [self.creation_schema]
+        for sch in schemas:
+            k = (sch, n)
+            if self._rel_exists(k) or k in self._maybe:
+                return False
+            if k in self._ever or k in self._dropped or sch in self._gone_schemas:
+                continue
+            if sch in self._fresh_schemas:
+                continue
+            first = self._schema_first_file.get(sch)
+            if first is None or first >= self._file_index:
+                return False
+        return True
+
+    def schema_absent(self, name: str) -> bool:
+        """Whether the replay proves that schema ``name`` does not exist now: it was dropped
+        or renamed away, and not created again."""
+        return name in self._gone_schemas and name not in self.schemas
+
+    def _occupy(self, key: Key) -> None:
+        """A relation now holds ``key`` (created, renamed or moved there)."""
+        self._ever.add(key)
+        self._schema_first_file.setdefault(key[0], self._file_index)
 
     # --- queries: other objects ----------------------------------------------------------------
 
@@ -1218,6 +1355,9 @@ class Catalog:
         name = node.schemaname or (_role_name(node.authrole) if node.authrole else "")
         if not name:
             return
+        if name not in self.schemas and (not node.if_not_exists or name in self._gone_schemas):
+            self._fresh_schemas.add(name)  # created now: the replay sees all it will hold
+        self._gone_schemas.discard(name)
         if name in self.schemas:
             if not node.if_not_exists:
                 self._touch(self.schemas[name])
@@ -1244,6 +1384,7 @@ class Catalog:
         t = Table(schema=key[0], name=key[1], persistence=persistence)
         self._stamp(t)
         self._tables[key] = t
+        self._occupy(key)
         return t
 
     def _on_CreateStmt(self, node: Any) -> None:
@@ -1455,6 +1596,7 @@ class Catalog:
         self._own(seq, f"{t.qualified}.{col}")
         self._stamp(seq)
         self._sequences[(t.schema, name)] = seq
+        self._occupy((t.schema, name))
         return name
 
     def _choose_relation_name(
@@ -1492,6 +1634,7 @@ class Catalog:
     def _put_index(self, rel: Table | View, ix: Index) -> None:
         rel.indexes[ix.name] = ix
         self._index_rel[(ix.schema, ix.name)] = (rel.schema, rel.name)
+        self._occupy((ix.schema, ix.name))
 
     def _add_constraint(self, t: Table, con: Any, cols: list[str] | None) -> Constraint | None:
         ct = _ename(con.contype)
@@ -1964,12 +2107,16 @@ class Catalog:
                 s, n = self._qname_list(obj)
                 if rt == "OBJECT_INDEX":
                     k = self._lookup(self._index_rel, s, n)
+                    self._dropped.add(k)
+                    self._maybe.discard(k)
                     if k in self._index_rel:
                         self._drop_index_key(k)
                     elif not node.missing_ok:
                         self._unknown(f"{k[0]}.{k[1]}")
                     continue
                 k = self.resolve(s, n)
+                self._dropped.add(k)
+                self._maybe.discard(k)
                 if rt == "OBJECT_TABLE":
                     if k not in self._tables and not node.missing_ok:
                         self._unknown(f"{k[0]}.{k[1]}")
@@ -1999,6 +2146,8 @@ class Catalog:
 
     def _drop_schema(self, name: str, *, cascade: bool) -> None:
         self.schemas.pop(name, None)
+        self._gone_schemas.add(name)
+        self._fresh_schemas.discard(name)
         if not cascade:
             return
         for k in [k for k in self._tables if k[0] == name]:
@@ -2110,6 +2259,7 @@ class Catalog:
         v.query = query
         v.reads = self._reads(query)
         self._views[key] = v
+        self._occupy(key)
         return v
 
     def _reads(self, query: Any) -> list[str]:
@@ -2285,6 +2435,7 @@ class Catalog:
         seq = Sequence(schema=key[0], name=key[1])
         self._stamp(seq)
         self._sequences[key] = seq
+        self._occupy(key)
         self._seq_options(seq, node.options)
 
     def _on_AlterSeqStmt(self, node: Any) -> None:
@@ -2708,12 +2859,14 @@ class Catalog:
             t = self._tables.pop(old)
             t.schema, t.name = new
             self._tables[new] = t
+            self._occupy(new)
             self._touch(t)
             for ix in list(t.indexes.values()):
                 self._index_rel.pop((ix.schema, ix.name), None)
                 ix.schema = new[0]
                 ix.table = nq
                 self._index_rel[(ix.schema, ix.name)] = new
+                self._occupy((ix.schema, ix.name))
             for c in t.constraints.values():
                 c.table = nq
             for p in t.policies.values():
@@ -2725,6 +2878,7 @@ class Catalog:
                         del self._sequences[sk]
                         s.schema = new[0]
                         self._sequences[(s.schema, s.name)] = s
+                        self._occupy((s.schema, s.name))
             for other in self._tables.values():
                 for c in other.constraints.values():
                     if c.ref_table == oq:
@@ -2737,16 +2891,19 @@ class Catalog:
             v = self._views.pop(old)
             v.schema, v.name = new
             self._views[new] = v
+            self._occupy(new)
             self._touch(v)
             for ix in list(v.indexes.values()):
                 self._index_rel.pop((ix.schema, ix.name), None)
                 ix.schema = new[0]
                 ix.table = nq
                 self._index_rel[(ix.schema, ix.name)] = new
+                self._occupy((ix.schema, ix.name))
         elif old in self._sequences:
             s = self._sequences.pop(old)
             s.schema, s.name = new
             self._sequences[new] = s
+            self._occupy(new)
             self._touch(s)
         else:
             self._unknown(oq)
@@ -2799,6 +2956,11 @@ class Catalog:
                     c.index = new
 
     def _rename_schema(self, old: str, new: str) -> None:
+        if old in self._fresh_schemas:
+            self._fresh_schemas.add(new)
+        self._fresh_schemas.discard(old)
+        self._gone_schemas.add(old)
+        self._gone_schemas.discard(new)
         sch = self.schemas.pop(old, None)
         if sch is not None:
             sch.name = new

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import os
+import re
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -76,6 +77,7 @@ class Settings:
     lock_timeout_set_by_runner: bool = False
     exclude: tuple[str, ...] = ()
     lint_down: bool = False
+    migration_unit: str | None = None  # regex: group 1 of a file name is its migration unit
     severity: dict[str, str] = field(default_factory=dict)
     per_file_ignores: dict[str, tuple[str, ...]] = field(default_factory=dict)
     naming: Naming = field(default_factory=Naming)
@@ -131,7 +133,7 @@ def _model() -> Any:
     """Build the pydantic model lazily: pydantic costs ~100 ms to import."""
     from typing import Literal
 
-    from pydantic import BaseModel, ConfigDict, Field
+    from pydantic import BaseModel, ConfigDict, Field, field_validator
 
     class _Base(BaseModel):
         model_config = ConfigDict(extra="forbid", populate_by_name=True, strict=True)
@@ -166,11 +168,19 @@ def _model() -> Any:
         lock_timeout_set_by_runner: bool = Field(False, alias="lock-timeout-set-by-runner")
         exclude: list[str] = []
         lint_down: bool = Field(False, alias="lint-down")
+        migration_unit: str | None = Field(None, alias="migration-unit")
         severity: dict[str, Literal["error", "warning", "info"]] = {}
         per_file_ignores: dict[str, list[str]] = Field({}, alias="per-file-ignores")
         naming: NamingModel = NamingModel.model_validate({})
         tenancy: TenancyModel = TenancyModel.model_validate({})
         rules: dict[str, dict[str, Any]] = {}
+
+        @field_validator("migration_unit")
+        @classmethod
+        def _unit_regex(cls, v: str | None) -> str | None:
+            if v is not None:
+                check_unit_regex(v)
+            return v
 
     return ConfigModel
 
@@ -227,6 +237,7 @@ def load_settings(
         lock_timeout_set_by_runner=m["lock_timeout_set_by_runner"],
         exclude=tuple(m["exclude"]),
         lint_down=m["lint_down"],
+        migration_unit=m.get("migration_unit"),
         severity=dict(m["severity"]),
         per_file_ignores={k: tuple(v) for k, v in m["per_file_ignores"].items()},
         naming=Naming(naming_raw, explicit, bool(m["naming"]["infer"])),
@@ -292,6 +303,21 @@ def validated(label: str, raw: dict[str, Any]) -> dict[str, Any]:
         except OSError:
             pass  # a read-only home is fine: validate every time
     return data
+
+
+def check_unit_regex(pattern: str) -> None:
+    """``migration-unit`` must compile and have a capture group (the unit key)."""
+    try:
+        groups = re.compile(pattern).groups
+    except re.error as exc:
+        raise ValueError(f"invalid regular expression '{pattern}': {exc}") from None
+    if groups < 1:
+        raise ValueError(
+            f"'{pattern}' has no capture group: group 1 must capture the unit key "
+            "(e.g. '^(\\d{14})\\d{6}_')"
+        )
+
+
 
 
 def check_template(label: str, kind: str, template: str) -> None:

@@ -19,6 +19,7 @@ import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import PurePosixPath
 from typing import Any
 
 from pgarch_lint import sql
@@ -145,6 +146,7 @@ class Engine:
         # update the catalog and the transaction state, but no rule runs
         self.rules_on = True
         self._known_names: frozenset[str] = frozenset()
+        self._unit_re = re.compile(settings.migration_unit) if settings.migration_unit else None
 
     # --- public ------------------------------------------------------------------------------
 
@@ -223,7 +225,7 @@ class Engine:
         self._files[f.path] = fr
         if not f.context:
             self.summary.files += 1
-        self.catalog.begin_file(f.path, context=f.context)
+        self.catalog.begin_file(f.path, context=f.context, unit=self._unit_key(f))
         wrapped = src.in_transaction
         if wrapped is None:
             wrapped = bool(self.settings.assume_in_transaction)
@@ -242,6 +244,18 @@ class Engine:
             yield 0 if f.context else chunk.end - chunk.start
         if not f.context:
             self._event(fr, tx, EndOfFile(f.path))
+
+    def _unit_key(self, f: FileInput) -> str | None:
+        """The migration unit of a file (``migration-unit``): the first group of the regex
+        found in the file's name, with its folder; None (a unit of its own) when the name does
+        not match. Consecutive files with one key form one unit (see Catalog.begin_file)."""
+        if self._unit_re is None:
+            return None
+        path = PurePosixPath((f.rel_path or f.path).replace("\\", "/"))
+        m = self._unit_re.search(path.name)
+        if m is None or m.group(1) is None:
+            return None
+        return f"{path.parent}\0{m.group(1)}"
 
     def _dispatch_for(self, ignored: set[str]) -> dict[type, tuple[_Runner, ...]]:
         """The dispatch table without the rules (or categories) ignored for a file."""
@@ -285,13 +299,18 @@ class Engine:
     def _syntax_error(
         self, fr: _FileRun, tx: TxState, start: int, end: int, exc: sql.ChunkParseError
     ) -> None:
-        """Report a statement that does not parse, once, at the parser's position."""
+        """Report a statement that does not parse, once, at the parser's position; then let
+        the catalog record the table (index, view) it would create, when its first tokens
+        say so, so that the statements after it see a new table and not an unknown one."""
         if not fr.info.context:
             self.summary.statements += 1
         off = exc.offset if exc.offset is not None else end
         off = min(max(off, start), max(end - 1, start))
         msg = exc.message if exc.offset is not None else f"{exc.message} (at end of statement)"
         self._event(fr, tx, SyntaxErrorEvent(msg, off, self._token_end(fr.src.text, off)))
+        created = sql.created_name(fr.src.masked[start:end])
+        if created is not None:
+            self.catalog.apply_unparsed(created, Loc(fr.info.path, start, end))
 
     # --- per statement -----------------------------------------------------------------------
 
@@ -313,7 +332,7 @@ class Engine:
         text = fr.src.text[start:end]
         stmt = Statement(
             node, start, end, text, nested, deferred, query_name,
-            tuple(locks_of(node, self.catalog)),
+            tuple(locks_of(node, self.catalog, self.settings.pg_version)),
         )
         if self._checks(fr):
             spans = self._span_fn(fr.src.text, base, stmt, exact)
@@ -389,6 +408,7 @@ class Engine:
             elif node.kind in (TK.TRANS_STMT_COMMIT, TK.TRANS_STMT_ROLLBACK, TK.TRANS_STMT_PREPARE):
                 tx.depth = 0
                 tx.begin_offset = None
+                tx.exclusive_lock = None
                 tx.exclusive_lock_table = None
                 tx.exclusive_lock_offset = None
                 tx.new_enum_labels = frozenset()
@@ -417,7 +437,8 @@ class Engine:
                 and tx.in_transaction
                 and tx.exclusive_lock_table is None
             ):
-                tx.exclusive_lock_table = lk.table
+                tx.exclusive_lock = lk
+                tx.exclusive_lock_table = lk.table if lk.table is not None else lk.index
                 tx.exclusive_lock_offset = stmt.start
 
     # --- rules and findings --------------------------------------------------------------------

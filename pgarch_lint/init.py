@@ -67,6 +67,7 @@ assume-in-transaction = {"true" if in_tx else "false"}     # does the runner wra
 # ignore = ["missing-comment"]
 # extend-select = ["unused-suppression"]                          # opt-in rules
 # exclude = ["migrations/legacy/**"]
+# migration-unit = '^(\\d{{14}})\\d{{6}}_'   # one release in several files: the key they share
 
 # [severity]
 # prefer-text-field = "info"

@@ -2,6 +2,15 @@
 
 PostgreSQL's lock levels (docs: "Explicit Locking", table 13.2) for the statements migrations
 run. The engine computes this once per statement; rules read it from ``ctx.statement.locks``.
+This module is the one place that knows them: rules, ``verify`` and ``plan`` read it.
+
+A statement that names an index (DROP INDEX, REINDEX INDEX, ALTER INDEX) is reported as a
+lock on the index's table: DROP INDEX locks the table itself, and a lock on an index blocks
+every query that would open it, which planning a query on the table does. The lock names that
+table when the catalog knows the index, else only the index (:attr:`LockTaken.table` is
+None). ``DROP ... IF EXISTS`` of a relation that the catalog proves absent
+(:meth:`Catalog.relation_absent`) does nothing and takes no lock; without IF EXISTS the
+statement claims the relation exists (or fails), and its lock is kept.
 """
 
 from __future__ import annotations
@@ -10,7 +19,7 @@ import enum
 from dataclasses import dataclass
 from typing import Any
 
-from pgarch_lint.catalog import Catalog
+from pgarch_lint.catalog import Catalog, Origin
 from pgarch_lint.sql import ast, enums
 
 
@@ -37,10 +46,23 @@ class LockMode(enum.IntEnum):
 class LockTaken:
     """A lock a statement takes on a table."""
 
-    table: str  # qualified name as written (schema.name or name)
+    # qualified name as written (schema.name or name); for a lock taken through an index,
+    # the index's table (qualified when the index name was), None when the catalog does not
+    # know the index
+    table: str | None
     mode: LockMode
-    existing: bool  # the table is not new in this file
+    existing: bool  # the table is not new in this file (unknown: assumed existing)
     rel: ast.RangeVar | None = None
+    index: str | None = None  # the index the statement names, when it locks through one
+
+    @property
+    def subject(self) -> str:
+        """The locked table as a message names it: ``existing table "orders"``,
+        ``new table "orders"``, or ``the table of index "ix_orders__status"`` when only
+        the index is known."""
+        if self.table is None:
+            return f'the table of index "{self.index}"'
+        return f'{"existing" if self.existing else "new"} table "{self.table}"'
 
 
 _AT = enums.AlterTableType
@@ -73,6 +95,21 @@ def _take(cat: Catalog, rv: ast.RangeVar | None, mode: LockMode) -> list[LockTak
     if rv is None or not isinstance(rv, ast.RangeVar):
         return []
     return [LockTaken(_name(rv), mode, not cat.is_new(rv), rv)]
+
+
+def _through_index(cat: Catalog, parts: list[str], mode: LockMode) -> LockTaken:
+    """The lock a statement naming index ``parts`` takes on the index's table."""
+    name = ".".join(parts)
+    ix = cat.index(name)
+    rel = (cat.table_by_name(ix.table) or cat.view(ix.table)) if ix is not None else None
+    if ix is None or rel is None:
+        return LockTaken(None, mode, True, None, name)
+    table = f"{rel.schema}.{rel.name}" if len(parts) > 1 else rel.name
+    return LockTaken(table, mode, cat.origin_of(rel) is not Origin.CURRENT_FILE, None, name)
+
+
+def _rv_parts(rv: ast.RangeVar) -> list[str]:
+    return [rv.schemaname, str(rv.relname)] if rv.schemaname else [str(rv.relname)]
 
 
 def _alter_table_mode(cmds: tuple[ast.AlterTableCmd, ...]) -> LockMode:
@@ -114,13 +151,14 @@ def _fk_targets(elts: Any) -> list[ast.RangeVar]:
     return out
 
 
-def locks_of(node: Any, cat: Catalog) -> list[LockTaken]:
-    """The table-level locks that ``node`` takes (empty when it takes none worth noting)."""
+def locks_of(node: Any, cat: Catalog, pg_version: int = 17) -> list[LockTaken]:
+    """The table-level locks that ``node`` takes on PostgreSQL ``pg_version`` (empty when it
+    takes none worth noting)."""
     OT = enums.ObjectType
     if isinstance(node, ast.AlterTableStmt):
         if node.objtype not in (OT.OBJECT_TABLE, OT.OBJECT_MATVIEW, OT.OBJECT_FOREIGN_TABLE):
-            if node.objtype == OT.OBJECT_INDEX:
-                return _take(cat, node.relation, LockMode.ACCESS_EXCLUSIVE)
+            if node.objtype == OT.OBJECT_INDEX and isinstance(node.relation, ast.RangeVar):
+                return [_through_index(cat, _rv_parts(node.relation), LockMode.ACCESS_EXCLUSIVE)]
             return []
         out = _take(cat, node.relation, _alter_table_mode(node.cmds or ()))
         for c in node.cmds or ():
@@ -134,31 +172,41 @@ def locks_of(node: Any, cat: Catalog) -> list[LockTaken]:
         mode = LockMode.SHARE_UPDATE_EXCLUSIVE if node.concurrent else LockMode.SHARE
         return _take(cat, node.relation, mode)
     if isinstance(node, ast.CreateStmt):
+        # a foreign key to the table being created (a self-reference) locks nothing else
+        own = cat.resolve(node.relation.schemaname or None, node.relation.relname or "") if (
+            node.relation is not None
+        ) else None
         return [
             lt
             for rv in _fk_targets(node.tableElts)
+            if cat.resolve(rv.schemaname or None, rv.relname or "") != own
             for lt in _take(cat, rv, LockMode.SHARE_ROW_EXCLUSIVE)
         ]
     if isinstance(node, ast.DropStmt):
-        if node.removeType in (OT.OBJECT_TABLE, OT.OBJECT_MATVIEW) or (
-            node.removeType == OT.OBJECT_INDEX and not node.concurrent
-        ):
-            out = []
-            for obj in node.objects or ():
-                names = [s.sval for s in obj if isinstance(s, ast.String) and s.sval] if isinstance(obj, tuple) else []
-                if not names:
-                    continue
+        if node.removeType not in (OT.OBJECT_TABLE, OT.OBJECT_MATVIEW, OT.OBJECT_INDEX):
+            return []
+        out = []
+        for obj in node.objects or ():
+            names = [s.sval for s in obj if isinstance(s, ast.String) and s.sval] if isinstance(obj, tuple) else []
+            if not names or (node.missing_ok and cat.relation_absent(".".join(names))):
+                continue  # nothing to drop: IF EXISTS makes the statement a no-op
+            if node.removeType == OT.OBJECT_INDEX:
+                # DROP INDEX locks the table ACCESS EXCLUSIVE; CONCURRENTLY takes SHARE UPDATE
+                # EXCLUSIVE and waits for the transactions that use the index instead
+                mode = LockMode.SHARE_UPDATE_EXCLUSIVE if node.concurrent else LockMode.ACCESS_EXCLUSIVE
+                out.append(_through_index(cat, names, mode))
+            else:
                 rv = ast.RangeVar(relname=names[-1], schemaname=names[-2] if len(names) > 1 else None, inh=True)
-                if node.removeType == OT.OBJECT_INDEX:
-                    out.append(LockTaken(".".join(names), LockMode.ACCESS_EXCLUSIVE, True, None))
-                else:
-                    out += _take(cat, rv, LockMode.ACCESS_EXCLUSIVE)
-            return out
-        return []
+                out += _take(cat, rv, LockMode.ACCESS_EXCLUSIVE)
+        return out
     if isinstance(node, ast.RenameStmt):
+        if node.renameType == OT.OBJECT_INDEX and isinstance(node.relation, ast.RangeVar):
+            # ALTER INDEX ... RENAME takes SHARE UPDATE EXCLUSIVE since PostgreSQL 12
+            mode = LockMode.SHARE_UPDATE_EXCLUSIVE if pg_version >= 12 else LockMode.ACCESS_EXCLUSIVE
+            return [_through_index(cat, _rv_parts(node.relation), mode)]
         if node.relation is not None and node.renameType in (
             OT.OBJECT_TABLE, OT.OBJECT_COLUMN, OT.OBJECT_TABCONSTRAINT, OT.OBJECT_VIEW,
-            OT.OBJECT_MATVIEW, OT.OBJECT_INDEX,
+            OT.OBJECT_MATVIEW,
         ):
             return _take(cat, node.relation, LockMode.ACCESS_EXCLUSIVE)
         return []
@@ -190,7 +238,7 @@ def locks_of(node: Any, cat: Catalog) -> list[LockTaken]:
         # REINDEX takes SHARE on the table (writes wait) and ACCESS EXCLUSIVE on each index
         # (queries that would use it wait); REINDEX INDEX names the index itself.
         if node.kind == enums.ReindexObjectType.REINDEX_OBJECT_INDEX:
-            return [LockTaken(_name(node.relation), LockMode.ACCESS_EXCLUSIVE, True, None)]
+            return [_through_index(cat, _rv_parts(node.relation), LockMode.ACCESS_EXCLUSIVE)]
         return _take(cat, node.relation, LockMode.SHARE)
     if isinstance(node, ast.LockStmt):
         m = node.mode or 8

@@ -39,6 +39,7 @@ _SKIP = frozenset(
         "context",
         "created",
         "changed",
+        "columns_known",  # rendered only when False (see _obj)
     }
 )
 # Sub-object dicts rendered as lists sorted by name (columns keep their order).
@@ -87,6 +88,8 @@ def _obj(obj: Any, catalog: Catalog, locations: bool) -> dict[str, Any]:
         out["origin"] = catalog.origin_of(obj).value
     if isinstance(obj, Index):
         out["columns"] = obj.columns
+    if isinstance(obj, Table) and not obj.columns_known:
+        out["columns_known"] = False
     return out
 
 

@@ -7,6 +7,7 @@ changes and nothing else.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -25,9 +26,11 @@ __all__ = [
     "RESERVED_KEYWORDS",
     "TYPE_FUNC_NAME_KEYWORDS",
     "UNRESERVED_KEYWORDS",
+    "CreatedName",
     "ParseError",
     "ParsedStatement",
     "ast",
+    "created_name",
     "deparse",
     "enums",
     "parse_chunk",
@@ -460,6 +463,178 @@ def split_flat(text: str) -> list[tuple[int, int]]:
     if start is not None:
         pieces.append((start, len(text)))
     return pieces or [(0, len(text))]
+
+
+# --- what a CREATE statement that does not parse names -------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedName:
+    """The object a CREATE statement that failed to parse would create, read from its first
+    tokens by :func:`created_name` (names as PostgreSQL stores them)."""
+
+    kind: str  # "table", "index", "view" or "materialized view"
+    name: tuple[str, ...]  # qualified name parts; an index name is never qualified
+    persistence: str = "p"  # tables: "p" permanent, "u" unlogged, "t" temporary
+    if_not_exists: bool = False
+    table: tuple[str, ...] = ()  # CREATE INDEX: the ON table's name parts
+
+
+_HEAD = re.compile(
+    r"""(?P<skip>\s+|--[^\n]*|/\*(?:[^*]|\*(?!/))*\*/)"""
+    r"""|(?P<quoted>"(?:[^"]|"")+")"""
+    r"""|(?P<word>[^\W\d][\w$]*)"""
+    r"""|(?P<other>\S)""",
+)
+_HEAD_TOKENS = 24  # the header of any CREATE form below fits in this many tokens
+_NAMEDATALEN = 64
+# what may follow the created name (anything else: not a header this scan understands)
+_AFTER_NAME = {
+    "table": ("(", "partition", "of", "as"),
+    "view": ("(", "as", "with"),
+    "materialized view": ("(", "as", "using", "with", "tablespace"),
+}
+
+
+def _head_tokens(text: str) -> list[tuple[str, str]]:
+    """The first tokens of ``text`` as (kind, text): kind is "word" (an unquoted word,
+    lower-cased), "quoted" (a quoted identifier, unquoted) or "other" (one character)."""
+    out: list[tuple[str, str]] = []
+    pos = 0
+    while len(out) < _HEAD_TOKENS:
+        m = _HEAD.match(text, pos)
+        if m is None:
+            break
+        pos = m.end()
+        kind = m.lastgroup or "other"
+        tok = m.group()
+        if kind == "skip":
+            continue
+        if kind == "word":
+            # PostgreSQL folds unquoted identifiers to lower case (ASCII letters only)
+            tok = tok.translate(_ASCII_LOWER)
+        elif kind == "quoted":
+            tok = tok[1:-1].replace('""', '"')
+        out.append((kind, tok))
+    return out
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def _truncated(name: str) -> str:
+    raw = name.encode()
+    if len(raw) < _NAMEDATALEN:
+        return name
+    return raw[: _NAMEDATALEN - 1].decode("utf-8", "ignore")
+
+
+class _Head:
+    """A cursor over header tokens."""
+
+    def __init__(self, tokens: list[tuple[str, str]]) -> None:
+        self.toks = tokens
+        self.i = 0
+
+    def word(self, *words: str) -> str | None:
+        """Consume and return the next token if it is one of these unquoted words."""
+        if self.i < len(self.toks) and self.toks[self.i][0] == "word":
+            w = self.toks[self.i][1]
+            if w in words:
+                self.i += 1
+                return w
+        return None
+
+    def words(self, *seq: str) -> bool:
+        """Consume the exact sequence of unquoted words, or nothing."""
+        toks = self.toks[self.i : self.i + len(seq)]
+        if len(toks) == len(seq) and all(k == "word" and t == w for (k, t), w in zip(toks, seq, strict=True)):
+            self.i += len(seq)
+            return True
+        return False
+
+    def peek(self) -> str | None:
+        """The next token's text (lower-cased words), None at the end."""
+        if self.i >= len(self.toks):
+            return None
+        kind, tok = self.toks[self.i]
+        return tok if kind != "quoted" else None
+
+    def ident(self, *, first: bool) -> str | None:
+        """An identifier: quoted, or a word that PostgreSQL accepts unquoted in that place
+        (a leading name cannot be a reserved keyword; after a dot any word can)."""
+        if self.i >= len(self.toks):
+            return None
+        kind, tok = self.toks[self.i]
+        if kind == "quoted" or (
+            kind == "word"
+            and (not first or (tok not in RESERVED_KEYWORDS and tok not in TYPE_FUNC_NAME_KEYWORDS))
+        ):
+            self.i += 1
+            return _truncated(tok)
+        return None
+
+    def qualified(self) -> tuple[str, ...] | None:
+        """``name``, ``schema.name`` or ``database.schema.name``."""
+        first = self.ident(first=True)
+        if first is None:
+            return None
+        parts = [first]
+        while len(parts) < 3 and self.peek() == ".":
+            self.i += 1
+            nxt = self.ident(first=False)
+            if nxt is None:
+                return None
+            parts.append(nxt)
+        return tuple(parts)
+
+
+def created_name(text: str) -> CreatedName | None:
+    """What a CREATE TABLE / INDEX / VIEW / MATERIALIZED VIEW statement names, read from the
+    header of its text alone (for a statement that does not parse: a framework macro or a
+    typo further on). Conservative: None unless the header is exactly one of
+
+    - ``CREATE [OR REPLACE] [GLOBAL|LOCAL] [TEMP|TEMPORARY|UNLOGGED] TABLE [IF NOT EXISTS]
+      name`` followed by ``(``, ``PARTITION OF``, ``OF`` or ``AS``;
+    - ``CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] name ON [ONLY] table``;
+    - ``CREATE [OR REPLACE] [TEMP|TEMPORARY] [RECURSIVE] VIEW name`` followed by ``(``,
+      ``AS`` or ``WITH``, and ``CREATE MATERIALIZED VIEW [IF NOT EXISTS] name`` followed by
+      ``(``, ``AS``, ``USING``, ``WITH`` or ``TABLESPACE``.
+    """
+    h = _Head(_head_tokens(text))
+    if not h.word("create"):
+        return None
+    replace = h.words("or", "replace")
+    h.word("global", "local")
+    persistence = {"temp": "t", "temporary": "t", "unlogged": "u", None: "p"}[
+        h.word("temp", "temporary", "unlogged")
+    ]
+    if h.word("table"):
+        kind = "table"
+    elif persistence != "u" and (h.words("recursive", "view") or h.word("view")):
+        kind = "view"
+    elif persistence == "p" and not replace and h.words("materialized", "view"):
+        kind = "materialized view"
+    elif persistence == "p" and not replace and (h.words("unique", "index") or h.word("index")):
+        h.word("concurrently")
+        ine = h.words("if", "not", "exists")
+        name = h.ident(first=True)
+        if name is None or not h.word("on"):
+            return None
+        h.word("only")
+        table = h.qualified()
+        if table is None:
+            return None
+        return CreatedName("index", (name,), if_not_exists=ine, table=table)
+    else:
+        return None
+    if replace and kind == "materialized view":
+        return None
+    ine = h.words("if", "not", "exists") if kind != "view" else False
+    name_parts = h.qualified()
+    if name_parts is None or h.peek() not in _AFTER_NAME[kind]:
+        return None
+    return CreatedName(kind, name_parts, persistence if kind == "table" else "p", ine)
 
 
 def identifier_tokens(text: str) -> Iterator[tuple[int, int]]:

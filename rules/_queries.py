@@ -327,6 +327,8 @@ class Scope:
             it = Item(alias, "cte", rv, order, rv=rv, columns=self.ctes[rv.relname])
         else:
             table = self.catalog.table(rv)
+            if table is not None and not table.columns_known:
+                table = None  # created by a statement that did not parse: as unknown
             if table is not None:
                 it = Item(alias, "table", rv, order, rv=rv, table=table,
                           columns=frozenset(table.columns))

@@ -25,12 +25,19 @@ def check(node: ast.DropStmt, ctx: Context) -> Iterator[Violation]:
     """Dropping a table deletes its data irrecoverably (short of a restore) and breaks every
     running instance of the application that still reads or writes it: during a rolling deploy
     the old code is still live. It also takes an ACCESS EXCLUSIVE lock. Tables created earlier
-    in the same file are not flagged."""
+    in the same file are not flagged, nor is `DROP TABLE IF EXISTS` of a table that the replayed
+    history proves absent (renamed or dropped earlier, or never created in a schema whose
+    history was read): the statement does nothing (inside a function body, which runs later,
+    it is still flagged)."""
     if node.removeType != enums.ObjectType.OBJECT_TABLE:
         return
+    # a function body runs when called: what the catalog knows now says nothing about then
+    deferred = ctx.statement is not None and ctx.statement.deferred
     for names in util.drop_targets(node):
         rv = util.rangevar(names)
         if ctx.catalog.is_new(rv):
+            continue
+        if node.missing_ok and not deferred and ctx.catalog.relation_absent(".".join(names)):
             continue
         cascade = " CASCADE (also drops every view and foreign key that depends on it)" if (
             node.behavior == enums.DropBehavior.DROP_CASCADE

@@ -11,6 +11,8 @@ def _type_created_in_tx(ctx: Context, tname: str) -> bool:
     ty = ctx.catalog.type(tname)
     if ty is None or ctx.catalog.origin_of(ty) is not Origin.CURRENT_FILE or ty.created is None:
         return False
+    if ty.created.path != ctx.file.path:
+        return False  # another file of the migration unit: another transaction
     tx = ctx.tx
     if tx.depth > 0 and tx.begin_offset is not None:
         return ty.created.start >= tx.begin_offset

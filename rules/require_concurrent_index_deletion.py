@@ -27,20 +27,21 @@ def check(node: ast.DropStmt, ctx: Context) -> Iterator[Violation]:
     an outage. DROP INDEX CONCURRENTLY waits for conflicting transactions without blocking
     anyone. Indexes of tables created earlier in the same file, indexes of partitioned tables
     (which cannot be dropped concurrently), and `DROP INDEX IF EXISTS` of an index that the
-    replayed migration history never created (a no-op) are not flagged; an unknown index is
-    flagged when no history was read."""
+    replayed history proves absent (dropped or renamed away earlier, or never created in a
+    schema whose history was read: a no-op; not inside a function body, which runs later) are
+    not flagged; an unknown index is flagged when no history was read."""
     if node.removeType != enums.ObjectType.OBJECT_INDEX or node.concurrent:
         return
     cat = ctx.catalog
+    # a function body runs when called: what the catalog knows now says nothing about then
+    deferred = ctx.statement is not None and ctx.statement.deferred
     flagged: list[str] = []
     tables: list[str] = []
     for parts in util.drop_targets(node):
         ix = cat.index(".".join(parts))
         if ix is None:
-            if node.missing_ok and cat.tables():
-                # IF EXISTS of an index the replayed history never created: it does not
-                # exist, the statement is a no-op
-                continue
+            if node.missing_ok and not deferred and cat.relation_absent(".".join(parts)):
+                continue  # the index does not exist: IF EXISTS makes the statement a no-op
             flagged.append(".".join(parts))
             continue
         if ix.constraint is not None:

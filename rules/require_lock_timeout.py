@@ -40,8 +40,7 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
     for lk in st.locks:
         if lk.existing and lk.mode.blocks_writes:
             yield Violation(
-                f"takes {_article(lk.mode.label)} {lk.mode.label} lock on existing table "
-                f'"{lk.table}" with no '
+                f"takes {_article(lk.mode.label)} {lk.mode.label} lock on {lk.subject} with no "
                 "lock_timeout set: while it waits for the lock, every query on the table queues "
                 "behind it",
                 node=lk.rel if lk.rel is not None else node,

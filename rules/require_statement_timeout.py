@@ -58,9 +58,9 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
     for lk in st.locks:
         if lk.existing and lk.mode.blocks_writes:
             yield Violation(
-                f"takes {_article(lk.mode.label)} {lk.mode.label} lock on existing table "
-                f'"{lk.table}" with no statement_timeout set: if it runs long, the table stays '
-                "blocked for as long as it runs",
+                f"takes {_article(lk.mode.label)} {lk.mode.label} lock on {lk.subject} with no "
+                "statement_timeout set: if it runs long, the table stays blocked for as long as "
+                "it runs",
                 node=lk.rel if lk.rel is not None else node,
             )
             return

@@ -6,6 +6,7 @@ from pgarch_lint.api import (
     AnyStatement,
     Category,
     Context,
+    LockTaken,
     Severity,
     Violation,
     ast,
@@ -34,6 +35,18 @@ def _bare(name: str) -> str:
     return name.rsplit(".", 1)[-1]
 
 
+def _same_table(a: LockTaken, b: LockTaken) -> bool:
+    """Both locks are on one table (as far as the names tell: an unknown index's table is
+    the same only as itself)."""
+    if a.table is not None and b.table is not None:
+        return _bare(a.table) == _bare(b.table)
+    return a.table is None and b.table is None and a.index == b.index
+
+
+def _table_label(lk: LockTaken) -> str:
+    return f'"{lk.table}"' if lk.table is not None else f'the table of index "{lk.index}"'
+
+
 def _slow_alter(node: ast.Node, ctx: Context) -> bool:
     """Index builds and ALTER TABLE forms that scan or rewrite an existing table."""
     if not isinstance(node, (ast.IndexStmt, ast.AlterTableStmt)):
@@ -54,15 +67,15 @@ def _slow_alter(node: ast.Node, ctx: Context) -> bool:
     return False
 
 
-def _work(node: ast.Node, ctx: Context, held: str) -> str | None:
+def _work(node: ast.Node, ctx: Context, held: LockTaken) -> str | None:
     """What the statement does that prolongs the lock, or None when it is cheap."""
     st = ctx.statement
     if st is None:
         return None
     for lk in st.locks:
-        if lk.existing and _bare(lk.table) != _bare(held):
+        if lk.existing and not _same_table(lk, held):
             art = "an" if lk.mode.label[:1] in "AEIOU" else "a"
-            return f'waits for {art} {lk.mode.label} lock on "{lk.table}"'
+            return f"waits for {art} {lk.mode.label} lock on {_table_label(lk)}"
     if _slow_alter(node, ctx):
         return "scans or rewrites a table"
     if isinstance(node, _DML):
@@ -123,14 +136,15 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
     not reported."""
     tx = ctx.tx
     st = ctx.statement
-    if st is None or st.nested or tx.exclusive_lock_table is None or not tx.in_transaction:
+    held = tx.exclusive_lock
+    if st is None or st.nested or held is None or not tx.in_transaction:
         return
-    work = _work(node, ctx, tx.exclusive_lock_table)
+    work = _work(node, ctx, held)
     if work is None:
         return
     at = ctx.line_of(tx.exclusive_lock_offset) if tx.exclusive_lock_offset is not None else 0
     line = f" at line {at}" if at else ""
     yield Violation(
-        f'statement {work} while "{tx.exclusive_lock_table}" is still locked ACCESS EXCLUSIVE '
+        f"statement {work} while {_table_label(held)} is still locked ACCESS EXCLUSIVE "
         f"(taken{line}): every query on that table waits until COMMIT",
     )

@@ -47,9 +47,12 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
     replica identity, which defaults to the primary key. A UNIQUE index over NOT NULL columns
     also identifies rows and is accepted. The table is judged after the last checked file, so
     a key added by a later migration counts; partitions (which get keys from their parent)
-    and temporary tables are exempt."""
+    and temporary tables are exempt, and so are tables whose CREATE TABLE did not parse (their
+    key is in the statement pgarch-lint could not read)."""
     for table in ctx.catalog.tables():
         if table.partition_of is not None or table.persistence == "temporary":
+            continue
+        if not table.columns_known:
             continue
         if table.partitioned and ctx.pg_version < 11:
             continue  # partitioned tables cannot have keys before PostgreSQL 11

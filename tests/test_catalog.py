@@ -17,14 +17,14 @@ from pgarch_lint.catalog import (
     make_object_name,
 )
 from pgarch_lint.schema_report import render_json, render_text
-from pgarch_lint.sql import ast
+from pgarch_lint.sql import ast, created_name
 
 
 def replay(sql: str, cat: Catalog | None = None, *, path: str = "m.sql",
-           context: bool = False) -> Catalog:
+           context: bool = False, unit: str | None = None) -> Catalog:
     """Parse ``sql`` and apply each statement to ``cat`` (a new catalog by default)."""
     cat = cat if cat is not None else Catalog()
-    cat.begin_file(path, context=context)
+    cat.begin_file(path, context=context, unit=unit)
     for raw in parse_sql(sql):
         start = raw.stmt_location or 0
         end = start + raw.stmt_len if raw.stmt_len else len(sql)
@@ -848,3 +848,155 @@ def test_renames_follow_foreign_keys_and_owned_sequences_through_drops_and_renam
         assert fk.ref_table == "public.parent" and fk.ref_columns == ["key"], (t, fk)
     [seq] = [s for s in cat.sequences() if s.name == "c1_id_seq"]
     assert seq.owned_by == "public.c1.ident"
+
+
+# --- absence: DROP ... IF EXISTS of what is not there ----------------------------------------
+
+
+def test_relation_absent_needs_history_for_names_never_created() -> None:
+    # one file, no history: a table created here says nothing about the rest of the schema
+    cat = replay("CREATE TABLE shipments (id bigint PRIMARY KEY)")
+    assert not cat.relation_absent("ix_orders__status")
+    assert not cat.relation_absent("public.orders")
+    # an earlier file (history, context or checked) created relations in public: it is read
+    cat = replay("CREATE TABLE orders (id bigint PRIMARY KEY, status text)", path="001.sql",
+                 context=True)
+    replay("SELECT 1", cat, path="002.sql")
+    assert cat.relation_absent("ix_orders__status")
+    assert cat.relation_absent("public.ix_orders__status")
+    assert not cat.relation_absent("orders") and not cat.relation_absent("orders_pkey")
+    # a schema nothing was ever created in is not known
+    assert not cat.relation_absent("billing.ix_invoices__status")
+
+
+def test_relation_absent_after_drop_and_rename_until_created_again() -> None:
+    cat = replay(
+        """CREATE TABLE a (id bigint PRIMARY KEY, status text);
+        CREATE INDEX ix_a__status ON a (status);
+        CREATE TABLE t (id bigint);
+        CREATE SEQUENCE s;
+        ALTER TABLE a RENAME TO a_old;
+        ALTER INDEX ix_a__status RENAME TO ix_a_old__status;
+        DROP TABLE t;
+        DROP INDEX IF EXISTS never_seen;
+        DROP SEQUENCE s;"""
+    )
+    # seen going in this very file: no history needed
+    for name in ("a", "ix_a__status", "t", "never_seen", "s", "public.a"):
+        assert cat.relation_absent(name), name
+    for name in ("a_old", "ix_a_old__status", "a_pkey", "other"):
+        assert not cat.relation_absent(name), name
+    replay("CREATE TABLE a (id int); CREATE VIEW t AS SELECT 1 AS x", cat, path="2.sql")
+    assert not cat.relation_absent("a") and not cat.relation_absent("t")
+    replay("DROP TABLE a_old", cat, path="3.sql")
+    # dropped with its table: its indexes and its primary key's index are gone too
+    assert cat.relation_absent("a_old") and cat.relation_absent("ix_a_old__status")
+    assert cat.relation_absent("a_pkey")  # a_old's key kept the name a_pkey: now gone
+
+
+def test_relation_absent_in_schemas_the_replay_created_or_dropped() -> None:
+    cat = replay(
+        """CREATE SCHEMA billing;
+        CREATE SCHEMA IF NOT EXISTS audit;
+        CREATE SCHEMA old;
+        CREATE TABLE old.t (id int);
+        DROP SCHEMA old CASCADE;
+        CREATE SCHEMA legacy;
+        ALTER SCHEMA legacy RENAME TO legacy_2024;"""
+    )
+    assert cat.relation_absent("billing.ix_invoices__status")  # created empty by the replay
+    assert not cat.relation_absent("audit.ix_events__at")  # IF NOT EXISTS: it may predate
+    assert cat.relation_absent("old.t") and cat.relation_absent("old.anything")
+    assert cat.relation_absent("legacy.x") and cat.relation_absent("legacy_2024.x")
+    assert cat.schema_absent("old") and cat.schema_absent("legacy")
+    assert not cat.schema_absent("billing") and not cat.schema_absent("never_mentioned")
+    replay("CREATE SCHEMA IF NOT EXISTS old", cat, path="2.sql")
+    assert not cat.schema_absent("old") and cat.relation_absent("old.t")  # re-created empty
+
+
+def test_relation_absent_follows_the_search_path() -> None:
+    cat = replay("CREATE SCHEMA app; CREATE TABLE app.t (id int); CREATE TABLE p (id int)",
+                 path="001.sql", context=True)
+    replay("SET search_path = app, public", cat, path="002.sql")
+    assert cat.relation_absent("x")  # neither app nor public has it, both are known
+    assert not cat.relation_absent("t") and not cat.relation_absent("p")
+    replay("SET search_path = app, elsewhere", cat, path="003.sql")
+    assert not cat.relation_absent("x")  # elsewhere is not known
+
+
+def test_unparsed_create_table_is_new_with_columns_unknown() -> None:
+    cat = replay("CREATE TABLE orders (id bigint PRIMARY KEY)", path="001.sql", context=True)
+    cat.begin_file("002.sql", context=False)
+    for text in ("CREATE TABLE widgets (id bigint $%AUTO_INCREMENT%$)",
+                 'CREATE TEMP TABLE IF NOT EXISTS app."Gadgets" (id bigint NOT NUL)',
+                 "CREATE TABLE orders (id int $%X%$)"):  # exists: left as it is
+        c = created_name(text)
+        assert c is not None
+        cat.apply_unparsed(c, Loc("002.sql", 0, len(text)))
+    w = table(cat, "widgets")
+    assert not w.columns_known and w.columns == {} and cat.is_new(rv("widgets"))
+    g = table(cat, 'app.Gadgets')
+    assert g.persistence == "temporary" and not g.columns_known
+    assert table(cat, "orders").columns_known and not cat.is_new(rv("orders"))
+    # later statements apply to it as to any table
+    for raw in parse_sql("ALTER TABLE widgets ADD COLUMN code int NOT NULL;"
+                         "CREATE INDEX ix_widgets__code ON widgets (code)"):
+        assert raw.stmt is not None
+        cat.apply(raw.stmt, Loc("002.sql", 0, 1))
+    assert list(w.columns) == ["code"] and "ix_widgets__code" in w.indexes
+    assert cat.errors == 0
+    data = render_json(cat, locations=False)
+    shown = {t["name"]: t for t in data["tables"]}
+    assert shown["widgets"]["columns_known"] is False
+    assert "columns_known" not in shown["orders"]  # rendered only for unknown columns
+
+
+def test_unparsed_index_or_view_only_blocks_absence() -> None:
+    cat = replay("CREATE TABLE orders (id bigint PRIMARY KEY, status text)", path="001.sql",
+                 context=True)
+    replay("DROP INDEX IF EXISTS ix_orders__status; DROP VIEW IF EXISTS v_orders", cat,
+           path="002.sql")
+    assert cat.relation_absent("ix_orders__status") and cat.relation_absent("v_orders")
+    for text in ("CREATE INDEX ix_orders__status ON orders (status $%OPS%$)",
+                 "CREATE VIEW v_orders AS SELECT $%COLS%$ FROM orders"):
+        c = created_name(text)
+        assert c is not None
+        cat.apply_unparsed(c, Loc("002.sql", 0, 1))
+    assert not cat.relation_absent("ix_orders__status")
+    assert not cat.relation_absent("v_orders")
+    assert cat.index("ix_orders__status") is None and cat.view("v_orders") is None
+    replay("DROP INDEX ix_orders__status", cat, path="003.sql")
+    assert cat.relation_absent("ix_orders__status")
+
+
+def test_apply_unparsed_never_raises() -> None:
+    cat = Catalog()
+    cat.begin_file("m.sql", context=False)
+    from pgarch_lint.sql import CreatedName
+
+    cat.apply_unparsed(CreatedName("index", ("ix",), table=()), Loc("m.sql", 0, 1))
+    assert cat.errors == 1 and cat.failures
+
+
+# --- migration units --------------------------------------------------------------------------
+
+
+def test_migration_unit_makes_objects_new_across_its_files() -> None:
+    cat = replay("CREATE TABLE networks (id uuid PRIMARY KEY)", path="0.sql", unit="20200101")
+    replay("CREATE TABLE tuples (nid uuid)", cat, path="1.sql", unit="20210623")
+    replay("CREATE INDEX ix_tuples__nid ON tuples (nid)", cat, path="2.sql", unit="20210623")
+    assert cat.is_new(rv("tuples")) and not cat.is_new(rv("networks"))
+    ix = cat.index("ix_tuples__nid")
+    assert cat.origin_of(ix) is Origin.CURRENT_FILE
+    # the next unit: everything from the earlier ones is existing
+    replay("SELECT 1", cat, path="3.sql", unit="20220217")
+    assert not cat.is_new(rv("tuples")) and cat.origin(rv("tuples")) is Origin.CHECKED_FILE
+    # no unit: every file is its own
+    replay("CREATE TABLE a (id int)", cat, path="4.sql")
+    replay("SELECT 1", cat, path="5.sql")
+    assert not cat.is_new(rv("a"))
+    # only consecutive files with one key form a unit
+    replay("CREATE TABLE b (id int)", cat, path="6.sql", unit="x")
+    replay("SELECT 1", cat, path="7.sql", unit="y")
+    replay("SELECT 1", cat, path="8.sql", unit="x")
+    assert not cat.is_new(rv("b"))

@@ -101,6 +101,9 @@ def test_output_file_is_written_atomically(proj: Path) -> None:
         ("[tool.pgarch-lint.naming]\nindex = 'ix_{tabel}'\n", "unknown placeholder {tabel}"),
         ("[tool.pgarch-lint.severity]\nban-drop-table = 'fatal'\n", "severity"),
         ("[tool.pgarch-lint]\nselect = [\n", "invalid TOML"),
+        ("[tool.pgarch-lint]\nmigration-unit = '^\\d{14}'\n", "has no capture group"),
+        ("[tool.pgarch-lint]\nmigration-unit = '^(\\d{14'\n", "invalid regular expression"),
+        ("[tool.pgarch-lint]\nmigration-unit = 14\n", "migration-unit"),
     ],
 )
 def test_bad_config_is_one_line_and_exit_2(proj: Path, config: str, needle: str) -> None:
@@ -355,3 +358,21 @@ def test_verbose_prints_notes_on_stderr(proj: Path) -> None:
         in loud.stderr
     )
     assert "note[" not in loud.stdout
+
+
+def test_migration_unit_from_the_config_file(proj: Path) -> None:
+    mig = proj / "migrations"
+    (mig / "20210623162417000000_tuples.up.sql").write_text(
+        "CREATE TABLE tuples (nid uuid NOT NULL, object text NOT NULL);\n")
+    (mig / "20210623162417000001_tuples.up.sql").write_text(
+        "CREATE INDEX ix_tuples__nid ON tuples (nid);\n")
+    (mig / "20220512151000000000_indices.up.sql").write_text(
+        "CREATE INDEX ix_tuples__object ON tuples (object);\n")
+    args = ["check", "migrations", "--select", "require-concurrent-index-creation",
+            "--format", "json"]
+    before = json.loads(run(args, cwd=proj).output)["findings"]
+    assert sorted(f["path"].rsplit("/", 1)[-1][:20] for f in before) == [
+        "20210623162417000001", "20220512151000000000"]
+    (proj / "pgarch-lint.toml").write_text("migration-unit = '^(\\d{14})\\d{6}_'\n")
+    after = json.loads(run(args, cwd=proj).output)["findings"]
+    assert [f["path"].rsplit("/", 1)[-1][:20] for f in after] == ["20220512151000000000"]

@@ -141,3 +141,63 @@ def test_squawk_ignore_names_are_translated() -> None:
     # a squawk-only rule name is not judged by unused-suppression (squawk may still use it)
     sql2 = "-- squawk-ignore require-table-schema\nSELECT 1;\n"
     assert lint_sql(sql2, rules=["unused-suppression"]) == []
+
+
+def test_drop_index_findings_name_the_table_of_the_index() -> None:
+    ctx = ["CREATE TABLE orders (id bigint PRIMARY KEY, status text);\n"
+           "CREATE INDEX ix_orders__status ON orders (status);\n"]
+    [f] = lint_sql("DROP INDEX ix_orders__status;\n", rules=["require-lock-timeout"], context=ctx)
+    assert 'ACCESS EXCLUSIVE lock on existing table "orders"' in f.message
+    [f] = lint_sql("DROP INDEX ix_unknown;\n", rules=["require-statement-timeout"])
+    assert 'lock on the table of index "ix_unknown"' in f.message
+    # IF EXISTS of an index the history does not have: a no-op, no rule has anything to say
+    assert lint_sql("DROP INDEX IF EXISTS ix_orders__gone;\n", rules=["all"], context=ctx) == []
+
+
+def test_create_table_that_does_not_parse_still_creates_a_new_table() -> None:
+    sql = ("CREATE TABLE widgets (id bigint $%AUTO_INCREMENT%$ PRIMARY KEY, name text);\n"
+           "CREATE INDEX ix_widgets__name ON widgets (name);\n"
+           "ALTER TABLE widgets ADD COLUMN code int NOT NULL;\n"
+           "SELECT w.name FROM widgets w WHERE w.id = $1;\n")
+    fs = lint_sql(sql, rules=["all"])
+    # the table is new (no lock, no index or NOT NULL finding on it) and its columns unknown
+    # (no query finding on them); only rules that do not look at the table say anything else
+    others = ("missing-comment", "prefer-robust-stmts")
+    assert [(f.line, f.rule) for f in fs if f.rule not in others] == [(1, "syntax-error")]
+
+
+def _unit_run(names_sql: list[tuple[str, str]], unit: str | None) -> list[tuple[str, int, str]]:
+    from pgarch_lint.config import select_rules
+    from pgarch_lint.engine import Engine, FileInput
+    from pgarch_lint.registry import load_rules
+
+    settings = Settings(migration_unit=unit)
+    settings.select = (IDX, "require-lock-timeout")
+    files = [FileInput(f"migrations/{n}", s.encode(), False, f"migrations/{n}")
+             for n, s in names_sql]
+    report = Engine(settings, select_rules(load_rules(), settings)).run(files)
+    return [(f.path.rsplit("/", 1)[-1], f.line, f.rule) for f in report.findings]
+
+
+def test_migration_unit_spreads_new_tables_over_the_files_of_a_release() -> None:
+    # ory/popx style: one release written as several files sharing a 14-digit prefix
+    history = [
+        ("20201110175414000000_networks.up.sql", "CREATE TABLE networks (id uuid PRIMARY KEY);"),
+        ("20210623162417000000_tuples.up.sql", "CREATE TABLE tuples (nid uuid, object text);"),
+        ("20210623162417000001_tuples.up.sql", "CREATE INDEX ix_t__nid ON tuples (nid);"),
+        ("20210623162417000002_tuples.up.sql", "CREATE INDEX ix_t__object ON tuples (object);"),
+        ("20220512151000000000_indices.up.sql", "CREATE INDEX ix_t__both ON tuples (nid, object);"),
+        ("notes.sql", "CREATE INDEX ix_networks__id ON networks (id);"),
+    ]
+    unit = r"^(\d{14})\d{6}_"
+    assert _unit_run(history, unit) == [
+        ("20220512151000000000_indices.up.sql", 1, IDX),  # the next release: existing
+        ("20220512151000000000_indices.up.sql", 1, "require-lock-timeout"),
+        ("notes.sql", 1, IDX),  # no match: a unit of its own
+        ("notes.sql", 1, "require-lock-timeout"),
+    ]
+    # without the setting each file is its own unit
+    assert [(n[:22], r) for n, _, r in _unit_run(history, None) if r == IDX] == [
+        ("20210623162417000001_t", IDX), ("20210623162417000002_t", IDX),
+        ("20220512151000000000_i", IDX), ("notes.sql", IDX),
+    ]

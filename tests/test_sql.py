@@ -58,3 +58,56 @@ def test_split_flat_and_identifiers() -> None:
     ]
     toks = [text2 for text2 in ("SELECT \"Ab\"\"c\", x FROM t",)]
     assert [toks[0][s:e] for s, e in sql.identifier_tokens(toks[0])] == ['"Ab""c"', "x", "t"]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "name", "extra"),
+    [
+        ("CREATE TABLE t (id $%AUTO_INCREMENT%$)", "table", ("t",), {}),
+        ("create Temp table if not exists \"My\".\"T\" (", "table", ("My", "T"),
+         {"persistence": "t", "if_not_exists": True}),
+        ("CREATE GLOBAL TEMPORARY TABLE t (", "table", ("t",), {"persistence": "t"}),
+        ("CREATE UNLOGGED TABLE if (a int", "table", ("if",), {"persistence": "u"}),
+        ("/* a comment */ -- another\n  CREATE TABLE Orders(id", "table", ("orders",), {}),
+        ("CREATE TABLE db.s.t AS SELECT $%X%$", "table", ("db", "s", "t"), {}),
+        ("CREATE TABLE p_2024 PARTITION OF p FOR VALUES $%RANGE%$", "table", ("p_2024",), {}),
+        ('CREATE TABLE "a""b" (', "table", ('a"b',), {}),
+        ("CREATE TABLE " + "x" * 70 + " (", "table", ("x" * 63,), {}),
+        ("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ix ON ONLY s.t (a $x)", "index",
+         ("ix",), {"if_not_exists": True, "table": ("s", "t")}),
+        ("CREATE OR REPLACE TEMP RECURSIVE VIEW v (a) AS", "view", ("v",), {}),
+        ("CREATE MATERIALIZED VIEW IF NOT EXISTS s.mv AS", "materialized view", ("s", "mv"),
+         {"if_not_exists": True}),
+    ],
+)
+def test_created_name_reads_create_headers(
+    text: str, kind: str, name: tuple[str, ...], extra: dict[str, Any]
+) -> None:
+    c = sql.created_name(text)
+    assert c is not None and (c.kind, c.name) == (kind, name)
+    for k, v in extra.items():
+        assert getattr(c, k) == v, k
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CREATE TABLE x",  # nothing after the name
+        "CREATE TABLE x WITH OIDS",
+        "CREATE TABLE table (a int)",  # a reserved word cannot name a table unquoted
+        "CREATE TABLE left (a int)",
+        "CREATE TABLE public. (a int)",
+        "CREATE TABLE $%PREFIX%$users (id int)",
+        "CREATE $%KIND%$ TABLE t (id int)",
+        "CREATE INDEX ON t (a $x)",  # unnamed: its generated name is unknown
+        "CREATE INDEX CONCURRENTLY ON t (a $x)",
+        "CREATE UNLOGGED VIEW v AS",
+        "CREATE OR REPLACE MATERIALIZED VIEW v AS",
+        "ALTER TABLE t ADD COLUMN $x",
+        "SELEC 1",
+        "/* unterminated comment CREATE TABLE t (",
+        "",
+    ],
+)
+def test_created_name_is_conservative(text: str) -> None:
+    assert sql.created_name(text) is None
