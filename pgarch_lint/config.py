@@ -267,17 +267,24 @@ def validated(label: str, raw: dict[str, Any]) -> dict[str, Any]:
     """The config section validated by the pydantic model, as plain data.
 
     pydantic costs ~100 ms to import and build the model, more than linting a migration, so
-    the result for an unchanged config section is cached (keyed by pgarch-lint's version and
-    the section's content) and pydantic is only loaded when the config changes. A config that
-    fails validation is never cached.
+    the result for an unchanged config section is cached (keyed by pgarch-lint's version, the
+    files that define the model and its defaults, and the section's content) and pydantic is
+    only loaded when the config changes. A config that fails validation is never cached.
     """
     import hashlib
     import json
 
-    from pgarch_lint import __version__
+    from pgarch_lint import __version__, conventions
 
+    model_files = []
+    for f in (__file__, conventions.__file__):
+        try:
+            st = os.stat(f)
+            model_files.append([st.st_size, st.st_mtime_ns])
+        except OSError:
+            model_files.append(None)
     key = hashlib.sha256(
-        json.dumps([__version__, raw], sort_keys=True, default=repr).encode()
+        json.dumps([__version__, model_files, raw], sort_keys=True, default=repr).encode()
     ).hexdigest()[:32]
     folder = cache_dir()
     entry = folder / f"config-{key}.json" if folder is not None else None

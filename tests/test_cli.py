@@ -346,6 +346,43 @@ def test_validated_config_is_cached_and_revalidated_on_change(proj: Path) -> Non
     assert r.exit_code == 2  # and an invalid config is never cached
 
 
+def test_validated_config_cache_follows_the_model(
+    proj: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An entry written for another shape of the model (an older checkout of the same version
+    that knew fewer keys) is never read back: the key covers the files defining the model."""
+    import hashlib
+    import types
+
+    from pgarch_lint import __version__
+    from pgarch_lint import config as cfg
+
+    cache = Path(os.environ["PGARCH_LINT_CACHE_DIR"])
+    cache.mkdir(parents=True, exist_ok=True)
+    raw = {"naming": {"index": "idx_{table}_{columns}"}}
+    old_key = hashlib.sha256(
+        json.dumps([__version__, raw], sort_keys=True, default=repr).encode()
+    ).hexdigest()[:32]
+    (cache / f"config-{old_key}.json").write_text(json.dumps({"naming": {"index": "x"}}))
+    (proj / "pgarch-lint.toml").write_text('[naming]\nindex = "idx_{table}_{columns}"\n')
+    s = cfg.load_settings(proj / "pgarch-lint.toml")
+    assert s.naming.template("index") == "idx_{table}_{columns}" and s.naming.infer is True
+    # touching the model's source changes the key: the next run validates again
+    first = cfg.validated("x", raw)
+    real_stat = os.stat
+
+    def later(path: object, *a: object, **k: object) -> object:
+        st = real_stat(path, *a, **k)  # type: ignore[arg-type]
+        if str(path).endswith("config.py"):  # as if config.py had just been edited
+            return types.SimpleNamespace(st_size=st.st_size, st_mtime_ns=st.st_mtime_ns + 1)
+        return st
+
+    monkeypatch.setattr(os, "stat", later)
+    before = set(cache.glob("config-*.json"))
+    assert cfg.validated("x", raw) == first
+    assert len(set(cache.glob("config-*.json")) - before) == 1
+
+
 def test_verbose_prints_notes_on_stderr(proj: Path) -> None:
     (proj / "q.sql").write_text("SELECT id FROM unknown_table WHERE a = 1;\n")
     args = ["check", "q.sql", "--select", "missing-index-for-query"]
