@@ -116,7 +116,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, overload
 
-from pgarch_lint.declared import DEFINING_NODES, NameDef, name_definitions
+from pgarch_lint.declared import DEFINING_NODES, Ledger, name_definitions
 from pgarch_lint.sql import CreatedName, ast, deparse, enums, walk
 
 __all__ = [
@@ -857,7 +857,7 @@ class Catalog:
         self._seq_by_owner: dict[str, list[Sequence]] = {}
         # every index and constraint name the replayed statements declared, in order (the
         # evidence of house-style inference and what the naming rules judge; see declared.py)
-        self.names: list[NameDef] = []
+        self.names = Ledger()
         # analyses derived from the catalog, remembered by whoever computes them with a key
         # that changes with the state they read (e.g. the house style: conventions.py)
         self.derived: dict[tuple[Any, ...], Any] = {}
@@ -901,7 +901,8 @@ class Catalog:
         self._loc = loc
         try:
             if type(node).__name__ in _DECLARING:
-                self.names.extend(name_definitions(node, self, loc, base, self._context))
+                for d in name_definitions(node, self, loc, base, self._context):
+                    self.names.add(d)
             self._apply(node)
         except Exception as exc:  # never let a statement break the run
             self.errors += 1

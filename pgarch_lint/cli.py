@@ -484,7 +484,7 @@ def conventions(paths: tuple[str, ...], context_paths: tuple[str, ...], fmt: str
             inputs = [*live_inputs, *inputs]
         engine = Engine(settings, [], catalog)
         engine.run(inputs, ["-"])
-        style = conv.infer(engine.catalog.names, settings.naming)
+        style = conv.house_style(engine.catalog, settings.naming)
         out, done = _open_output(output)
         ok = False
         try:

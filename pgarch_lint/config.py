@@ -276,7 +276,7 @@ def validated(label: str, raw: dict[str, Any]) -> dict[str, Any]:
 
     from pgarch_lint import __version__, conventions
 
-    model_files = []
+    model_files: list[list[int] | None] = []
     for f in (__file__, conventions.__file__):
         try:
             st = os.stat(f)

@@ -482,38 +482,62 @@ def case_style(name: str) -> str:
     return "other"
 
 
-def _dominant(styles: Iterable[str], minimum: int) -> tuple[str, int, int] | None:
+class CaseEvidence:
+    """How many table, column and type names of each letter case a run declared, overall and
+    per table for columns, with up to two examples of each (the catalog keeps one up to date,
+    so that the names themselves need not be kept: see declared.Ledger)."""
+
+    __slots__ = ("columns", "examples", "kinds")
+
+    def __init__(self) -> None:
+        self.kinds: dict[str, Counter[str]] = {"table": Counter(), "column": Counter(), "type": Counter()}
+        self.columns: dict[str, Counter[str]] = {}
+        self.examples: dict[tuple[str, str], list[str]] = {}
+
+    def add(self, kind: str, name: str, table: str) -> None:
+        """Count one declared name of a CASE_KIND kind."""
+        case_kind = CASE_KIND[kind]
+        style = case_style(name)
+        self.kinds[case_kind][style] += 1
+        seen = self.examples.setdefault((case_kind, style), [])
+        if len(seen) < 2 and name not in seen:
+            seen.append(name)
+        if case_kind == "column" and table:
+            per_table = self.columns.get(table)
+            if per_table is None:
+                per_table = self.columns[table] = Counter()
+            per_table[style] += 1
+
+    @classmethod
+    def of(cls, defs: Iterable[NameDef]) -> CaseEvidence:
+        out = cls()
+        for d in defs:
+            if d.kind in CASE_KIND:
+                out.add(d.kind, d.name, d.table)
+        return out
+
+
+def _dominant(seen: Counter[str], minimum: int) -> tuple[str, int, int] | None:
     """The style at least MIN_SHARE of the names that show one follow, with its count."""
-    seen = Counter(s for s in styles if s != "neutral")
-    total = sum(seen.values())
-    if total < minimum or not seen:
+    total = sum(n for s, n in seen.items() if s != "neutral")
+    if total < minimum:
         return None
-    style, n = seen.most_common(1)[0]
+    style, n = max(((s, n) for s, n in seen.items() if s != "neutral"), key=lambda x: x[1])
     return (style, n, total) if n >= MIN_SHARE * total else None
 
 
-def _infer_cases(defs: Sequence[NameDef], style: HouseStyle) -> None:
-    by_kind: dict[str, list[NameDef]] = {"table": [], "column": [], "type": []}
-    columns: dict[str, list[str]] = {}
-    for d in defs:
-        kind = CASE_KIND.get(d.kind)
-        if kind is None:
-            continue
-        by_kind[kind].append(d)
-        if kind == "column" and d.table:
-            columns.setdefault(d.table, []).append(case_style(d.name))
-    for kind, items in by_kind.items():
-        styles = [case_style(d.name) for d in items]
-        found = _dominant(styles, MIN_EVIDENCE)
+def _infer_cases(evidence: CaseEvidence, style: HouseStyle) -> None:
+    for kind, seen in evidence.kinds.items():
+        found = _dominant(seen, MIN_EVIDENCE)
         if found is None:
-            shown = sum(1 for x in styles if x != "neutral")
+            shown = sum(n for s, n in seen.items() if s != "neutral")
             style.cases[kind] = Convention(kind, "snake", "default", total=shown)
             continue
         name, n, total = found
-        examples = tuple(dict.fromkeys(d.name for d in items if case_style(d.name) == name))[:2]
+        examples = tuple(evidence.examples.get((kind, name), ()))
         style.cases[kind] = Convention(kind, name, "inferred", "", n, total, examples)
-    for table, styles in columns.items():
-        found = _dominant(styles, 2)
+    for table, seen in evidence.columns.items():
+        found = _dominant(seen, 2)
         if found is not None:
             style.column_case[table] = found[0]
 
@@ -805,8 +829,14 @@ def _choose(kind: str, items: Sequence[Item], allow_prefixed: bool) -> Conventio
     return None
 
 
-def infer(defs: Iterable[NameDef], naming: Naming, allow_prefixed: bool = True) -> HouseStyle:
-    """The conventions of a run from its declared names and its ``[naming]`` settings."""
+def infer(
+    defs: Iterable[NameDef],
+    naming: Naming,
+    allow_prefixed: bool = True,
+    cases: CaseEvidence | None = None,
+) -> HouseStyle:
+    """The conventions of a run from its declared names (and the counts of their letter case,
+    read from ``defs`` when not given) and its ``[naming]`` settings."""
     defs = list(defs)
     by_kind: dict[str, list[Item]] = {k: [] for k in KINDS}
     for d in defs:
@@ -819,7 +849,7 @@ def infer(defs: Iterable[NameDef], naming: Naming, allow_prefixed: bool = True) 
             by_kind[col.kind].append(col)
     style = HouseStyle({}, allow_prefixed)
     if naming.infer:
-        _infer_cases(defs, style)
+        _infer_cases(cases if cases is not None else CaseEvidence.of(defs), style)
     else:
         style.cases = {k: Convention(k, "snake", "default") for k in ("table", "column", "type")}
     for kind in KINDS:
@@ -851,7 +881,8 @@ def infer(defs: Iterable[NameDef], naming: Naming, allow_prefixed: bool = True) 
 
 def _family_fallback(style: HouseStyle, by_kind: Mapping[str, list[Item]], naming: Naming) -> None:
     """Kinds without a clear convention of their own take the family that every inferred
-    kind belongs to (when there is exactly one)."""
+    kind belongs to (when there is exactly one), unless their own names fit the default
+    template better than the family's."""
     common: set[str] | None = None
     basis: list[str] = []
     for kind in OBJECT_KINDS:
@@ -880,6 +911,9 @@ def _family_fallback(style: HouseStyle, by_kind: Mapping[str, list[Item]], namin
         template = FAMILIES[family][kind]
         items = by_kind[kind]
         n = sum(1 for it in items if _item_follows(template, it, style.allow_prefixed))
+        default = sum(1 for it in items if _item_follows(conv.template, it, style.allow_prefixed))
+        if default > n:
+            continue  # the kind's own names speak for the default
         style.conventions[kind] = Convention(
             kind, template, "family", family, n, len(items), via=tuple(basis)
         )
@@ -898,17 +932,23 @@ def house_style(
     on the ledger (identical under ``--jobs``).
     """
     names = catalog.names
-    size = len(names)
-    if not complete and size > 16:
-        size = 1 << (size.bit_length() - 1)
+    if complete:
+        key: tuple[Any, ...] = ("house-style", len(names), names.version, id(naming), allow_prefixed)
+    else:
+        size = len(names)
+        if size > 16:
+            size = 1 << (size.bit_length() - 1)
+        key = ("house-style-prefix", size, id(naming), allow_prefixed)
     memo = catalog.derived
-    key = ("house-style", size, id(naming), allow_prefixed)
     style = memo.get(key)
     if not isinstance(style, HouseStyle):
-        for old in [k for k in memo if k[0] == "house-style" and k[1] != size]:
+        for old in [k for k in memo if k[0] == key[0] and k[1:-2] != key[1:-2]]:
             del memo[old]  # an earlier state of the ledger
-        prefix = names if size == len(names) else names[:size]
-        style = memo[key] = infer(prefix, naming, allow_prefixed)
+        if complete:
+            style = infer(names, naming, allow_prefixed, names.cases)
+        else:  # letter case does not matter to a suggested name
+            style = infer(names[: key[1]], naming, allow_prefixed)
+        memo[key] = style
     return style
 
 

@@ -14,12 +14,14 @@ An unnamed constraint or index is recorded with the name PostgreSQL generates fo
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pgarch_lint import astutil as util
-from pgarch_lint.sql import ast, enums, walk
+from pgarch_lint.conventions import CASE_KIND, CaseEvidence
+from pgarch_lint.sql import RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS, ast, enums, walk
 
 if TYPE_CHECKING:
     from pgarch_lint.catalog import Catalog, Loc
@@ -438,6 +440,51 @@ class NameDef:
     context: bool = False  # declared in a --context file or a live database
 
 
+_SNAKE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
+_KEYWORDS = RESERVED_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS
+
+
+def worth_judging(name: str) -> bool:
+    """Whether a naming rule may report a table, column or type name: not lower snake_case,
+    or a keyword."""
+    return _SNAKE_NAME.fullmatch(name) is None or name in _KEYWORDS
+
+
+class Ledger:
+    """The catalog's record of the names the replayed statements declared.
+
+    Every index and constraint name is kept (the evidence of house-style inference, and what
+    naming-constraint and naming-index judge). Table, column and type names are counted by
+    letter case (:class:`~pgarch_lint.conventions.CaseEvidence`) and kept only when a naming
+    rule may report them (:func:`worth_judging`): a 50 MB dump declares half a million
+    snake_case columns. ``version`` changes with every name recorded.
+    """
+
+    __slots__ = ("cases", "entries", "version")
+
+    def __init__(self) -> None:
+        self.entries: list[NameDef] = []
+        self.cases = CaseEvidence()
+        self.version = 0
+
+    def add(self, d: NameDef) -> None:
+        self.version += 1
+        if d.kind in CASE_KIND:
+            self.cases.add(d.kind, d.name, d.table)
+            if not worth_judging(d.name) and (d.previous is None or not worth_judging(d.previous)):
+                return
+        self.entries.append(d)
+
+    def __iter__(self) -> Iterator[NameDef]:
+        return iter(self.entries)
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+    def __getitem__(self, index: slice) -> list[NameDef]:
+        return self.entries[index]
+
+
 def name_definitions(
     node: Any, catalog: Catalog, loc: Loc, base: int | None, context: bool
 ) -> list[NameDef]:
@@ -494,10 +541,16 @@ def _constraint_defs(
     ]
     if not infos:
         return
+    embedded: list[tuple[str, ...]] = []  # what a non-snake_case name may repeat (made once)
+
+    def _embedded() -> tuple[str, ...]:
+        if not embedded:
+            embedded.append((infos[0].table, *statement_columns(stmt, catalog)))
+        return embedded[0]
+
     fk_columns = {
         info.columns[0] for info in infos if info.kind == "foreign-key" and len(info.columns) == 1
     }
-    embedded = (infos[0].table, *statement_columns(stmt, catalog))
     if isinstance(stmt, ast.AlterTableStmt) and isinstance(stmt.relation, ast.RangeVar):
         for fk in catalog.foreign_keys(catalog.table(stmt.relation)):
             if len(fk.columns) == 1:
@@ -510,18 +563,20 @@ def _constraint_defs(
                 name=info.name if info.name is not None else info.generated_name(),
                 explicit=info.name is not None,
                 table=info.table,
-                shown=util.rv_name(info.rel),
+                shown=info.table if not info.rel.schemaname else util.rv_name(info.rel),
                 columns=tuple(info.columns),
                 expression=info.expression_keys,
                 ref_table=info.ref_table,
-                ref_shown=ref_shown,
+                ref_shown=info.ref_table
+                if info.ref_rel is not None and not info.ref_rel.schemaname
+                else ref_shown,
                 ref_columns=tuple(info.ref_columns),
                 self_reference=info.ref_rel is not None and _same_rel(info.ref_rel, info.rel),
                 pk_is_fk=info.kind == "primary-key"
                 and len(info.columns) == 1
                 and info.columns[0] in fk_columns,
                 schema=info.rel.schemaname or None,
-                embedded=embedded,
+                embedded=_embedded() if info.name is not None and worth_judging(info.name) else (),
                 loc=loc,
                 start=_offset(info.node, base, loc),
                 context=context,
@@ -567,14 +622,14 @@ def _index_def(
             name=name,
             explicit=explicit,
             table=rel.relname,
-            shown=util.rv_name(rel),
+            shown=rel.relname if not rel.schemaname else util.rv_name(rel),
             columns=tuple(cols),
             expression=expression,
             unique=bool(node.unique),
             # a partial or non-btree index may add a suffix: two can cover the same columns
             variant=node.whereClause is not None or (node.accessMethod or "btree") != "btree",
             schema=rel.schemaname or None,
-            embedded=(rel.relname, *keys),
+            embedded=(rel.relname, *keys) if explicit and worth_judging(name) else (),
             loc=loc,
             start=None,
             context=context,

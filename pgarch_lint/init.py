@@ -75,6 +75,10 @@ assume-in-transaction = {"true" if in_tx else "false"}     # does the runner wra
 # [per-file-ignores]
 # "migrations/0001_*.sql" = ["ban-drop-table"]
 
+# [naming]                        # kinds not set follow the history's own conventions:
+# index = "ix_{{table}}__{{columns}}"   # see them with `pgarch-lint conventions <paths>`
+# infer = false                   # judge every name by the default templates instead
+
 [tenancy]
 tenant-columns = [{tenant_list}]
 """

@@ -35,7 +35,7 @@ def _catalog(*sql: str, context: tuple[str, ...] = ()) -> Engine:
 
 
 def _style(*sql: str, naming: Naming | None = None) -> conv.HouseStyle:
-    return conv.infer(_catalog(*sql).catalog.names, naming or Naming())
+    return conv.house_style(_catalog(*sql).catalog, naming or Naming())
 
 
 # --- templates -------------------------------------------------------------------------------
@@ -138,15 +138,21 @@ def test_a_rendered_name_follows_its_template(
 
 def test_ledger_records_declarations_with_positions() -> None:
     sql = (
-        "CREATE TABLE t (id bigint PRIMARY KEY, a int REFERENCES u (id), CONSTRAINT c CHECK (a > 0));\n"
+        "CREATE TABLE t (id bigint PRIMARY KEY, a int REFERENCES u (id), CONSTRAINT c CHECK (a > 0),"
+        ' "userId" int, "user" int);\n'
         "CREATE INDEX ON t (a);\n"
         "CREATE INDEX IF NOT EXISTS t_a_idx ON t (a);\n"  # a no-op: the index exists
         "ALTER INDEX t_a_idx RENAME TO t_by_a;\n"
     )
     engine = _catalog(sql)
     defs = [(d.kind, d.name, d.explicit) for d in engine.catalog.names]
-    assert ("table", "t", True) in defs
-    assert ("column", "a", True) in defs
+    # snake_case table and column names are only counted (no rule may report them) ...
+    assert ("table", "t", True) not in defs and ("column", "a", True) not in defs
+    cases = engine.catalog.names.cases
+    assert cases.kinds["table"]["neutral"] == 1 and cases.kinds["column"]["neutral"] == 3
+    assert cases.kinds["column"]["camelCase"] == 1 and cases.columns["t"]["camelCase"] == 1
+    # ... names a rule may report are kept
+    assert ("column", "userId", True) in defs and ("column", "user", True) in defs
     assert ("primary-key", "t_pkey", False) in defs
     assert ("foreign-key", "t_a_fkey", False) in defs
     assert ("check", "c", True) in defs
@@ -161,9 +167,11 @@ def test_ledger_records_declarations_with_positions() -> None:
 
 
 def test_ledger_marks_context_declarations() -> None:
-    engine = _catalog("CREATE INDEX b_idx ON t (b);", context=("CREATE TABLE t (a int, b int);",))
+    engine = _catalog(
+        "CREATE INDEX b_idx ON t (b);", context=("CREATE TABLE t (a int, b int, CHECK (a > b));",)
+    )
     by_name = {d.name: d.context for d in engine.catalog.names}
-    assert by_name["t"] is True and by_name["b_idx"] is False
+    assert by_name["t_check"] is True and by_name["b_idx"] is False
 
 
 # --- inference -------------------------------------------------------------------------------
@@ -214,6 +222,20 @@ def test_family_fills_thin_kinds() -> None:
     assert style["unique"].source == "family"
     assert style["unique"].template == "{table}_{columns}_key"
     assert style["unique"].via == ("index",)
+
+
+def test_a_thin_kind_keeps_the_default_its_own_names_follow() -> None:
+    """Three indexes named by the default template do not take the family of five
+    PostgreSQL-named primary keys."""
+    tables = "\n".join(
+        f"CREATE TABLE t{i} (id bigint, a int, CONSTRAINT t{i}_pkey PRIMARY KEY (id));"
+        for i in range(5)
+    )
+    indexes = "\n".join(f"CREATE INDEX ix_t{i}__a ON t{i} (a);" for i in range(3))
+    style = _style(tables + "\n" + indexes)
+    assert style["primary-key"].template == "{table}_pkey"
+    assert style["index"].source == "default" and style["index"].template == "ix_{table}__{columns}"
+    assert style["unique"].source == "family"  # no unique names at all: the family applies
 
 
 def test_unique_indexes_following_the_index_convention_are_not_unique_evidence() -> None:

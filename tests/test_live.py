@@ -420,3 +420,18 @@ def test_static_and_live_catalogs_agree(shop: str) -> None:
     assert [t.values for t in live.catalog.types()] == [["pending", "paid", "shipped"]]
     fn = {f.name: f for f in live.catalog.functions()}
     assert fn["f_admin"].security_definer and fn["f_safe"].security_definer
+
+
+def test_conventions_read_the_live_database(shop: str, tmp_path: Path) -> None:
+    """`conventions --dsn`: the live schema is evidence like any context file."""
+    m = tmp_path / "0004_refunds.sql"
+    m.write_text("CREATE TABLE refunds (id bigint PRIMARY KEY, order_id bigint);\n")
+    code, out, err = _run("conventions", str(m), "--dsn", shop, "--format", "json")
+    assert code == 0, err
+    rows = {r["kind"]: r for r in json.loads(out)["names"]}
+    alone = json.loads(_run("conventions", str(m), "--format", "json")[1])
+    alone_rows = {r["kind"]: r for r in alone["names"]}
+    assert alone_rows["index"]["total"] == 0
+    assert rows["index"]["total"] >= 3  # the database's ix_orders__* indexes
+    assert rows["primary-key"]["total"] > alone_rows["primary-key"]["total"]
+    assert rows["index"]["source"] == "default"  # too few names to infer a convention
