@@ -84,7 +84,11 @@ def generate_history(folder: Path, files: int) -> None:
         kind = n % 7
         if kind in (1, 4) or len(tables) < 3:
             t = f"t{i}"
-            ref = f"\n    parent_id bigint REFERENCES {tables[-1]} (id) ON DELETE CASCADE," if tables else ""
+            ref = (
+                f"\n    parent_id bigint REFERENCES {tables[-1]} (id) ON DELETE CASCADE,"
+                if tables
+                else ""
+            )
             body = (
                 f"CREATE TABLE {t} (\n    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,{ref}\n"
                 f"    tenant_id bigint NOT NULL,\n    name text NOT NULL,\n"
@@ -163,15 +167,29 @@ def report(name: str, paths: list[Path], repeat: int, extra: list[str], others: 
     files = sql_files(paths)
     mb = sum(f.stat().st_size for f in files) / 1e6
     stmts = count_statements(files)
-    cmd = [PY, "-m", "pgarch_lint", "check", *map(str, paths), "--quiet", "--fail-on", "never", *extra]
+    cmd = [
+        PY,
+        "-m",
+        "pgarch_lint",
+        "check",
+        *map(str, paths),
+        "--quiet",
+        "--fail-on",
+        "never",
+        *extra,
+    ]
     secs, rss, code = run(cmd, repeat)
-    print(f"{name:<34} {secs:8.3f} s {mb / secs:8.2f} MB/s {stmts / secs:10.0f} stmt/s "
-          f"{rss / 1024:7.0f} MB peak  ({len(files)} files, {mb:.2f} MB, {stmts} statements, exit {code})")
+    print(
+        f"{name:<34} {secs:8.3f} s {mb / secs:8.2f} MB/s {stmts / secs:10.0f} stmt/s "
+        f"{rss / 1024:7.0f} MB peak  ({len(files)} files, {mb:.2f} MB, {stmts} statements, exit {code})"
+    )
     if others:
         squawk = shutil.which("squawk")
         if squawk:
             s_secs, _, _ = run([squawk, *map(str, files)], repeat)
-            print(f"{'  squawk':<34} {s_secs:8.3f} s   ratio squawk/pgarch-lint = {s_secs / secs:.2f}")
+            print(
+                f"{'  squawk':<34} {s_secs:8.3f} s   ratio squawk/pgarch-lint = {s_secs / secs:.2f}"
+            )
         fluff = shutil.which("sqlfluff")
         if fluff and mb < 0.6:
             # sqlfluff skips files over 20 kB unless told otherwise; one run, no warm-up (slow)
@@ -179,12 +197,16 @@ def report(name: str, paths: list[Path], repeat: int, extra: list[str], others: 
             cfg.write_text("[sqlfluff]\nlarge_file_skip_byte_limit = 0\n")
             f_cmd = [fluff, "lint", "--dialect", "postgres", "--config", str(cfg), *map(str, files)]
             f_secs, _, _ = run(f_cmd, 1, warm_up=False)
-            print(f"{'  sqlfluff':<34} {f_secs:8.3f} s   ratio sqlfluff/pgarch-lint = {f_secs / secs:.2f}")
+            print(
+                f"{'  sqlfluff':<34} {f_secs:8.3f} s   ratio sqlfluff/pgarch-lint = {f_secs / secs:.2f}"
+            )
     return secs
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--size", type=float, default=1.0, help="W1 generated size in MB")
     ap.add_argument("--jobs", default=None, help="pass --jobs N to pgarch-lint")
@@ -205,10 +227,17 @@ def main() -> None:
         b = report(f"W1 generated dump {2 * args.size:g} MB", [two], args.repeat, extra, True)
         print(f"{'  linearity (2x input)':<34} {b / a:8.2f} x time")
         if CORPUS.is_dir():
-            report("W1 corpus hatchet v1-core.sql", [CORPUS / "hatchet/sql/schema/v1-core.sql"],
-                   args.repeat, extra, True)
-            hist = [CORPUS / d for d in ("langfuse", "hatchet/cmd", "supabase_postgres", "kestra",
-                                         "supabase_auth")]
+            report(
+                "W1 corpus hatchet v1-core.sql",
+                [CORPUS / "hatchet/sql/schema/v1-core.sql"],
+                args.repeat,
+                extra,
+                True,
+            )
+            hist = [
+                CORPUS / d
+                for d in ("langfuse", "hatchet/cmd", "supabase_postgres", "kestra", "supabase_auth")
+            ]
             report("W2 corpus migration histories", hist, args.repeat, extra, True)
         hist_dir = t / "history"
         generate_history(hist_dir, 1200)
@@ -216,7 +245,9 @@ def main() -> None:
         small = t / "0042_add_index.sql"
         small.write_text("CREATE INDEX CONCURRENTLY ix_orders__status ON orders (status);\n")
         w3 = report("W3 one small migration", [small], max(args.repeat, 5), extra, True)
-        base, _, _ = run([PY, "-c", "import pglast; pglast.parse_sql('select 1')"], max(args.repeat, 5))
+        base, _, _ = run(
+            [PY, "-c", "import pglast; pglast.parse_sql('select 1')"], max(args.repeat, 5)
+        )
         print(f"{'  python -c import pglast; parse':<34} {base:8.3f} s   ratio = {w3 / base:.2f}")
 
 

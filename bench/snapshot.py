@@ -67,16 +67,31 @@ def take(out: Path, command: list[str]) -> None:
         args = [_resolve(p) for p in paths]
         extra = [_resolve(a) if i % 2 else a for i, a in enumerate(extra)]
         check = subprocess.run(
-            [*command, "check", *args, *extra, "--select", "all", "--format", "json",
-             "--fail-on", "never", "--no-progress"],
-            capture_output=True, text=True, cwd=ROOT,
+            [
+                *command,
+                "check",
+                *args,
+                *extra,
+                "--select",
+                "all",
+                "--format",
+                "json",
+                "--fail-on",
+                "never",
+                "--no-progress",
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
         )
         if check.returncode != 0:
             sys.exit(f"{name}: check exited {check.returncode}: {check.stderr.strip()[:500]}")
         (out / f"{name}.check.json").write_text(_relativise(check.stdout))
         schema = subprocess.run(
             [*command, "schema", *args, *extra, "--format", "json"],
-            capture_output=True, text=True, cwd=ROOT,
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
         )
         if schema.returncode != 0:
             sys.exit(f"{name}: schema exited {schema.returncode}: {schema.stderr.strip()[:500]}")
@@ -111,19 +126,23 @@ def diff(old: Path, new: Path, show: int) -> int:
         came = kb - ka
         schema_a = old / f"{name}.schema.json"
         schema_b = new / f"{name}.schema.json"
-        same_schema = (
-            schema_a.exists() == schema_b.exists()
-            and (not schema_a.exists() or schema_a.read_bytes() == schema_b.read_bytes())
+        same_schema = schema_a.exists() == schema_b.exists() and (
+            not schema_a.exists() or schema_a.read_bytes() == schema_b.read_bytes()
         )
         if not gone and not came and same_schema:
             continue
         changed = True
-        print(f"## {name}: {len(a)} -> {len(b)} findings" + ("" if same_schema else "; schema JSON differs"))
+        print(
+            f"## {name}: {len(a)} -> {len(b)} findings"
+            + ("" if same_schema else "; schema JSON differs")
+        )
         for rule in sorted(set(ca) | set(cb)):
             if ca[rule] != cb[rule]:
                 print(f"   {rule}: {ca[rule]} -> {cb[rule]}")
         for label, items in (("-", gone), ("+", came)):
-            for n, (rule, path, line, _col, message) in enumerate(sorted(items.elements(), key=str)):
+            for n, (rule, path, line, _col, message) in enumerate(
+                sorted(items.elements(), key=str)
+            ):
                 if n == show:
                     print(f"   {label} ... {sum(items.values()) - show} more")
                     break
@@ -141,8 +160,11 @@ def main() -> None:
     sub = parser.add_subparsers(dest="cmd", required=True)
     t = sub.add_parser("take")
     t.add_argument("out", type=Path)
-    t.add_argument("--pgarch-lint", default=f"{sys.executable} -m pgarch_lint",
-                   help="command that runs the pgarch-lint to snapshot")
+    t.add_argument(
+        "--pgarch-lint",
+        default=f"{sys.executable} -m pgarch_lint",
+        help="command that runs the pgarch-lint to snapshot",
+    )
     d = sub.add_parser("diff")
     d.add_argument("old", type=Path)
     d.add_argument("new", type=Path)

@@ -94,12 +94,23 @@ def identifiers(text: str) -> Iterator[tuple[int, int, str]]:
         raw = text[s:e]
         if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
             name = raw[1:-1].replace('""', '"')
-        elif raw[:2] in ('U&', 'u&'):
+        elif raw[:2] in ("U&", "u&"):
             name = raw
         else:
             name = raw.lower()
         yield s, e, name
 
 
-__all__ = ["alter_cmds", "children", "constraints_of", "drop_targets", "func_name", "identifiers",
-           "is_table_drop", "names_of", "quote_ident", "rangevar", "rv_name"]
+__all__ = [
+    "alter_cmds",
+    "children",
+    "constraints_of",
+    "drop_targets",
+    "func_name",
+    "identifiers",
+    "is_table_drop",
+    "names_of",
+    "quote_ident",
+    "rangevar",
+    "rv_name",
+]

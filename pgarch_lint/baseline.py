@@ -85,7 +85,9 @@ def load(path: Path) -> Counter[Key]:
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError as exc:
-        raise BaselineError(f"{path}: no such baseline file (create it with --write-baseline)") from exc
+        raise BaselineError(
+            f"{path}: no such baseline file (create it with --write-baseline)"
+        ) from exc
     except (OSError, UnicodeDecodeError) as exc:
         raise BaselineError(f"{path}: cannot read the baseline: {exc}") from exc
     try:

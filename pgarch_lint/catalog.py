@@ -195,14 +195,32 @@ _TYPE_NAMES: dict[str, str] = {
     "bit": "bit",
     "varbit": "varbit",
 }
-_SERIALS = {"serial": "serial", "serial4": "serial", "bigserial": "bigserial",
-            "serial8": "bigserial", "smallserial": "smallserial", "serial2": "smallserial"}
-_ALIASES = {"int": "integer", "int4": "integer", "int8": "bigint", "int2": "smallint",
-            "float8": "double precision", "float4": "real", "bool": "boolean",
-            "character varying": "varchar", "character": "char",
-            "timestamp with time zone": "timestamptz", "timestamp without time zone": "timestamp",
-            "time with time zone": "timetz", "time without time zone": "time",
-            "decimal": "numeric", "bit varying": "varbit", "bpchar": "char"}
+_SERIALS = {
+    "serial": "serial",
+    "serial4": "serial",
+    "bigserial": "bigserial",
+    "serial8": "bigserial",
+    "smallserial": "smallserial",
+    "serial2": "smallserial",
+}
+_ALIASES = {
+    "int": "integer",
+    "int4": "integer",
+    "int8": "bigint",
+    "int2": "smallint",
+    "float8": "double precision",
+    "float4": "real",
+    "bool": "boolean",
+    "character varying": "varchar",
+    "character": "char",
+    "timestamp with time zone": "timestamptz",
+    "timestamp without time zone": "timestamp",
+    "time with time zone": "timetz",
+    "time without time zone": "time",
+    "decimal": "numeric",
+    "bit varying": "varbit",
+    "bpchar": "char",
+}
 
 # a default's text as the catalog deparses it: [schema.]function(arguments)
 _CALL_TEXT = re.compile(r'(?:(?:"[^"]+"|[\w$]+)\.)?(?:"([^"]+)"|([\w$]+))\((.*)\)', re.DOTALL)
@@ -320,6 +338,7 @@ class Column(Tracked):
         if not isinstance(raw, ast.FuncCall) or not raw.funcname:
             return None
         return _s(raw.funcname[-1]).lower(), len(raw.args or ())
+
     generated_expr = _Deparsed()  # the expression of a generated column
 
 
@@ -927,8 +946,9 @@ class Catalog:
             schema = created.name[-2] if len(created.name) > 1 else None
             name = created.name[-1]
             if created.kind == "table":
-                rv = ast.RangeVar(schemaname=schema, relname=name,
-                                  relpersistence=created.persistence, inh=True)
+                rv = ast.RangeVar(
+                    schemaname=schema, relname=name, relpersistence=created.persistence, inh=True
+                )
                 if not self._rel_exists(self._key_of(rv)):
                     self._new_table(rv).columns_known = False
             elif created.kind == "index":
@@ -1489,15 +1509,24 @@ class Catalog:
         label = "pkey" if ix.primary else ("key" if ix.constraint and ix.unique else "idx")
         if ix.constraint and not ix.unique and not ix.primary:
             label = "excl"
-        addition = None if ix.primary else _name_addition(
-            ix.attnames or [k.column or "expr" for k in ix.keys]
+        addition = (
+            None
+            if ix.primary
+            else _name_addition(ix.attnames or [k.column or "expr" for k in ix.keys])
         )
         name = self._choose_relation_name(t.schema, t.name, addition, label)
         new = Index(
-            schema=t.schema, name=name, table=t.qualified, method=ix.method,
+            schema=t.schema,
+            name=name,
+            table=t.qualified,
+            method=ix.method,
             keys=[IndexKey(**{s: getattr(k, s) for s in IndexKey.__slots__}) for k in ix.keys],
-            include=list(ix.include), predicate=ix.predicate, predicate_node=ix.predicate_node,
-            unique=ix.unique, primary=ix.primary, nulls_not_distinct=ix.nulls_not_distinct,
+            include=list(ix.include),
+            predicate=ix.predicate,
+            predicate_node=ix.predicate_node,
+            unique=ix.unique,
+            primary=ix.primary,
+            nulls_not_distinct=ix.nulls_not_distinct,
             attnames=list(ix.attnames),
         )
         self._stamp(new)
@@ -1551,14 +1580,24 @@ class Catalog:
             elif ct == "CONSTR_GENERATED":
                 col.generated = "virtual" if con.generated_kind == "v" else "stored"
                 col.generated_expr_ = con.raw_expr  # deparsed when read
-            elif ct in ("CONSTR_ATTR_DEFERRABLE", "CONSTR_ATTR_NOT_DEFERRABLE",
-                        "CONSTR_ATTR_DEFERRED", "CONSTR_ATTR_IMMEDIATE",
-                        "CONSTR_ATTR_ENFORCED", "CONSTR_ATTR_NOT_ENFORCED"):
+            elif ct in (
+                "CONSTR_ATTR_DEFERRABLE",
+                "CONSTR_ATTR_NOT_DEFERRABLE",
+                "CONSTR_ATTR_DEFERRED",
+                "CONSTR_ATTR_IMMEDIATE",
+                "CONSTR_ATTR_ENFORCED",
+                "CONSTR_ATTR_NOT_ENFORCED",
+            ):
                 if prev is not None:
                     _apply_attr(prev, ct)
                 continue
-            elif ct in ("CONSTR_PRIMARY", "CONSTR_UNIQUE", "CONSTR_CHECK", "CONSTR_FOREIGN",
-                        "CONSTR_EXCLUSION"):
+            elif ct in (
+                "CONSTR_PRIMARY",
+                "CONSTR_UNIQUE",
+                "CONSTR_CHECK",
+                "CONSTR_FOREIGN",
+                "CONSTR_EXCLUSION",
+            ):
                 pending.append((con, [col.name]))
                 prev = con
                 continue
@@ -1600,9 +1639,7 @@ class Catalog:
         self._occupy((t.schema, name))
         return name
 
-    def _choose_relation_name(
-        self, schema: str, name1: str, name2: str | None, label: str
-    ) -> str:
+    def _choose_relation_name(self, schema: str, name1: str, name2: str | None, label: str) -> str:
         n = 0
         while True:
             lab = label if n == 0 else f"{label}{n}"
@@ -1611,9 +1648,7 @@ class Catalog:
                 return cand
             n += 1
 
-    def _choose_constraint_name(
-        self, t: Table, name2: str | None, label: str
-    ) -> str:
+    def _choose_constraint_name(self, t: Table, name2: str | None, label: str) -> str:
         n = 0
         while True:
             lab = label if n == 0 else f"{label}{n}"
@@ -1700,17 +1735,24 @@ class Catalog:
             c.name = self._choose_relation_name(t.schema, t.name, None, "pkey")
         elif kind in ("unique", "exclude"):
             c.name = self._choose_relation_name(
-                t.schema, t.name, _name_addition(c.columns if kind == "unique" else [
-                    x if not x.startswith("(") else "expr" for x in c.columns
-                ]), "key" if kind == "unique" else "excl")
+                t.schema,
+                t.name,
+                _name_addition(
+                    c.columns
+                    if kind == "unique"
+                    else [x if not x.startswith("(") else "expr" for x in c.columns]
+                ),
+                "key" if kind == "unique" else "excl",
+            )
         elif kind == "foreign key":
             c.name = self._choose_constraint_name(t, _name_addition(c.columns), "fkey")
         elif kind == "check":
             one = c.columns[0] if len(c.columns) == 1 else None
             c.name = self._choose_constraint_name(t, one, "check")
         else:
-            c.name = self._choose_constraint_name(t, c.columns[0] if c.columns else None,
-                                                  "not_null")
+            c.name = self._choose_constraint_name(
+                t, c.columns[0] if c.columns else None, "not_null"
+            )
         if kind in ("primary key", "unique", "exclude"):
             self._constraint_index(t, c, con)
             if kind == "primary key":
@@ -1759,11 +1801,13 @@ class Catalog:
 
     def _on_CreateTableAsStmt(self, node: Any) -> None:
         matview = _ename(node.objtype) == "OBJECT_MATVIEW"
-        self._create_table_as(node.into, node.query, matview=matview,
-                              if_not_exists=bool(node.if_not_exists))
+        self._create_table_as(
+            node.into, node.query, matview=matview, if_not_exists=bool(node.if_not_exists)
+        )
 
-    def _create_table_as(self, into: Any, query: Any, *, matview: bool,
-                         if_not_exists: bool) -> None:
+    def _create_table_as(
+        self, into: Any, query: Any, *, matview: bool, if_not_exists: bool
+    ) -> None:
         rv = into.rel
         key = self._key_of(rv)
         if matview:
@@ -1799,8 +1843,10 @@ class Catalog:
                     sources.append(src)
         for tgt in query.targetList or ():
             val = tgt.val
-            if isinstance(val, ast.ColumnRef) and val.fields and isinstance(
-                val.fields[-1], ast.A_Star
+            if (
+                isinstance(val, ast.ColumnRef)
+                and val.fields
+                and isinstance(val.fields[-1], ast.A_Star)
             ):
                 for src in sources:
                     out.extend((c.name, c.type) for c in src.columns.values())
@@ -2032,9 +2078,11 @@ class Catalog:
 
     def _drop_owned_sequences(self, owner: str, *, implicit_only: bool = False) -> None:
         for k, s in list(self._sequences.items()):
-            if s.owned_by is not None and (s.owned_by == owner or s.owned_by.startswith(
-                owner + "."
-            )) and (s.implicit or not implicit_only):
+            if (
+                s.owned_by is not None
+                and (s.owned_by == owner or s.owned_by.startswith(owner + "."))
+                and (s.implicit or not implicit_only)
+            ):
                 del self._sequences[k]
 
     # --- DROP --------------------------------------------------------------------------------
@@ -2060,9 +2108,11 @@ class Catalog:
                 else:
                     other.inherits.remove(q)
         self._drop_owned_sequences(q)
-        self.grants = [g for g in self.grants if not (
-            g.object_kind == "table" and not g.all_in_schema and g.objects == [q]
-        )]
+        self.grants = [
+            g
+            for g in self.grants
+            if not (g.object_kind == "table" and not g.all_in_schema and g.objects == [q])
+        ]
         # Without CASCADE PostgreSQL refuses the drop while views depend on the table; the
         # catalog assumes the migration ran, so the dependants are gone either way (as for FKs).
         self._drop_views_reading(q)
@@ -2103,8 +2153,14 @@ class Catalog:
         rt = _ename(node.removeType)
         cascade = _ename(node.behavior) == "DROP_CASCADE"
         for obj in node.objects or ():
-            if rt in ("OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_INDEX",
-                      "OBJECT_SEQUENCE", "OBJECT_FOREIGN_TABLE"):
+            if rt in (
+                "OBJECT_TABLE",
+                "OBJECT_VIEW",
+                "OBJECT_MATVIEW",
+                "OBJECT_INDEX",
+                "OBJECT_SEQUENCE",
+                "OBJECT_FOREIGN_TABLE",
+            ):
                 s, n = self._qname_list(obj)
                 if rt == "OBJECT_INDEX":
                     k = self._lookup(self._index_rel, s, n)
@@ -2221,8 +2277,9 @@ class Catalog:
         self._touch(ix)
         for cmd in node.cmds or ():
             if _ename(cmd.subtype) == "AT_AttachPartition":
-                ck = self._lookup(self._index_rel, cmd.def_.name.schemaname,
-                                  cmd.def_.name.relname or "")
+                ck = self._lookup(
+                    self._index_rel, cmd.def_.name.schemaname, cmd.def_.name.relname or ""
+                )
                 child = self._index_obj(ck)
                 if child is not None:
                     child.parent = ix.qualified
@@ -2250,7 +2307,11 @@ class Catalog:
         if old is not None:
             # CREATE OR REPLACE: keep history, comment, owner and indexes
             v.created, v.changed, v.file_index, v.context = (
-                old.created, old.changed, old.file_index, old.context)
+                old.created,
+                old.changed,
+                old.file_index,
+                old.context,
+            )
             v.comment, v.owner, v.indexes = old.comment, old.owner, old.indexes
             self._touch(v)
         else:
@@ -2372,8 +2433,9 @@ class Catalog:
 
     def _on_CompositeTypeStmt(self, node: Any) -> None:
         rv = node.typevar
-        ty = self._new_type([rv.schemaname, rv.relname] if rv.schemaname else [rv.relname],
-                            "composite")
+        ty = self._new_type(
+            [rv.schemaname, rv.relname] if rv.schemaname else [rv.relname], "composite"
+        )
         for cd in node.coldeflist or ():
             c = Column(name=cd.colname or "", type=normalize_type(cd.typeName))
             ty.attributes.append(c)
@@ -2401,8 +2463,13 @@ class Catalog:
             while name in ty.constraints and not con.conname:
                 n += 1
                 name = make_object_name(ty.name, None, f"check{n}")
-            c = Constraint(name=name, kind="check", table=ty.qualified,
-                           expression_=con.raw_expr, expr=con.raw_expr)
+            c = Constraint(
+                name=name,
+                kind="check",
+                table=ty.qualified,
+                expression_=con.raw_expr,
+                expr=con.raw_expr,
+            )
             c.not_valid = bool(con.skip_validation)
             c.validated = not con.skip_validation
             self._stamp(c)
@@ -2468,8 +2535,11 @@ class Catalog:
         if name in self.extensions:
             return
         opts = _defelems(node.options)
-        ext = Extension(name=name, schema=_s(opts["schema"]) if "schema" in opts else None,
-                        version=_s(opts["new_version"]) if "new_version" in opts else None)
+        ext = Extension(
+            name=name,
+            schema=_s(opts["schema"]) if "schema" in opts else None,
+            version=_s(opts["new_version"]) if "new_version" in opts else None,
+        )
         self._stamp(ext)
         self.extensions[name] = ext
 
@@ -2537,12 +2607,21 @@ class Catalog:
         argtypes, argnames = self._func_argtypes(node.parameters)
         fk = (schema, n, argtypes)
         old = self._functions.get(fk)
-        f = Function(schema=schema, name=n, argtypes=argtypes, argnames=argnames,
-                     procedure=bool(node.is_procedure))
+        f = Function(
+            schema=schema,
+            name=n,
+            argtypes=argtypes,
+            argnames=argnames,
+            procedure=bool(node.is_procedure),
+        )
         if old is not None:
             # OR REPLACE: a new definition (SET clauses replaced) with the same identity
             f.created, f.changed, f.file_index, f.context = (
-                old.created, old.changed, old.file_index, old.context)
+                old.created,
+                old.changed,
+                old.file_index,
+                old.context,
+            )
             f.comment, f.owner, f.grants_before = old.comment, old.owner, old.grants_before
             self._touch(f)
         else:
@@ -2588,8 +2667,11 @@ class Catalog:
         want = None if owa.args_unspecified else tuple(normalize_type(a) for a in owa.objargs or ())
         schemas = [s] if s else list(self.search_path) or ["public"]
         for sch in schemas:
-            found = [f for (fs, fn, fa), f in self._functions.items()
-                     if fs == sch and fn == n and (want is None or fa == want)]
+            found = [
+                f
+                for (fs, fn, fa), f in self._functions.items()
+                if fs == sch and fn == n and (want is None or fa == want)
+            ]
             if found:
                 return found
         return []
@@ -2663,9 +2745,14 @@ class Catalog:
 
     # --- grants ------------------------------------------------------------------------------
 
-    def _on_GrantStmt(self, node: Any, *, default: bool = False,
-                      schemas: list[str] | None = None, for_roles: list[str] | None = None
-                      ) -> None:
+    def _on_GrantStmt(
+        self,
+        node: Any,
+        *,
+        default: bool = False,
+        schemas: list[str] | None = None,
+        for_roles: list[str] | None = None,
+    ) -> None:
         kind = _ename(node.objtype).removeprefix("OBJECT_").lower().replace("_", " ")
         if kind == "matview":
             kind = "materialized view"
@@ -2746,13 +2833,17 @@ class Catalog:
     def _on_RenameStmt(self, node: Any) -> None:
         rt = _ename(node.renameType)
         new = node.newname or ""
-        if rt in ("OBJECT_TABLE", "OBJECT_FOREIGN_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW",
-                  "OBJECT_SEQUENCE"):
+        if rt in (
+            "OBJECT_TABLE",
+            "OBJECT_FOREIGN_TABLE",
+            "OBJECT_VIEW",
+            "OBJECT_MATVIEW",
+            "OBJECT_SEQUENCE",
+        ):
             k = self._key_of(node.relation)
             self._move_relation(k, (k[0], new))
         elif rt == "OBJECT_INDEX":
-            k = self._lookup(self._index_rel, node.relation.schemaname,
-                             node.relation.relname or "")
+            k = self._lookup(self._index_rel, node.relation.schemaname, node.relation.relname or "")
             rk = self._index_rel.get(k)
             if rk is None:
                 self._unknown(f"{k[0]}.{k[1]}")
@@ -2813,9 +2904,13 @@ class Catalog:
                 self._types[(ty.schema, new)] = ty
                 self._touch(ty)
         elif rt == "OBJECT_ATTRIBUTE":
-            ty = self._types.get(self._type_key(
-                [node.relation.schemaname, node.relation.relname]
-                if node.relation.schemaname else [node.relation.relname]))
+            ty = self._types.get(
+                self._type_key(
+                    [node.relation.schemaname, node.relation.relname]
+                    if node.relation.schemaname
+                    else [node.relation.relname]
+                )
+            )
             if ty is not None:
                 for a in ty.attributes:
                     if a.name == node.subname:
@@ -2829,8 +2924,13 @@ class Catalog:
     def _on_AlterObjectSchemaStmt(self, node: Any) -> None:
         ot = _ename(node.objectType)
         ns = node.newschema or ""
-        if ot in ("OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_SEQUENCE",
-                  "OBJECT_FOREIGN_TABLE"):
+        if ot in (
+            "OBJECT_TABLE",
+            "OBJECT_VIEW",
+            "OBJECT_MATVIEW",
+            "OBJECT_SEQUENCE",
+            "OBJECT_FOREIGN_TABLE",
+        ):
             k = self._key_of(node.relation)
             self._move_relation(k, (ns, k[1]))
         elif ot in ("OBJECT_FUNCTION", "OBJECT_PROCEDURE", "OBJECT_ROUTINE"):
@@ -2874,7 +2974,7 @@ class Catalog:
                 p.table = nq
             for sk, s in list(self._sequences.items()):
                 if s.owned_by and s.owned_by.startswith(oq + "."):
-                    self._own(s, nq + s.owned_by[len(oq):])
+                    self._own(s, nq + s.owned_by[len(oq) :])
                     if old[0] != new[0] and s.implicit:
                         del self._sequences[sk]
                         s.schema = new[0]
@@ -3053,9 +3153,15 @@ def _partbound_text(pb: Any) -> str:
 
 def _copy_column(c: Column, *, with_default: bool) -> Column:
     n = Column(
-        name=c.name, type=c.type, not_null=c.not_null, serial=False,
-        identity=c.identity, generated=c.generated, generated_expr_=c.generated_expr_,
-        collation=c.collation, comment=c.comment,
+        name=c.name,
+        type=c.type,
+        not_null=c.not_null,
+        serial=False,
+        identity=c.identity,
+        generated=c.generated,
+        generated_expr_=c.generated_expr_,
+        collation=c.collation,
+        comment=c.comment,
     )
     if c.serial:
         n.type = {"serial": "integer", "bigserial": "bigint", "smallserial": "smallint"}[c.type]

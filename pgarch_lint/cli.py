@@ -77,7 +77,9 @@ def _quiet_pipe() -> NoReturn:
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="pgarch-lint", message="%(prog)s %(version)s")
+@click.version_option(
+    __version__, "--version", prog_name="pgarch-lint", message="%(prog)s %(version)s"
+)
 def main() -> None:
     """pgarch-lint: a PostgreSQL schema architect for your migrations, schemas and queries."""
 
@@ -153,8 +155,12 @@ def _check_inputs(
     for p in collect(context_paths, root=settings.root, lint_down=settings.lint_down):
         where.setdefault(real_path(p), len(seq))
         seq.append((p, True))
-    for p in collect([p for p in paths if p != "-"], root=settings.root,
-                     exclude=settings.exclude, lint_down=settings.lint_down):
+    for p in collect(
+        [p for p in paths if p != "-"],
+        root=settings.root,
+        exclude=settings.exclude,
+        lint_down=settings.lint_down,
+    ):
         r = real_path(p)
         is_context = changed_real is not None and r not in changed_real
         if r in where:
@@ -169,7 +175,9 @@ def _check_inputs(
             data = p.read_bytes()
         except IsADirectoryError:
             continue
-        inputs.append(FileInput(display_path(p), data, is_context, relative_to_root(p, settings.root)))
+        inputs.append(
+            FileInput(display_path(p), data, is_context, relative_to_root(p, settings.root))
+        )
     if "-" in paths:
         name = stdin_filename or "<stdin>"
         inputs.append(FileInput(name, sys.stdin.buffer.read(), False, name))
@@ -182,43 +190,102 @@ def _check_inputs(
 @click.option("--ignore", multiple=True, help="Drop these rules or categories.")
 @click.option("--extend-select", multiple=True, help="Add opt-in rules or categories.")
 @click.option("--preset", type=click.Choice(["recommended", "strict"]), default=None)
-@click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None,
-              help="Lowest severity that makes the exit code 1 (default: warning).")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["error", "warning", "info", "never"]),
+    default=None,
+    help="Lowest severity that makes the exit code 1 (default: warning).",
+)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False), default=None,
-              help="Write the report to FILE (atomically) instead of stdout.")
-@click.option("--pg-version", type=click.IntRange(9, 19), default=None,
-              help="Target PostgreSQL major version (default 17).")
-@click.option("--assume-in-transaction/--no-assume-in-transaction", default=None,
-              help="Whether the runner wraps each file in a transaction (default: from markers).")
-@click.option("--context", "context_paths", multiple=True,
-              help="Files replayed into the catalog before the checked files, never reported.")
-@click.option("--since", "since", metavar="GIT_REF", default=None,
-              help="Check only SQL files changed since GIT_REF's merge base with HEAD (plus "
-                   "uncommitted and untracked files); the other files under PATHS become context.")
-@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), default=None,
-              help="Report only findings not recorded in this baseline file.")
-@click.option("--write-baseline", "write_baseline", type=click.Path(dir_okay=False), default=None,
-              help="Record the current findings in FILE (atomically) and exit 0.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the report to FILE (atomically) instead of stdout.",
+)
+@click.option(
+    "--pg-version",
+    type=click.IntRange(9, 19),
+    default=None,
+    help="Target PostgreSQL major version (default 17).",
+)
+@click.option(
+    "--assume-in-transaction/--no-assume-in-transaction",
+    default=None,
+    help="Whether the runner wraps each file in a transaction (default: from markers).",
+)
+@click.option(
+    "--context",
+    "context_paths",
+    multiple=True,
+    help="Files replayed into the catalog before the checked files, never reported.",
+)
+@click.option(
+    "--since",
+    "since",
+    metavar="GIT_REF",
+    default=None,
+    help="Check only SQL files changed since GIT_REF's merge base with HEAD (plus "
+    "uncommitted and untracked files); the other files under PATHS become context.",
+)
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Report only findings not recorded in this baseline file.",
+)
+@click.option(
+    "--write-baseline",
+    "write_baseline",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Record the current findings in FILE (atomically) and exit 0.",
+)
 @click.option("--stdin-filename", default=None, help="Name used for '-' in reports and config.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None)
 @click.option("--quiet", is_flag=True, help="Only the summary.")
-@click.option("--statistics", is_flag=True,
-              help="Counts per rule instead of the findings (text; markdown adds a table).")
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Counts per rule instead of the findings (text; markdown adds a table).",
+)
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, metavar="N",
-              help="Processes to check with (default: the number of cores, at most 4). Big "
-                   "inputs only; the report is the same for every N.")
-@click.option("--dsn", default=None,
-              help="Live database used as the context (pgarch-lint[live]); see docs/live.md.")
-@click.option("--min-table-size", "min_table_size", default=None, metavar="SIZE",
-              help="With --dsn: drop migration-safety findings on tables smaller than SIZE "
-                   "(e.g. 10MB); also the --explain threshold (default 10MB).")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Processes to check with (default: the number of cores, at most 4). Big "
+    "inputs only; the report is the same for every N.",
+)
+@click.option(
+    "--dsn",
+    default=None,
+    help="Live database used as the context (pgarch-lint[live]); see docs/live.md.",
+)
+@click.option(
+    "--min-table-size",
+    "min_table_size",
+    default=None,
+    metavar="SIZE",
+    help="With --dsn: drop migration-safety findings on tables smaller than SIZE "
+    "(e.g. 10MB); also the --explain threshold (default 10MB).",
+)
 @click.option("--explain", is_flag=True, help="With --dsn: EXPLAIN each query of the files.")
-@click.option("--explain-analyze", "explain_analyze", is_flag=True,
-              help="With --dsn: EXPLAIN ANALYZE (runs the queries, then rolls back).")
-@click.option("--verbose", "-v", is_flag=True,
-              help="Also print notes on stderr (e.g. tables the catalog does not know).")
+@click.option(
+    "--explain-analyze",
+    "explain_analyze",
+    is_flag=True,
+    help="With --dsn: EXPLAIN ANALYZE (runs the queries, then rolls back).",
+)
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Also print notes on stderr (e.g. tables the catalog does not know).",
+)
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
 def check(
     paths: tuple[str, ...],
@@ -294,8 +361,14 @@ def check(
         if dsn or min_table_size or explain or explain_analyze:
             from pgarch_lint.live.checkmode import LiveCheck
 
-            live = LiveCheck.start(dsn, inputs, settings, min_table_size=min_table_size,
-                                   explain=explain, explain_analyze=explain_analyze)
+            live = LiveCheck.start(
+                dsn,
+                inputs,
+                settings,
+                min_table_size=min_table_size,
+                explain=explain,
+                explain_analyze=explain_analyze,
+            )
             inputs = live.inputs
             for note in live.explain_notes:
                 click.echo(f"pgarch-lint: {note}", err=True)
@@ -307,7 +380,9 @@ def check(
 
             jobs = default_jobs()
         report = Engine(settings, rules, live.catalog if live else None).run(
-            inputs, [r.qualified_name for r in all_rules], on_file=progress,
+            inputs,
+            [r.qualified_name for r in all_rules],
+            on_file=progress,
             jobs=1 if live is not None else jobs,  # a live run shares one connection
         )
         if progress is not None:
@@ -348,8 +423,12 @@ def _progress_bar(i: int, total: int, f: Any) -> None:
 
 @main.command("rules")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
-@click.option("--preset", type=click.Choice(["recommended", "strict"]), default=None,
-              help="Only the rules this preset turns on.")
+@click.option(
+    "--preset",
+    type=click.Choice(["recommended", "strict"]),
+    default=None,
+    help="Only the rules this preset turns on.",
+)
 def rules_cmd(fmt: str, preset: str | None) -> None:
     """List every rule: name, category, default severity, summary."""
     with _Guard():
@@ -407,14 +486,24 @@ def explain(rule_name: str) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--context", "context_paths", multiple=True,
-              help="Files replayed before PATHS (same as for check).")
+@click.option(
+    "--context",
+    "context_paths",
+    multiple=True,
+    help="Files replayed before PATHS (same as for check).",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.option("--output", type=click.Path(dir_okay=False), default=None)
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None)
 @click.option("--debug", is_flag=True)
-def schema(paths: tuple[str, ...], context_paths: tuple[str, ...], fmt: str, output: str | None,
-           config_file: str | None, debug: bool) -> None:
+def schema(
+    paths: tuple[str, ...],
+    context_paths: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    config_file: str | None,
+    debug: bool,
+) -> None:
     """Replay SQL files and print the schema catalog the linter believes in."""
     with _Guard(debug):
         from pgarch_lint.config import load_settings
@@ -429,8 +518,12 @@ def schema(paths: tuple[str, ...], context_paths: tuple[str, ...], fmt: str, out
         ]
         inputs += [
             FileInput(display_path(p), p.read_bytes(), False)
-            for p in collect([p for p in paths if p != "-"], root=settings.root,
-                             exclude=settings.exclude, lint_down=settings.lint_down)
+            for p in collect(
+                [p for p in paths if p != "-"],
+                root=settings.root,
+                exclude=settings.exclude,
+                lint_down=settings.lint_down,
+            )
         ]
         if "-" in paths:
             inputs.append(FileInput("<stdin>", sys.stdin.buffer.read(), False))
@@ -457,17 +550,34 @@ def schema(paths: tuple[str, ...], context_paths: tuple[str, ...], fmt: str, out
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--context", "context_paths", multiple=True,
-              help="Files replayed before PATHS (same as for check).")
-@click.option("--format", "fmt", type=click.Choice(["text", "toml", "json"]), default="text",
-              help="toml: a [naming] block to paste into the configuration.")
+@click.option(
+    "--context",
+    "context_paths",
+    multiple=True,
+    help="Files replayed before PATHS (same as for check).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "toml", "json"]),
+    default="text",
+    help="toml: a [naming] block to paste into the configuration.",
+)
 @click.option("--output", type=click.Path(dir_okay=False), default=None)
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None)
-@click.option("--dsn", default=None, help="Also read the schema of a live database (pgarch-lint[live]).")
+@click.option(
+    "--dsn", default=None, help="Also read the schema of a live database (pgarch-lint[live])."
+)
 @click.option("--debug", is_flag=True)
-def conventions(paths: tuple[str, ...], context_paths: tuple[str, ...], fmt: str,
-                output: str | None, config_file: str | None, dsn: str | None,
-                debug: bool) -> None:
+def conventions(
+    paths: tuple[str, ...],
+    context_paths: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    config_file: str | None,
+    dsn: str | None,
+    debug: bool,
+) -> None:
     """Print the naming conventions inferred from the schema of PATHS (see docs/configuration.md)."""
     with _Guard(debug):
         from pgarch_lint import conventions as conv
@@ -508,21 +618,50 @@ def conventions(paths: tuple[str, ...], context_paths: tuple[str, ...], fmt: str
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
-@click.option("--context", "context_paths", multiple=True,
-              help="Files replayed before PATHS (same as for check).")
-@click.option("--format", "fmt", type=click.Choice(["markdown", "mermaid", "dot", "json"]),
-              default="markdown", show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False), default=None,
-              help="Write the document to FILE (atomically) instead of stdout.")
-@click.option("--schema", "schemas", multiple=True,
-              help="Only tables of this schema (repeatable, comma-separated).")
-@click.option("--tables", "tables", multiple=True, metavar="GLOB",
-              help="Only tables whose name or schema.name matches GLOB (repeatable).")
+@click.option(
+    "--context",
+    "context_paths",
+    multiple=True,
+    help="Files replayed before PATHS (same as for check).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "mermaid", "dot", "json"]),
+    default="markdown",
+    show_default=True,
+)
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write the document to FILE (atomically) instead of stdout.",
+)
+@click.option(
+    "--schema",
+    "schemas",
+    multiple=True,
+    help="Only tables of this schema (repeatable, comma-separated).",
+)
+@click.option(
+    "--tables",
+    "tables",
+    multiple=True,
+    metavar="GLOB",
+    help="Only tables whose name or schema.name matches GLOB (repeatable).",
+)
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None)
 @click.option("--debug", is_flag=True, help="Show tracebacks of internal errors.")
-def model(paths: tuple[str, ...], context_paths: tuple[str, ...], fmt: str, output: str | None,
-          schemas: tuple[str, ...], tables: tuple[str, ...], config_file: str | None,
-          debug: bool) -> None:
+def model(
+    paths: tuple[str, ...],
+    context_paths: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    schemas: tuple[str, ...],
+    tables: tuple[str, ...],
+    config_file: str | None,
+    debug: bool,
+) -> None:
     """Write the schema model: entities, relationships, tenancy, access paths, diagram."""
     with _Guard(debug):
         from pgarch_lint.config import load_settings, select_rules
@@ -534,8 +673,13 @@ def model(paths: tuple[str, ...], context_paths: tuple[str, ...], fmt: str, outp
         rules = select_rules(all_rules, settings)
         inputs = _check_inputs(paths, context_paths, settings, None, None)
         text = model_document(
-            inputs, settings, rules, fmt=fmt, schemas=_split(schemas) or (),
-            tables=_split(tables) or (), known_rule_names=[r.qualified_name for r in all_rules],
+            inputs,
+            settings,
+            rules,
+            fmt=fmt,
+            schemas=_split(schemas) or (),
+            tables=_split(tables) or (),
+            known_rule_names=[r.qualified_name for r in all_rules],
         )
         out, done = _open_output(output)
         ok = False
@@ -550,8 +694,9 @@ def model(paths: tuple[str, ...], context_paths: tuple[str, ...], fmt: str, outp
 # --- live database: inspect / verify --------------------------------------------------------
 
 
-def _live_settings(config_file: str | None, select: tuple[str, ...], ignore: tuple[str, ...],
-                   fail_on: str | None) -> tuple[Any, Any, Any]:
+def _live_settings(
+    config_file: str | None, select: tuple[str, ...], ignore: tuple[str, ...], fail_on: str | None
+) -> tuple[Any, Any, Any]:
     from pgarch_lint.config import load_settings, select_rules, validate_names
     from pgarch_lint.registry import rule_refs
 
@@ -567,13 +712,16 @@ def _live_settings(config_file: str | None, select: tuple[str, ...], ignore: tup
     return settings, select_rules(all_rules, settings), all_rules
 
 
-def _emit_report(report: Any, settings: Any, fmt: str, output: str | None, quiet: bool,
-                 statistics: bool) -> NoReturn:
+def _emit_report(
+    report: Any, settings: Any, fmt: str, output: str | None, quiet: bool, statistics: bool
+) -> NoReturn:
     from pgarch_lint.config import fail_threshold
     from pgarch_lint.reporters import render
 
     out, done = _open_output(output)
-    color = output is None and fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    color = (
+        output is None and fmt == "text" and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    )
     ok = False
     try:
         render(fmt, report, out, color=color, quiet=quiet, statistics=statistics)
@@ -590,8 +738,12 @@ def _emit_report(report: Any, settings: Any, fmt: str, output: str | None, quiet
 
 @main.command()
 @click.option("--dsn", required=True, help="libpq connection string or postgresql:// URI.")
-@click.option("--schema", "schemas", multiple=True,
-              help="Only this schema (repeatable, comma-separated; default: all user schemas).")
+@click.option(
+    "--schema",
+    "schemas",
+    multiple=True,
+    help="Only this schema (repeatable, comma-separated; default: all user schemas).",
+)
 @click.option("--select", multiple=True, help="Only these rules or categories (comma-separated).")
 @click.option("--ignore", multiple=True, help="Drop these rules or categories.")
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None)
@@ -600,32 +752,54 @@ def _emit_report(report: Any, settings: Any, fmt: str, output: str | None, quiet
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None)
 @click.option("--quiet", is_flag=True, help="Only the summary.")
 @click.option("--statistics", is_flag=True, help="Counts per rule.")
-def inspect(dsn: str, schemas: tuple[str, ...], select: tuple[str, ...],
-            ignore: tuple[str, ...], fail_on: str | None, fmt: str, output: str | None,
-            config_file: str | None, quiet: bool, statistics: bool) -> None:
+def inspect(
+    dsn: str,
+    schemas: tuple[str, ...],
+    select: tuple[str, ...],
+    ignore: tuple[str, ...],
+    fail_on: str | None,
+    fmt: str,
+    output: str | None,
+    config_file: str | None,
+    quiet: bool,
+    statistics: bool,
+) -> None:
     """Run the whole-schema rules (and unused-index, invalid-index) on a live database."""
     with _Guard():
         from pgarch_lint.live.checkmode import run_inspect
 
         settings, rules, all_rules = _live_settings(config_file, select, ignore, fail_on)
-        report = run_inspect(dsn, settings, rules, [r.qualified_name for r in all_rules],
-                             _split(schemas) or ())
+        report = run_inspect(
+            dsn, settings, rules, [r.qualified_name for r in all_rules], _split(schemas) or ()
+        )
         _emit_report(report, settings, fmt, output, quiet, statistics)
 
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--dsn", required=True, help="libpq connection string or postgresql:// URI.")
-@click.option("--allow-db", "allow_db", default=None, metavar="PATTERN",
-              help="Regular expression the database name must match (default: "
-                   "test|scratch|ci|dev).")
+@click.option(
+    "--allow-db",
+    "allow_db",
+    default=None,
+    metavar="PATTERN",
+    help="Regular expression the database name must match (default: test|scratch|ci|dev).",
+)
 @click.option("--fail-on", type=click.Choice(["error", "warning", "info", "never"]), default=None)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="text", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False), default=None)
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), default=None)
 @click.option("--quiet", is_flag=True, help="Only the summary.")
-def verify(paths: tuple[str, ...], dsn: str, allow_db: str | None, fail_on: str | None,
-           fmt: str, output: str | None, config_file: str | None, quiet: bool) -> None:
+def verify(
+    paths: tuple[str, ...],
+    dsn: str,
+    allow_db: str | None,
+    fail_on: str | None,
+    fmt: str,
+    output: str | None,
+    config_file: str | None,
+    quiet: bool,
+) -> None:
     """Apply migrations on a test database, report failures, locks and rewrites, roll back."""
     with _Guard():
         from pgarch_lint.live.verify import DEFAULT_ALLOW_DB
@@ -642,8 +816,13 @@ def verify(paths: tuple[str, ...], dsn: str, allow_db: str | None, fail_on: str 
 
 @main.command()
 @click.option("--yes", "-y", is_flag=True, help="Take the detected defaults without asking.")
-@click.option("--path", "target_dir", type=click.Path(file_okay=False), default=".",
-              help="Project directory (default: current).")
+@click.option(
+    "--path",
+    "target_dir",
+    type=click.Path(file_okay=False),
+    default=".",
+    help="Project directory (default: current).",
+)
 def init(yes: bool, target_dir: str) -> None:
     """Write a commented starter config into pyproject.toml or pgarch-lint.toml."""
     with _Guard():

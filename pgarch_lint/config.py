@@ -325,8 +325,6 @@ def check_unit_regex(pattern: str) -> None:
         )
 
 
-
-
 def check_template(label: str, kind: str, template: str) -> None:
     problem = template_error(kind, template)
     if problem is not None:

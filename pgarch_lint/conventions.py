@@ -162,7 +162,9 @@ PLACEHOLDERS: Mapping[str, frozenset[str]] = {
     "foreign-key-column": frozenset({"ref_table", "ref_table_singular", "ref_column"}),
 }
 _LISTS = frozenset({"columns", "ref_columns"})
-_OBJECT_DEF_KINDS = frozenset({"index", "primary-key", "foreign-key", "unique", "check", "exclusion"})
+_OBJECT_DEF_KINDS = frozenset(
+    {"index", "primary-key", "foreign-key", "unique", "check", "exclusion"}
+)
 _ALWAYS_LOOSE = frozenset({"name", "hash"})
 
 
@@ -206,7 +208,9 @@ def template_error(kind: str, template: str) -> str | None:
             listed = ", ".join("{" + a + "}" for a in sorted(allowed))
             return f"unknown placeholder {{{name}}} (allowed: {listed})"
         if ":" in m.group(1) and name not in _LISTS:
-            return f"{{{name}}} takes no separator (only {{columns:...}} and {{ref_columns:...}} do)"
+            return (
+                f"{{{name}}} takes no separator (only {{columns:...}} and {{ref_columns:...}} do)"
+            )
     return None
 
 
@@ -293,7 +297,9 @@ def _match(segs: Sequence[_Seg], name: str, i: int = 0, pos: int = 0) -> bool:
         return pos == len(name)
     kind, alts = segs[i]
     if kind == "fix":
-        return any(name.startswith(a, pos) and _match(segs, name, i + 1, pos + len(a)) for a in alts)
+        return any(
+            name.startswith(a, pos) and _match(segs, name, i + 1, pos + len(a)) for a in alts
+        )
     if i + 1 == len(segs):  # a trailing wildcard takes the rest
         rest = name[pos:]
         return bool(rest) and (kind == "any" or (len(rest) >= 6 and set(rest) <= _HEX))
@@ -413,8 +419,20 @@ _IRREGULAR = {
     "media": "medium",
 }
 _INVARIANT = (
-    "series", "species", "news", "status", "address", "analysis", "bus", "class", "process",
-    "access", "canvas", "alias", "campus", "census",
+    "series",
+    "species",
+    "news",
+    "status",
+    "address",
+    "analysis",
+    "bus",
+    "class",
+    "process",
+    "access",
+    "canvas",
+    "alias",
+    "campus",
+    "census",
 )
 
 
@@ -490,7 +508,11 @@ class CaseEvidence:
     __slots__ = ("columns", "examples", "kinds")
 
     def __init__(self) -> None:
-        self.kinds: dict[str, Counter[str]] = {"table": Counter(), "column": Counter(), "type": Counter()}
+        self.kinds: dict[str, Counter[str]] = {
+            "table": Counter(),
+            "column": Counter(),
+            "type": Counter(),
+        }
         self.columns: dict[str, Counter[str]] = {}
         self.examples: dict[tuple[str, str], list[str]] = {}
 
@@ -698,7 +720,6 @@ class HouseStyle:
             return self.follows(item, self.conventions["index"])
         return False
 
-
     def case_ok(self, d: NameDef) -> bool:
         """Whether a name that is not snake_case follows the house style of its kind: the
         project writes that kind in that case (``"WorkflowRun"`` tables in a Prisma schema),
@@ -803,7 +824,10 @@ def _choose(kind: str, items: Sequence[Item], allow_prefixed: bool) -> Conventio
         for order, (template, label) in enumerate(tier):
             if not template or (best is not None and best[2] == template):
                 continue
-            if sample is not items and _misses(template, sample, allow_prefixed, sample_misses) is None:
+            if (
+                sample is not items
+                and _misses(template, sample, allow_prefixed, sample_misses) is None
+            ):
                 continue
             missed = _misses(template, items, allow_prefixed, allowed_misses)
             if missed is not None and (best is None or total - len(missed) > best[0]):
@@ -871,7 +895,12 @@ def infer(
             chosen = Convention(kind, configured, "default", total=len(items))
         elif chosen.template == configured:
             chosen = Convention(
-                kind, configured, "default", chosen.label, chosen.matched, chosen.total,
+                kind,
+                configured,
+                "default",
+                chosen.label,
+                chosen.matched,
+                chosen.total,
                 chosen.examples,
             )
         style.conventions[kind] = chosen
@@ -889,10 +918,7 @@ def _family_fallback(style: HouseStyle, by_kind: Mapping[str, list[Item]], namin
         conv = style.conventions[kind]
         if conv.source != "inferred":
             continue
-        fams = {
-            f for f, ts in FAMILIES.items()
-            if conv.template in (ts[kind], shape_of(ts[kind]))
-        }
+        fams = {f for f, ts in FAMILIES.items() if conv.template in (ts[kind], shape_of(ts[kind]))}
         if not fams:
             continue  # another style: says nothing about the family
         common = fams if common is None else common & fams
@@ -933,7 +959,13 @@ def house_style(
     """
     names = catalog.names
     if complete:
-        key: tuple[Any, ...] = ("house-style", len(names), names.version, id(naming), allow_prefixed)
+        key: tuple[Any, ...] = (
+            "house-style",
+            len(names),
+            names.version,
+            id(naming),
+            allow_prefixed,
+        )
     else:
         size = len(names)
         if size > 16:
@@ -953,8 +985,14 @@ def house_style(
 
 
 def suggest(
-    catalog: Catalog, naming: Naming, kind: str, table: str, columns: Sequence[str],
-    *, complete: bool = True, fallback: str | None = None,
+    catalog: Catalog,
+    naming: Naming,
+    kind: str,
+    table: str,
+    columns: Sequence[str],
+    *,
+    complete: bool = True,
+    fallback: str | None = None,
 ) -> str:
     """A name for a new index (``kind`` "index") or unique constraint ("unique") on ``table``
     that follows the house style (or the configured / default template), at most 63 bytes.
@@ -963,7 +1001,9 @@ def suggest(
     template = conv.template or fallback or DEFAULTS[kind]
     cols = tuple(re.sub(r"\W+", "_", c).strip("_") or "expr" for c in columns)
     joined = "_".join(cols)
-    spec = Spec({"table": (table,)}, {"columns": cols}, hints={"*": joined, "*wide": f"{table}_{joined}"})
+    spec = Spec(
+        {"table": (table,)}, {"columns": cols}, hints={"*": joined, "*wide": f"{table}_{joined}"}
+    )
     name = render(template, spec)
     raw = name.encode()
     return raw[:NAMEDATALEN].decode("utf-8", "ignore") if len(raw) > NAMEDATALEN else name

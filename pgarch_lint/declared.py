@@ -321,7 +321,9 @@ def defined_names(node: Any, catalog: Catalog) -> Iterator[Defined]:
                 for con in d.constraints or ():
                     if isinstance(con, ast.Constraint) and con.conname:
                         yield Defined("constraint", con.conname, con, tname, (tname, *cols))
-            elif cmd.subtype == _AT.AT_AddConstraint and isinstance(d, ast.Constraint) and d.conname:
+            elif (
+                cmd.subtype == _AT.AT_AddConstraint and isinstance(d, ast.Constraint) and d.conname
+            ):
                 yield Defined("constraint", d.conname, d, tname, (tname, *cols))
     elif isinstance(node, ast.IndexStmt):
         rel = node.relation

@@ -28,9 +28,7 @@ def _options_table(r: RuleLike) -> str:
         shown = "(see meaning)" if default is None else _toml(default)
         rows.append(f"| `{key}` | `{ann}` | `{shown}` | {f.metadata.get('help', '')} |")
     toml_name = r.qualified_name
-    return (
-        f"Set in `[tool.pgarch-lint.rules.{toml_name}]`:\n\n" + "\n".join(rows) + "\n"
-    )
+    return f"Set in `[tool.pgarch-lint.rules.{toml_name}]`:\n\n" + "\n".join(rows) + "\n"
 
 
 def _toml(value: Any) -> str:

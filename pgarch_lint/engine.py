@@ -107,7 +107,9 @@ class _FileRun:
 
 
 class Engine:
-    def __init__(self, settings: Settings, rules: Sequence[RuleLike], catalog: Catalog | None = None):
+    def __init__(
+        self, settings: Settings, rules: Sequence[RuleLike], catalog: Catalog | None = None
+    ):
         self.settings = settings
         self.rules = list(rules)
         self.catalog = catalog if catalog is not None else Catalog()
@@ -116,9 +118,14 @@ class Engine:
         for r in self.rules:
             # options of a rule whose module is not imported yet are built when it first runs
             # (their defaults cannot fail); configured ones now, so a bad value fails up front
-            lazy = getattr(r, "loaded", True) is False and r.qualified_name not in settings.rule_options
+            lazy = (
+                getattr(r, "loaded", True) is False
+                and r.qualified_name not in settings.rule_options
+            )
             self._runners[r.qualified_name] = _Runner(
-                r, r.qualified_name, r.category.value,
+                r,
+                r.qualified_name,
+                r.category.value,
                 options=_LAZY if lazy else rule_options(r, settings),
             )
             if r.live_only and catalog is None:
@@ -131,7 +138,9 @@ class Engine:
             t: tuple(self._runners[r.qualified_name] for r in rs) for t, rs in self.dispatch.items()
         }
         self._file_dispatch: dict[frozenset[str], dict[type, tuple[_Runner, ...]]] = {}
-        self._severity = {r.qualified_name: effective_severity(r, settings).value for r in self.rules}
+        self._severity = {
+            r.qualified_name: effective_severity(r, settings).value for r in self.rules
+        }
         # rules whose severity the user set: a finding's own severity does not apply to them
         self._severity_fixed = frozenset(n for n in self._severity if n in settings.severity)
         self._by_name = {r.qualified_name: r for r in self.rules}
@@ -331,7 +340,13 @@ class Engine:
             self.summary.statements += 1
         text = fr.src.text[start:end]
         stmt = Statement(
-            node, start, end, text, nested, deferred, query_name,
+            node,
+            start,
+            end,
+            text,
+            nested,
+            deferred,
+            query_name,
             tuple(locks_of(node, self.catalog, self.settings.pg_version)),
         )
         if self._checks(fr):
@@ -358,14 +373,23 @@ class Engine:
             self._update_tx(tx, stmt)
         if runs_now:
             self._apply(node, fr.info.path, start, end, base if exact else None)
-        exact_spans = [(ns.start, ns.end) for ns in nested_list if ns.kind != "dynamic" and ns.exact]
-        parsed_exact = iter(sql.parse_chunks(fr.src.masked, exact_spans)) if exact_spans else iter(())
+        exact_spans = [
+            (ns.start, ns.end) for ns in nested_list if ns.kind != "dynamic" and ns.exact
+        ]
+        parsed_exact = (
+            iter(sql.parse_chunks(fr.src.masked, exact_spans)) if exact_spans else iter(())
+        )
         for ns in nested_list:
             if ns.kind == "dynamic":
                 if self._checks(fr):
                     ev = DynamicExecute(
-                        ns.text, sql.parse_expression(ns.text), ns.variables, ns.using,
-                        ns.start, ns.end, dict(ns.variable_types),
+                        ns.text,
+                        sql.parse_expression(ns.text),
+                        ns.variables,
+                        ns.using,
+                        ns.start,
+                        ns.end,
+                        dict(ns.variable_types),
                     )
                     self._event(fr, tx, ev)
                 continue
@@ -375,7 +399,15 @@ class Engine:
                     continue
                 for ps in inner:
                     self._statement(
-                        fr, tx, ps.node, ns.start, ps.start, ps.end, query_name, True, True,
+                        fr,
+                        tx,
+                        ps.node,
+                        ns.start,
+                        ps.start,
+                        ps.end,
+                        query_name,
+                        True,
+                        True,
                         ns.deferred,
                     )
                     if runs_now:
@@ -450,8 +482,17 @@ class Engine:
 
     def _context(self, fr: _FileRun, tx: TxState, stmt: Statement, spans: Any) -> Context:
         ctx = Context(
-            self.catalog, fr.info, tx, self.settings.pg_version, None, stmt, (), spans,
-            self._checked_paths, fr.src.position, self.settings,
+            self.catalog,
+            fr.info,
+            tx,
+            self.settings.pg_version,
+            None,
+            stmt,
+            (),
+            spans,
+            self._checked_paths,
+            fr.src.position,
+            self.settings,
         )
         # ctx.rule_name is set before each rule runs; notes are attributed to it
         ctx._notes = fr.note_sink
@@ -474,7 +515,9 @@ class Engine:
         except RecursionError:
             # a pathologically deep statement (thousands of nested terms): this rule cannot
             # analyse it; say so under --verbose instead of failing the whole run
-            self._note(fr, x.name, ctx, "statement too deeply nested for this rule: not checked", None)
+            self._note(
+                fr, x.name, ctx, "statement too deeply nested for this rule: not checked", None
+            )
         except Exception as exc:
             line = ""
             if ctx.statement is not None:
@@ -513,8 +556,17 @@ class Engine:
         for x in self._dispatch.get(EndOfRun, ()):
             check, opts = x.resolve(self.settings)
             ctx = Context(
-                self.catalog, FileInfo("", None, False), TxState(), self.settings.pg_version,
-                opts, None, (), None, self._checked_paths, None, self.settings,
+                self.catalog,
+                FileInfo("", None, False),
+                TxState(),
+                self.settings.pg_version,
+                opts,
+                None,
+                (),
+                None,
+                self._checked_paths,
+                None,
+                self.settings,
             )
             try:
                 for v in check(ev, ctx):
@@ -543,8 +595,8 @@ class Engine:
                 continue
             for d in fr.suppressions.directives:
                 # squawk directives may name squawk rules we have no counterpart for: not errors
-                unknown = () if d.squawk else tuple(
-                    n for n in d.names if n not in self._known_names
+                unknown = (
+                    () if d.squawk else tuple(n for n in d.names if n not in self._known_names)
                 )
                 inactive = any(
                     (n in self._known_names and n not in self._by_name)
@@ -563,8 +615,9 @@ class Engine:
             end = v.end if v.end is not None else self._token_end(fr.src.text, start)
             anchor = v.at.start
         elif v.at is not None:
-            start, end = v.at.start, v.at.start + len(
-                fr.src.text[v.at.start : v.at.end].split("\n", 1)[0]
+            start, end = (
+                v.at.start,
+                v.at.start + len(fr.src.text[v.at.start : v.at.end].split("\n", 1)[0]),
             )
             anchor = v.at.start
         elif v.start is not None:

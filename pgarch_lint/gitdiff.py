@@ -64,8 +64,11 @@ def merge_base(ref: str, cwd: Path) -> str:
     """The commit to diff against, with a clear message when it cannot be found."""
     if ref.startswith("-"):
         raise GitError(f"{ref}: not a git revision")
-    proc = _git(["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"],
-                cwd, check=False)
+    proc = _git(
+        ["rev-parse", "--verify", "--quiet", "--end-of-options", f"{ref}^{{commit}}"],
+        cwd,
+        check=False,
+    )
     if proc.returncode != 0:
         if _is_shallow(cwd):
             hint = f" (in a shallow clone, fetch it first: {_fetch_hint(ref)})"
@@ -90,8 +93,17 @@ def changed_files(ref: str, cwd: Path) -> set[Path]:
     root = repo_root(cwd)
     base = merge_base(ref, cwd)
     diff = _git(
-        ["-c", "core.quotePath=false", "diff", "--name-only", "-z", "--diff-filter=ACMR", "-M",
-         base, "--"],
+        [
+            "-c",
+            "core.quotePath=false",
+            "diff",
+            "--name-only",
+            "-z",
+            "--diff-filter=ACMR",
+            "-M",
+            base,
+            "--",
+        ],
         root,
     )
     untracked = _git(["ls-files", "-z", "--others", "--exclude-standard"], root)

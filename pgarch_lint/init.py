@@ -11,7 +11,14 @@ import click
 from pgarch_lint.config import ConfigError
 
 _TOOLS = ("goose", "dbmate", "flyway", "diesel", "prisma", "plain")
-_TENANT_LIKE = ("tenant_id", "org_id", "organization_id", "workspace_id", "project_id", "account_id")
+_TENANT_LIKE = (
+    "tenant_id",
+    "org_id",
+    "organization_id",
+    "workspace_id",
+    "project_id",
+    "account_id",
+)
 _COLDEF = re.compile(r'^\s*"?(\w+)"?\s+[A-Za-z]', re.MULTILINE)
 
 
@@ -101,7 +108,9 @@ def run_init(root: Path, *, interactive: bool) -> str:
     py = root / "pyproject.toml"
     if own.exists():
         raise ConfigError(f"{own} already exists; not overwriting it")
-    if py.exists() and re.search(r"^\[tool\.pgarch-lint(\.|\])", py.read_text(encoding="utf-8"), re.M):
+    if py.exists() and re.search(
+        r"^\[tool\.pgarch-lint(\.|\])", py.read_text(encoding="utf-8"), re.M
+    ):
         raise ConfigError(f"{py} already has a [tool.pgarch-lint] section; not overwriting it")
     d = detect(root)
     tool, in_tx = str(d["tool"]), bool(d["in_transaction"])
@@ -109,14 +118,22 @@ def run_init(root: Path, *, interactive: bool) -> str:
     pg_version, preset = 17, "recommended"
     if interactive:
         tool = click.prompt("Migration tool", type=click.Choice(_TOOLS), default=tool)
-        pg_version = click.prompt("Target PostgreSQL major version", type=click.IntRange(9, 19),
-                                  default=pg_version)
-        in_tx = click.confirm("Does your runner wrap each migration file in a transaction?",
-                              default=tool in ("goose", "dbmate", "diesel"))
-        raw = click.prompt("Tenant column(s), comma-separated (empty if not multi-tenant)",
-                           default=",".join(tenants), show_default=True)
+        pg_version = click.prompt(
+            "Target PostgreSQL major version", type=click.IntRange(9, 19), default=pg_version
+        )
+        in_tx = click.confirm(
+            "Does your runner wrap each migration file in a transaction?",
+            default=tool in ("goose", "dbmate", "diesel"),
+        )
+        raw = click.prompt(
+            "Tenant column(s), comma-separated (empty if not multi-tenant)",
+            default=",".join(tenants),
+            show_default=True,
+        )
         tenants = [t.strip() for t in raw.split(",") if t.strip()]
-        preset = click.prompt("Preset", type=click.Choice(["recommended", "strict"]), default=preset)
+        preset = click.prompt(
+            "Preset", type=click.Choice(["recommended", "strict"]), default=preset
+        )
     body = render(tool, pg_version, in_tx, tenants, preset)
     if py.exists():
         with py.open("a", encoding="utf-8") as fh:

@@ -119,13 +119,17 @@ def _alter_table_mode(cmds: tuple[ast.AlterTableCmd, ...]) -> LockMode:
             continue
         if c.subtype in _SHARE_UPDATE_EXCLUSIVE_CMDS:
             m = LockMode.SHARE_UPDATE_EXCLUSIVE
-        elif c.subtype in _SHARE_ROW_EXCLUSIVE_CMDS or (c.subtype == _AT.AT_AddConstraint and isinstance(c.def_, ast.Constraint) and (
-            c.def_.contype == enums.ConstrType.CONSTR_FOREIGN
-        )):
+        elif c.subtype in _SHARE_ROW_EXCLUSIVE_CMDS or (
+            c.subtype == _AT.AT_AddConstraint
+            and isinstance(c.def_, ast.Constraint)
+            and (c.def_.contype == enums.ConstrType.CONSTR_FOREIGN)
+        ):
             m = LockMode.SHARE_ROW_EXCLUSIVE
-        elif (c.subtype == _AT.AT_DetachPartition and isinstance(c.def_, ast.PartitionCmd) and (
-            c.def_.concurrent
-        )) or c.subtype == _AT.AT_AttachPartition:
+        elif (
+            c.subtype == _AT.AT_DetachPartition
+            and isinstance(c.def_, ast.PartitionCmd)
+            and (c.def_.concurrent)
+        ) or c.subtype == _AT.AT_AttachPartition:
             m = LockMode.SHARE_UPDATE_EXCLUSIVE
         else:
             m = LockMode.ACCESS_EXCLUSIVE
@@ -162,7 +166,10 @@ def locks_of(node: Any, cat: Catalog, pg_version: int = 17) -> list[LockTaken]:
             return []
         out = _take(cat, node.relation, _alter_table_mode(node.cmds or ()))
         for c in node.cmds or ():
-            if isinstance(c, ast.AlterTableCmd) and c.subtype in (_AT.AT_AddConstraint, _AT.AT_AddColumn):
+            if isinstance(c, ast.AlterTableCmd) and c.subtype in (
+                _AT.AT_AddConstraint,
+                _AT.AT_AddColumn,
+            ):
                 d = c.def_
                 targets = _fk_targets((d,)) if d is not None else []
                 for rv in targets:
@@ -173,9 +180,11 @@ def locks_of(node: Any, cat: Catalog, pg_version: int = 17) -> list[LockTaken]:
         return _take(cat, node.relation, mode)
     if isinstance(node, ast.CreateStmt):
         # a foreign key to the table being created (a self-reference) locks nothing else
-        own = cat.resolve(node.relation.schemaname or None, node.relation.relname or "") if (
-            node.relation is not None
-        ) else None
+        own = (
+            cat.resolve(node.relation.schemaname or None, node.relation.relname or "")
+            if (node.relation is not None)
+            else None
+        )
         return [
             lt
             for rv in _fk_targets(node.tableElts)
@@ -187,31 +196,48 @@ def locks_of(node: Any, cat: Catalog, pg_version: int = 17) -> list[LockTaken]:
             return []
         out = []
         for obj in node.objects or ():
-            names = [s.sval for s in obj if isinstance(s, ast.String) and s.sval] if isinstance(obj, tuple) else []
+            names = (
+                [s.sval for s in obj if isinstance(s, ast.String) and s.sval]
+                if isinstance(obj, tuple)
+                else []
+            )
             if not names or (node.missing_ok and cat.relation_absent(".".join(names))):
                 continue  # nothing to drop: IF EXISTS makes the statement a no-op
             if node.removeType == OT.OBJECT_INDEX:
                 # DROP INDEX locks the table ACCESS EXCLUSIVE; CONCURRENTLY takes SHARE UPDATE
                 # EXCLUSIVE and waits for the transactions that use the index instead
-                mode = LockMode.SHARE_UPDATE_EXCLUSIVE if node.concurrent else LockMode.ACCESS_EXCLUSIVE
+                mode = (
+                    LockMode.SHARE_UPDATE_EXCLUSIVE
+                    if node.concurrent
+                    else LockMode.ACCESS_EXCLUSIVE
+                )
                 out.append(_through_index(cat, names, mode))
             else:
-                rv = ast.RangeVar(relname=names[-1], schemaname=names[-2] if len(names) > 1 else None, inh=True)
+                rv = ast.RangeVar(
+                    relname=names[-1], schemaname=names[-2] if len(names) > 1 else None, inh=True
+                )
                 out += _take(cat, rv, LockMode.ACCESS_EXCLUSIVE)
         return out
     if isinstance(node, ast.RenameStmt):
         if node.renameType == OT.OBJECT_INDEX and isinstance(node.relation, ast.RangeVar):
             # ALTER INDEX ... RENAME takes SHARE UPDATE EXCLUSIVE since PostgreSQL 12
-            mode = LockMode.SHARE_UPDATE_EXCLUSIVE if pg_version >= 12 else LockMode.ACCESS_EXCLUSIVE
+            mode = (
+                LockMode.SHARE_UPDATE_EXCLUSIVE if pg_version >= 12 else LockMode.ACCESS_EXCLUSIVE
+            )
             return [_through_index(cat, _rv_parts(node.relation), mode)]
         if node.relation is not None and node.renameType in (
-            OT.OBJECT_TABLE, OT.OBJECT_COLUMN, OT.OBJECT_TABCONSTRAINT, OT.OBJECT_VIEW,
+            OT.OBJECT_TABLE,
+            OT.OBJECT_COLUMN,
+            OT.OBJECT_TABCONSTRAINT,
+            OT.OBJECT_VIEW,
             OT.OBJECT_MATVIEW,
         ):
             return _take(cat, node.relation, LockMode.ACCESS_EXCLUSIVE)
         return []
     if isinstance(node, ast.TruncateStmt):
-        return [lt for rv in node.relations or () for lt in _take(cat, rv, LockMode.ACCESS_EXCLUSIVE)]
+        return [
+            lt for rv in node.relations or () for lt in _take(cat, rv, LockMode.ACCESS_EXCLUSIVE)
+        ]
     if isinstance(node, ast.CreateTrigStmt):
         return _take(cat, node.relation, LockMode.SHARE_ROW_EXCLUSIVE)
     if isinstance(node, (ast.CreatePolicyStmt, ast.AlterPolicyStmt)):
@@ -232,7 +258,9 @@ def locks_of(node: Any, cat: Catalog, pg_version: int = 17) -> list[LockTaken]:
         mode = LockMode.EXCLUSIVE if node.concurrent else LockMode.ACCESS_EXCLUSIVE
         return _take(cat, node.relation, mode)
     if isinstance(node, ast.ReindexStmt):
-        conc = any(isinstance(o, ast.DefElem) and o.defname == "concurrently" for o in node.params or ())
+        conc = any(
+            isinstance(o, ast.DefElem) and o.defname == "concurrently" for o in node.params or ()
+        )
         if conc or node.relation is None:
             return []
         # REINDEX takes SHARE on the table (writes wait) and ACCESS EXCLUSIVE on each index

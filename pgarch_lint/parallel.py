@@ -174,7 +174,9 @@ def _fork(engine: Engine, steps: Iterator[int], segment: int, result: str) -> _W
     return _Worker(pid, result, findings_at, notes_at)
 
 
-def _worker(engine: Engine, steps: Iterator[int], segment: int, result: str) -> None:  # pragma: no cover
+def _worker(
+    engine: Engine, steps: Iterator[int], segment: int, result: str
+) -> None:  # pragma: no cover
     """The worker's whole life: check one segment, write the outcome, leave without cleanup
     (``os._exit``: no atexit handlers, no flushing of the driver's inherited buffers)."""
     import pickle
@@ -260,13 +262,13 @@ def _merge(engine: Engine, workers: list[_Worker]) -> None:
                 if os.WIFSIGNALED(w.status)
                 else f"exited with status {os.waitstatus_to_exitcode(w.status)}"
             )
-            raise InternalError(
-                f"a worker process {how} without a result (try --jobs 1)"
-            ) from None
+            raise InternalError(f"a worker process {how} without a result (try --jobs 1)") from None
         if out[0] == "error":
             raise out[1]
         outcomes.append(out)
-    for w, (_, findings, notes, counts, used) in reversed(list(zip(workers, outcomes, strict=True))):
+    for w, (_, findings, notes, counts, used) in reversed(
+        list(zip(workers, outcomes, strict=True))
+    ):
         engine.findings[w.findings_at : w.findings_at] = findings
         engine.notes[w.notes_at : w.notes_at] = notes
         for k, v in counts.items():

@@ -193,11 +193,19 @@ class RuleRef:
     def of(cls, rule: Rule, module: str, pack_target: str) -> RuleRef:
         """A reference to an already loaded rule."""
         return cls(
-            name=rule.name, category=rule.category, severity=rule.severity,
-            summary=rule.summary, default=rule.default, strict=rule.strict,
-            live_only=rule.live_only, pack=rule.pack, pack_target=pack_target, module=module,
+            name=rule.name,
+            category=rule.category,
+            severity=rule.severity,
+            summary=rule.summary,
+            default=rule.default,
+            strict=rule.strict,
+            live_only=rule.live_only,
+            pack=rule.pack,
+            pack_target=pack_target,
+            module=module,
             node_names=tuple((t.__module__, t.__qualname__) for t in rule.nodes),
-            has_options=rule.options is not None, rule=rule,
+            has_options=rule.options is not None,
+            rule=rule,
         )
 
     def __repr__(self) -> str:
@@ -286,10 +294,15 @@ class RuleRef:
     @classmethod
     def from_json(cls, d: dict[str, Any], pack_target: str) -> RuleRef:
         return cls(
-            name=str(d["name"]), category=Category(d["category"]),
-            severity=Severity(d["severity"]), summary=str(d["summary"]),
-            default=bool(d["default"]), strict=bool(d["strict"]),
-            live_only=bool(d["live_only"]), pack=d["pack"], pack_target=pack_target,
+            name=str(d["name"]),
+            category=Category(d["category"]),
+            severity=Severity(d["severity"]),
+            summary=str(d["summary"]),
+            default=bool(d["default"]),
+            strict=bool(d["strict"]),
+            live_only=bool(d["live_only"]),
+            pack=d["pack"],
+            pack_target=pack_target,
             module=str(d["module"]),
             node_names=tuple((str(m), str(q)) for m, q in d["nodes"]),
             has_options=bool(d["options"]),
@@ -392,9 +405,7 @@ def _read_cache(path: Path) -> tuple[RuleRef, ...] | None:
         packs = data["packs"]
         if data["key"] != _cache_key(packs):
             return None
-        return tuple(
-            RuleRef.from_json(d, p["target"]) for p in packs for d in p["rules"]
-        )
+        return tuple(RuleRef.from_json(d, p["target"]) for p in packs for d in p["rules"])
     except (OSError, ValueError, EOFError, KeyError, TypeError, AttributeError):
         return None
 

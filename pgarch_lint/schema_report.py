@@ -204,7 +204,9 @@ def _table_block(t: Table) -> list[str]:
         kind = f"{t.persistence} {kind}"
     head = f"{kind} {t.qualified}"
     if t.partitioned:
-        head += f" PARTITION BY {(t.partition_strategy or '').upper()} ({', '.join(t.partition_key)})"
+        head += (
+            f" PARTITION BY {(t.partition_strategy or '').upper()} ({', '.join(t.partition_key)})"
+        )
     if t.partition_of:
         head += f" PARTITION OF {t.partition_of} {t.partition_bound or ''}".rstrip()
     if t.inherits:

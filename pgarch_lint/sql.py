@@ -103,8 +103,12 @@ _TRUSTED = [False]
 
 
 def _setattr(
-    self: Any, name: str, value: Any, _trusted: list[bool] = _TRUSTED,
-    _plain: Any = object.__setattr__, _validating: Any = _VALIDATING_SETATTR,
+    self: Any,
+    name: str,
+    value: Any,
+    _trusted: list[bool] = _TRUSTED,
+    _plain: Any = object.__setattr__,
+    _validating: Any = _VALIDATING_SETATTR,
 ) -> None:
     if _trusted[0]:
         _plain(self, name, value)
@@ -174,7 +178,8 @@ def child_attrs(cls: type) -> tuple[str, ...]:
         slots = getattr(cls, "__slots__", {})
         if isinstance(slots, dict):
             attrs = tuple(
-                name for name, spec in slots.items()
+                name
+                for name, spec in slots.items()
                 if (spec[0].endswith("*") and spec[0] != "char*") or spec[0] == "ValUnion"
             )
         else:
@@ -548,7 +553,9 @@ class _Head:
     def words(self, *seq: str) -> bool:
         """Consume the exact sequence of unquoted words, or nothing."""
         toks = self.toks[self.i : self.i + len(seq)]
-        if len(toks) == len(seq) and all(k == "word" and t == w for (k, t), w in zip(toks, seq, strict=True)):
+        if len(toks) == len(seq) and all(
+            k == "word" and t == w for (k, t), w in zip(toks, seq, strict=True)
+        ):
             self.i += len(seq)
             return True
         return False

@@ -88,11 +88,7 @@ class Suppressions:
         i = bisect.bisect_right(self._starts, offset) - 1
         while i >= 0 and self._max_end[i] >= offset:
             d = self._scoped[i]
-            if (
-                d.target is not None
-                and d.target[1] >= offset
-                and (not d.names or rule in d.names)
-            ):
+            if d.target is not None and d.target[1] >= offset and (not d.names or rule in d.names):
                 d.used = True
                 hit = True
             i -= 1
@@ -118,7 +114,9 @@ def parse_directives(comments: Sequence[tuple[int, int, str]]) -> list[Directive
     return out
 
 
-def attach(directives: list[Directive], spans: Sequence[tuple[int, int]], text: str) -> Suppressions:
+def attach(
+    directives: list[Directive], spans: Sequence[tuple[int, int]], text: str
+) -> Suppressions:
     """Give every statement-scoped directive the statement span it covers."""
     starts = [s for s, _ in spans]
     for d in directives:
@@ -128,7 +126,11 @@ def attach(directives: list[Directive], spans: Sequence[tuple[int, int]], text: 
         if i >= 0 and spans[i][0] <= d.start < spans[i][1]:
             d.target = spans[i]  # inside the statement
             continue
-        if i >= 0 and "\n" not in text[spans[i][1] : d.start] and "\r" not in text[spans[i][1] : d.start]:
+        if (
+            i >= 0
+            and "\n" not in text[spans[i][1] : d.start]
+            and "\r" not in text[spans[i][1] : d.start]
+        ):
             d.target = spans[i]  # trailing comment on the statement's last line
             continue
         if i + 1 < len(spans):

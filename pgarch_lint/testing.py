@@ -83,7 +83,9 @@ def severity_mismatches(text: str, findings: Iterable[Finding], path: str) -> li
     ]
 
 
-def run_fixture(sql_path: Path, rule_name: str) -> tuple[Counter[tuple[int, str]], Counter[tuple[int, str]], list[Finding]]:
+def run_fixture(
+    sql_path: Path, rule_name: str
+) -> tuple[Counter[tuple[int, str]], Counter[tuple[int, str]], list[Finding]]:
     """Run one fixture file with only ``rule_name`` selected; return (expected, actual, findings).
 
     A sidecar ``<case>.toml`` (pgarch-lint.toml keys) configures the run; a sidecar
@@ -101,7 +103,9 @@ def run_fixture(sql_path: Path, rule_name: str) -> tuple[Counter[tuple[int, str]
     chosen = select_rules(load_rules(), settings)
     findings = Engine(settings, chosen).run(files).findings
     want = expected(data.decode("utf-8", "replace"))
-    got: Counter[tuple[int, str]] = Counter((f.line, f.rule) for f in findings if f.path == str(sql_path))
+    got: Counter[tuple[int, str]] = Counter(
+        (f.line, f.rule) for f in findings if f.path == str(sql_path)
+    )
     return want, got, findings
 
 

@@ -177,7 +177,10 @@ def column_site(node: Any, ctx: Context) -> ColumnSite | None:
         return ColumnSite(node.colname or "", tn, parent.relation, "create", node, parent)
     if isinstance(parent, ast.AlterTableCmd) and len(parents) >= 2:
         stmt = parents[-2]
-        if not isinstance(stmt, ast.AlterTableStmt) or stmt.objtype != enums.ObjectType.OBJECT_TABLE:
+        if (
+            not isinstance(stmt, ast.AlterTableStmt)
+            or stmt.objtype != enums.ObjectType.OBJECT_TABLE
+        ):
             return None
         if not isinstance(stmt.relation, ast.RangeVar):
             return None
@@ -208,7 +211,9 @@ def statement_coldefs(stmt: Any) -> dict[str, Any]:
                 out[elt.colname] = elt
     elif isinstance(stmt, ast.AlterTableStmt):
         for cmd in util.alter_cmds(stmt):
-            if cmd.subtype == enums.AlterTableType.AT_AddColumn and isinstance(cmd.def_, ast.ColumnDef):
+            if cmd.subtype == enums.AlterTableType.AT_AddColumn and isinstance(
+                cmd.def_, ast.ColumnDef
+            ):
                 if cmd.def_.colname and cmd.def_.typeName is not None:
                     out[cmd.def_.colname] = cmd.def_
             elif (
@@ -237,7 +242,9 @@ def statement_constraints(stmt: Any) -> Iterator[tuple[Any, list[str]]]:
             if cmd.subtype == enums.AlterTableType.AT_AddColumn and isinstance(d, ast.ColumnDef):
                 for c in column_constraints(d):
                     yield c, [d.colname or ""]
-            elif cmd.subtype == enums.AlterTableType.AT_AddConstraint and isinstance(d, ast.Constraint):
+            elif cmd.subtype == enums.AlterTableType.AT_AddConstraint and isinstance(
+                d, ast.Constraint
+            ):
                 yield d, constraint_columns(d)
 
 

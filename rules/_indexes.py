@@ -17,10 +17,30 @@ KeySig = tuple[str, str | None, str | None, str | None, str | None, str | None]
 _DEFAULT_OPCLASSES = frozenset(
     {
         # the default b-tree/hash opclasses PostgreSQL picks anyway: naming them changes nothing
-        "int2_ops", "int4_ops", "int8_ops", "text_ops", "varchar_ops", "bpchar_ops",
-        "numeric_ops", "uuid_ops", "timestamptz_ops", "timestamp_ops", "date_ops", "bool_ops",
-        "float4_ops", "float8_ops", "oid_ops", "bytea_ops", "name_ops", "inet_ops",
-        "jsonb_ops", "array_ops", "interval_ops", "time_ops", "timetz_ops", "char_ops",
+        "int2_ops",
+        "int4_ops",
+        "int8_ops",
+        "text_ops",
+        "varchar_ops",
+        "bpchar_ops",
+        "numeric_ops",
+        "uuid_ops",
+        "timestamptz_ops",
+        "timestamp_ops",
+        "date_ops",
+        "bool_ops",
+        "float4_ops",
+        "float8_ops",
+        "oid_ops",
+        "bytea_ops",
+        "name_ops",
+        "inet_ops",
+        "jsonb_ops",
+        "array_ops",
+        "interval_ops",
+        "time_ops",
+        "timetz_ops",
+        "char_ops",
     }
 )
 
@@ -99,6 +119,7 @@ def drop_sql(ix: Any) -> str:
 
 def later(a: Any, b: Any) -> Any:
     """The index of the two that was created later (by file, then offset)."""
+
     def pos(ix: Any) -> tuple[int, int]:
         return (ix.file_index, ix.created.start if ix.created is not None else -1)
 

@@ -171,8 +171,10 @@ def _suggest(acc: Access, n: _Need, ctx: Context) -> str:
         label = t.label
         if kind == "like":
             col = acc.table.columns.get(t.column) if t.column else None
-            ops = "varchar_pattern_ops" if col is not None and col.type.startswith("varchar") else (
-                "text_pattern_ops"
+            ops = (
+                "varchar_pattern_ops"
+                if col is not None and col.type.startswith("varchar")
+                else ("text_pattern_ops")
             )
             label = f"{label} {ops}"
         cols.append(label)
@@ -181,7 +183,11 @@ def _suggest(acc: Access, n: _Need, ctx: Context) -> str:
     names = dedupe(names, lambda c: c)
     if ctx.settings is not None:
         ixname = conventions.suggest(
-            ctx.catalog, ctx.settings.naming, "index", acc.table.name, names,
+            ctx.catalog,
+            ctx.settings.naming,
+            "index",
+            acc.table.name,
+            names,
             complete=is_query_file(ctx),  # a query file does not change the schema
         )
     else:

@@ -56,9 +56,7 @@ KEYWORD_KIND: Mapping[str, str] = {
 # --- whole-schema naming rules ---------------------------------------------------------------
 
 
-def checked_declarations(
-    ctx: Context, kinds: tuple[str, ...] | None
-) -> Iterator[declared.NameDef]:
+def checked_declarations(ctx: Context, kinds: tuple[str, ...] | None) -> Iterator[declared.NameDef]:
     """The names (of the given kinds, or all) that checked files declared."""
     checked = ctx.checked_paths
     for d in ctx.catalog.names:
@@ -78,8 +76,10 @@ def violation(d: declared.NameDef, message: str, help: str | None = None) -> Vio
 
 def describe(d: declared.NameDef) -> str:
     """``column "userId" of "Account"``, ``index "IX_a" on "a"``, ``table "Orders"``."""
-    kind = d.kind if d.kind in conventions.CASE_KIND else (
-        "index" if d.kind == "index" else "constraint"
+    kind = (
+        d.kind
+        if d.kind in conventions.CASE_KIND
+        else ("index" if d.kind == "index" else "constraint")
     )
     own = f' of "{d.table}"' if d.table and kind == "column" else ""
     on = f' on "{d.table}"' if d.table and kind in ("index", "constraint") else ""

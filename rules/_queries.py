@@ -35,7 +35,11 @@ from ._query_kinds import (  # noqa: F401  (re-exported)
 QUERY_NODES: tuple[type, ...] = (ast.SelectStmt, ast.UpdateStmt, ast.DeleteStmt, ast.MergeStmt)
 
 DML_ROOTS: tuple[type, ...] = (
-    ast.SelectStmt, ast.InsertStmt, ast.UpdateStmt, ast.DeleteStmt, ast.MergeStmt,
+    ast.SelectStmt,
+    ast.InsertStmt,
+    ast.UpdateStmt,
+    ast.DeleteStmt,
+    ast.MergeStmt,
 )
 _K = enums.A_Expr_Kind
 _RANGE_OPS = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
@@ -330,20 +334,23 @@ class Scope:
             if table is not None and not table.columns_known:
                 table = None  # created by a statement that did not parse: as unknown
             if table is not None:
-                it = Item(alias, "table", rv, order, rv=rv, table=table,
-                          columns=frozenset(table.columns))
+                it = Item(
+                    alias, "table", rv, order, rv=rv, table=table, columns=frozenset(table.columns)
+                )
             else:
                 view = self.catalog.view(rv)
                 cols = frozenset(view.columns) if view is not None and view.columns else None
-                it = Item(alias, "view" if view is not None else "unknown", rv, order, rv=rv,
-                          columns=cols)
+                it = Item(
+                    alias, "view" if view is not None else "unknown", rv, order, rv=rv, columns=cols
+                )
         it.inner = inner
         it.group = group
         lvl.items.append(it)
         return it
 
-    def _from_entry(self, lvl: Level, e: Any, group: int, inner: bool,
-                    only: frozenset[int] | None) -> list[Item]:
+    def _from_entry(
+        self, lvl: Level, e: Any, group: int, inner: bool, only: frozenset[int] | None
+    ) -> list[Item]:
         if isinstance(e, ast.RangeVar):
             return [self._add_rv(lvl, e, group, inner)]
         if isinstance(e, ast.JoinExpr):
@@ -367,9 +374,14 @@ class Scope:
                 rhs = next((i for i in right if i.columns is not None and col in i.columns), None)
                 if col and lhs is not None and rhs is not None and lhs.alias and rhs.alias:
                     eq = ast.A_Expr(
-                        kind=_K.AEXPR_OP, name=(ast.String(sval="="),),
-                        lexpr=ast.ColumnRef(fields=(ast.String(sval=lhs.alias), ast.String(sval=col))),
-                        rexpr=ast.ColumnRef(fields=(ast.String(sval=rhs.alias), ast.String(sval=col))),
+                        kind=_K.AEXPR_OP,
+                        name=(ast.String(sval="="),),
+                        lexpr=ast.ColumnRef(
+                            fields=(ast.String(sval=lhs.alias), ast.String(sval=col))
+                        ),
+                        rexpr=ast.ColumnRef(
+                            fields=(ast.String(sval=rhs.alias), ast.String(sval=col))
+                        ),
                     )
                     lvl.quals.append(Qual(eq))
             return left + right
@@ -391,7 +403,9 @@ class Scope:
                 cols = frozenset({alias})  # a scalar function's column is named after the alias
             it = Item(alias, "function", e, len(lvl.items), columns=cols, inner=inner, group=group)
         else:
-            it = Item(alias, "unknown", e, len(lvl.items), columns=colnames, inner=inner, group=group)
+            it = Item(
+                alias, "unknown", e, len(lvl.items), columns=colnames, inner=inner, group=group
+            )
         lvl.items.append(it)
         return [it]
 
@@ -428,8 +442,12 @@ class Scope:
         qual, col = ".".join(names[:-1]), names[-1]
         for lv in lvl.chain():
             for it in lv.items:
-                if qual in it.qualifiers or (len(names) == 3 and it.rv is not None
-                                             and it.rv.alias is None and it.rv.relname == names[1]):
+                if qual in it.qualifiers or (
+                    len(names) == 3
+                    and it.rv is not None
+                    and it.rv.alias is None
+                    and it.rv.relname == names[1]
+                ):
                     return Ref(lv, it, col)
         return VALUE  # NEW.x, a record variable, excluded.x ...
 
@@ -586,7 +604,8 @@ def _classify_one(scope: Scope, lvl: Level, e: Any) -> list[Pred]:
     if isinstance(e, ast.BooleanTest):
         s = side(scope, lvl, e.arg)
         if s.term is not None and e.booltesttype in (
-            enums.BoolTestType.IS_TRUE, enums.BoolTestType.IS_FALSE
+            enums.BoolTestType.IS_TRUE,
+            enums.BoolTestType.IS_FALSE,
         ):
             val = e.booltesttype == enums.BoolTestType.IS_TRUE
             return [Pred(s.items[0], s.term, "bool", value=val, weak=True)]
@@ -674,11 +693,9 @@ def _classify_row(scope: Scope, lvl: Level, e: Any, op: str) -> list[Pred]:
         return out
     if e.kind == _K.AEXPR_IN and op == "=" and isinstance(e.rexpr, tuple):
         for i, a in enumerate(left):
-            vals = [(_row_args(r) or ())[i:i + 1] for r in e.rexpr]
+            vals = [(_row_args(r) or ())[i : i + 1] for r in e.rexpr]
             s = side(scope, lvl, a)
-            if s.term is not None and all(
-                v and side(scope, lvl, v[0]).is_value for v in vals
-            ):
+            if s.term is not None and all(v and side(scope, lvl, v[0]).is_value for v in vals):
                 out.append(Pred(s.items[0], s.term, "eq", value=tuple(v[0] for v in vals), op="in"))
         return out
     if e.kind == _K.AEXPR_OP and op in _RANGE_OPS and left:
@@ -746,9 +763,8 @@ def _sort_of(scope: Scope, lvl: Level) -> tuple[Item | None, list[Term]]:
         if s.term is None or s.unknown or (item is not None and s.items[0] is not item):
             return None, []
         if not isinstance(sb.node, ast.ColumnRef) and any(
-            isinstance(n, (ast.CaseExpr, ast.ParamRef, ast.ColumnRef)) and not (
-                isinstance(n, ast.ColumnRef) and isinstance(scope.resolve(lvl, n), Ref)
-            )
+            isinstance(n, (ast.CaseExpr, ast.ParamRef, ast.ColumnRef))
+            and not (isinstance(n, ast.ColumnRef) and isinstance(scope.resolve(lvl, n), Ref))
             for n in iter_nodes(sb.node)
         ):
             return None, []  # a sort chosen at run time (CASE on a parameter): no index fits
@@ -775,7 +791,11 @@ def policy_eq_columns(table: Any, command: str = "select") -> set[str]:
             continue
         found: set[str] = set()
         for c in conjuncts(p.using_node):
-            if isinstance(c, ast.A_Expr) and c.kind in (_K.AEXPR_OP, _K.AEXPR_IN) and op_name(c) == "=":
+            if (
+                isinstance(c, ast.A_Expr)
+                and c.kind in (_K.AEXPR_OP, _K.AEXPR_IN)
+                and op_name(c) == "="
+            ):
                 for a, b in ((c.lexpr, c.rexpr), (c.rexpr, c.lexpr)):
                     a = strip_casts(a)
                     if isinstance(a, ast.ColumnRef):
@@ -853,7 +873,8 @@ def _implied_one(
 
 def _implied_form(c: Any, by_term: dict[str, list[Pred]]) -> tuple[bool, str | None]:
     if isinstance(c, ast.ColumnRef) or (
-        isinstance(c, ast.BoolExpr) and c.boolop == enums.BoolExprType.NOT_EXPR
+        isinstance(c, ast.BoolExpr)
+        and c.boolop == enums.BoolExprType.NOT_EXPR
         and isinstance((c.args or (None,))[0], ast.ColumnRef)
     ):
         want = not isinstance(c, ast.BoolExpr)
@@ -882,7 +903,12 @@ def _implied_form(c: Any, by_term: dict[str, list[Pred]]) -> tuple[bool, str | N
             for p in ps:
                 if p.kind == "eq" and p.op == "=" and _norm_value(p.value) == wanted:
                     return True, key
-                if p.kind == "eq" and p.op == "in" and len(p.value) == 1 and _norm_value(p.value[0]) == wanted:
+                if (
+                    p.kind == "eq"
+                    and p.op == "in"
+                    and len(p.value) == 1
+                    and _norm_value(p.value[0]) == wanted
+                ):
                     return True, key
             return False, None
         if c.kind == _K.AEXPR_OP and op == "<>":
@@ -890,10 +916,17 @@ def _implied_form(c: Any, by_term: dict[str, list[Pred]]) -> tuple[bool, str | N
             for p in ps:
                 if p.kind == "ne" and _norm_value(p.value) == bad:
                     return True, None
-                if p.kind == "eq" and p.op == "=" and const_of(p.value)[0] and _norm_value(p.value) != bad:
+                if (
+                    p.kind == "eq"
+                    and p.op == "="
+                    and const_of(p.value)[0]
+                    and _norm_value(p.value) != bad
+                ):
                     return True, None
-                if p.kind == "eq" and p.op == "in" and all(
-                    const_of(v)[0] and _norm_value(v) != bad for v in p.value
+                if (
+                    p.kind == "eq"
+                    and p.op == "in"
+                    and all(const_of(v)[0] and _norm_value(v) != bad for v in p.value)
                 ):
                     return True, None
             return False, None
@@ -915,7 +948,9 @@ def pattern_capable(k: Any, table: Any) -> bool:
     coll = (k.collation or "").rsplit(".", 1)[-1].strip('"').lower()
     if not coll and k.column is not None and table is not None:
         col = table.columns.get(k.column)
-        coll = (col.collation or "").rsplit(".", 1)[-1].strip('"').lower() if col is not None else ""
+        coll = (
+            (col.collation or "").rsplit(".", 1)[-1].strip('"').lower() if col is not None else ""
+        )
     return coll in _C_COLLATIONS
 
 

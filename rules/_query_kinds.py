@@ -52,20 +52,45 @@ from pgarch_lint.api import Context, ast, enums, util
 #: DEFAULT, CHECK, index expressions/predicates, generated columns and partition bounds, and
 #: these statements have nowhere else to put one. The query rules skip them without a walk.
 NO_QUERY_ROOTS: tuple[type, ...] = (
-    ast.CreateStmt, ast.AlterTableStmt, ast.IndexStmt, ast.DropStmt, ast.RenameStmt,
-    ast.CommentStmt, ast.GrantStmt, ast.GrantRoleStmt, ast.AlterDefaultPrivilegesStmt,
-    ast.CreateSeqStmt, ast.AlterSeqStmt, ast.VariableSetStmt, ast.AlterOwnerStmt,
-    ast.TransactionStmt, ast.CreateEnumStmt, ast.AlterEnumStmt, ast.CreateExtensionStmt,
-    ast.AlterObjectSchemaStmt, ast.CreateRoleStmt, ast.AlterRoleStmt, ast.CreateDomainStmt,
-    ast.CompositeTypeStmt, ast.TruncateStmt, ast.LockStmt, ast.ReindexStmt, ast.VacuumStmt,
+    ast.CreateStmt,
+    ast.AlterTableStmt,
+    ast.IndexStmt,
+    ast.DropStmt,
+    ast.RenameStmt,
+    ast.CommentStmt,
+    ast.GrantStmt,
+    ast.GrantRoleStmt,
+    ast.AlterDefaultPrivilegesStmt,
+    ast.CreateSeqStmt,
+    ast.AlterSeqStmt,
+    ast.VariableSetStmt,
+    ast.AlterOwnerStmt,
+    ast.TransactionStmt,
+    ast.CreateEnumStmt,
+    ast.AlterEnumStmt,
+    ast.CreateExtensionStmt,
+    ast.AlterObjectSchemaStmt,
+    ast.CreateRoleStmt,
+    ast.AlterRoleStmt,
+    ast.CreateDomainStmt,
+    ast.CompositeTypeStmt,
+    ast.TruncateStmt,
+    ast.LockStmt,
+    ast.ReindexStmt,
+    ast.VacuumStmt,
 )
 
 #: Statements whose query is stored and runs again and again: a view is expanded into every
 #: query that reads it, a policy's expression is added to every query on its table, a
 #: prepared statement or a rule runs when used, a SQL-standard function body when called.
 _STORED_QUERY_ROOTS: tuple[type, ...] = (
-    ast.ViewStmt, ast.CreatePolicyStmt, ast.AlterPolicyStmt, ast.PrepareStmt, ast.RuleStmt,
-    ast.CreateFunctionStmt, ast.CreateTrigStmt,
+    ast.ViewStmt,
+    ast.CreatePolicyStmt,
+    ast.AlterPolicyStmt,
+    ast.PrepareStmt,
+    ast.RuleStmt,
+    ast.CreateFunctionStmt,
+    ast.CreateTrigStmt,
 )
 
 _MIGRATION_TOOLS = frozenset({"goose", "dbmate", "flyway"})

@@ -63,9 +63,7 @@ def input_arg_count(params: Any) -> int:
     return n
 
 
-def catalog_functions(
-    catalog: Catalog, names: list[str], nargs: int | None
-) -> list[Any]:
+def catalog_functions(catalog: Catalog, names: list[str], nargs: int | None) -> list[Any]:
     """Functions the catalog knows by (possibly qualified) name, optionally by input-arg count.
 
     Resolution follows the catalog's search_path for unqualified names, first schema with a

@@ -164,8 +164,16 @@ def filter_columns(node: Any) -> list[str]:
         elif isinstance(cur, ast.A_Expr):
             op = util.names_of(cur.name)
             kind = cur.kind
-            if kind in (enums.A_Expr_Kind.AEXPR_OP, enums.A_Expr_Kind.AEXPR_OP_ANY,
-                        enums.A_Expr_Kind.AEXPR_IN) and op and op[-1] in _OPS:
+            if (
+                kind
+                in (
+                    enums.A_Expr_Kind.AEXPR_OP,
+                    enums.A_Expr_Kind.AEXPR_OP_ANY,
+                    enums.A_Expr_Kind.AEXPR_IN,
+                )
+                and op
+                and op[-1] in _OPS
+            ):
                 for a, b in ((cur.lexpr, cur.rexpr), (cur.rexpr, cur.lexpr)):
                     col = _colname(a)
                     if col is not None and _column_free(b):

@@ -64,7 +64,11 @@ def check(node: ast.AlterTableStmt, ctx: Context) -> Iterator[Violation]:
 
 
 def _rewrite_reason(
-    default: object, identity: bool, generated: str | None, serial: bool, type_: str,
+    default: object,
+    identity: bool,
+    generated: str | None,
+    serial: bool,
+    type_: str,
     ctx: Context,
 ) -> str | None:
     if generated == "stored":

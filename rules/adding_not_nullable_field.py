@@ -97,6 +97,7 @@ def check(node: ast.AlterTableStmt, ctx: Context) -> Iterator[Violation]:
         node=flagged[0][1],
     )
 
+
 def _pending_not_valid(table: object, column: str) -> bool:
     """A PostgreSQL 18 NOT NULL constraint added NOT VALID (the column is not proven yet)."""
     for c in getattr(table, "constraints", {}).values():

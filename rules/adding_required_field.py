@@ -54,7 +54,7 @@ def check(node: ast.AlterTableStmt, ctx: Context) -> Iterator[Violation]:
             continue
         yield Violation(
             f"ADD COLUMN {q(col.name)} {col.type} NOT NULL without a DEFAULT on existing table "
-            f"{table_label(rel)} fails as soon as the table has a row (\"column contains null "
-            "values\"), and old code that does not set it can no longer insert",
+            f'{table_label(rel)} fails as soon as the table has a row ("column contains null '
+            'values"), and old code that does not set it can no longer insert',
             node=col.coldef,
         )

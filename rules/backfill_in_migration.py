@@ -125,7 +125,6 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
             "applied"
         )
     yield Violation(
-        f'{verb} of existing table "{qname(rel)}" in a migration that also runs DDL{at}: '
-        f"{why}",
+        f'{verb} of existing table "{qname(rel)}" in a migration that also runs DDL{at}: {why}',
         node=rel,
     )

@@ -44,11 +44,7 @@ def check(node: ast.AlterDomainStmt, ctx: Context) -> Iterator[Violation]:
         return
     cname = f' "{con.conname}"' if con.conname else ""
     kind = "NOT NULL" if con.contype == enums.ConstrType.CONSTR_NOTNULL else "CHECK"
-    tail = (
-        "; use CHECK (VALUE IS NOT NULL) NOT VALID instead"
-        if kind == "NOT NULL"
-        else ""
-    )
+    tail = "; use CHECK (VALUE IS NOT NULL) NOT VALID instead" if kind == "NOT NULL" else ""
     yield Violation(
         f'ALTER DOMAIN "{name}" ADD CONSTRAINT{cname} ({kind}) without NOT VALID checks every '
         "column of that domain in every table, holding a SHARE lock that blocks writes on each "

@@ -39,9 +39,11 @@ def check(node: ast.DropStmt, ctx: Context) -> Iterator[Violation]:
             continue
         if node.missing_ok and not deferred and ctx.catalog.relation_absent(".".join(names)):
             continue
-        cascade = " CASCADE (also drops every view and foreign key that depends on it)" if (
-            node.behavior == enums.DropBehavior.DROP_CASCADE
-        ) else ""
+        cascade = (
+            " CASCADE (also drops every view and foreign key that depends on it)"
+            if (node.behavior == enums.DropBehavior.DROP_CASCADE)
+            else ""
+        )
         yield Violation(
             f'DROP TABLE "{".".join(names)}"{cascade} deletes an existing table\'s data and breaks '
             "code that still uses it"

@@ -21,7 +21,9 @@ def _what(cmd: ast.AlterTableCmd) -> str | None:
         am = f' "{cmd.name}"' if cmd.name else ""
         return f"SET ACCESS METHOD{am} rewrites the whole table"
     if st == _AT.AT_SetExpression:
-        return f'ALTER COLUMN "{cmd.name}" SET EXPRESSION recomputes the column and rewrites the table'
+        return (
+            f'ALTER COLUMN "{cmd.name}" SET EXPRESSION recomputes the column and rewrites the table'
+        )
     return None
 
 

@@ -71,15 +71,15 @@ def check(node: ast.TruncateStmt, ctx: Context) -> Iterator[Violation]:
         existing = is_existing(ctx, rv)
         if not existing:
             reach_existing = [
-                n for n in reach if (t := ctx.catalog.table_by_name(n)) is not None
+                n
+                for n in reach
+                if (t := ctx.catalog.table_by_name(n)) is not None
                 and ctx.catalog.origin_of(t) is not Origin.CURRENT_FILE
             ]
             if not reach_existing:
                 continue
         if cascade:
-            also = (
-                f", including {join_names(reach)}" if reach else ""
-            )
+            also = f", including {join_names(reach)}" if reach else ""
             msg = (
                 f'TRUNCATE "{qname(rv)}" CASCADE deletes every row of the table and of every '
                 f"table that references it through foreign keys{also}"

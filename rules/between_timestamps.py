@@ -10,8 +10,14 @@ from ._queries import Scope, func_name, prefix, strip_casts, type_name
 _TS_TYPES = ("timestamp", "timestamptz")
 _TS_CASTS = ("timestamp", "timestamptz")
 _TS_FUNCS = (
-    "now", "clock_timestamp", "statement_timestamp", "transaction_timestamp", "to_timestamp",
-    "date_trunc", "make_timestamp", "make_timestamptz",
+    "now",
+    "clock_timestamp",
+    "statement_timestamp",
+    "transaction_timestamp",
+    "to_timestamp",
+    "date_trunc",
+    "make_timestamp",
+    "make_timestamptz",
 )
 _K = enums.A_Expr_Kind
 

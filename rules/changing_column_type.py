@@ -80,8 +80,7 @@ def check(node: ast.AlterTableStmt, ctx: Context) -> Iterator[Violation]:
         note = ""
         if {old.split("(")[0], new.split("(")[0]} == {"timestamp", "timestamptz"}:
             note = (
-                " unless the session TimeZone is UTC (PostgreSQL 12+ skips the rewrite only "
-                "then)"
+                " unless the session TimeZone is UTC (PostgreSQL 12+ skips the rewrite only then)"
             )
         yield Violation(f"{head} {why} {lock}{note}", node=cmd.def_)
 

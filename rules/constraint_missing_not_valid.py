@@ -113,8 +113,7 @@ def _missing(con: ast.Constraint, kind: str, node: ast.AlterTableStmt, ctx: Cont
     if kind == "FOREIGN KEY" and table is not None and table.partitioned and ctx.pg_version < 18:
         help_ = _PARTITIONED_FK_HELP
     return Violation(
-        f"{add_label(con, kind)} on existing table {table_label(rel)} without NOT VALID "
-        f"{what}",
+        f"{add_label(con, kind)} on existing table {table_label(rel)} without NOT VALID {what}",
         help=help_,
         node=con,
     )

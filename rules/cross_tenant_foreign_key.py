@@ -91,7 +91,11 @@ def _help(ctx: Context, t: Any, tcol: str, ref: Any, rcol: str, c: Any) -> str:
     if not _has_unique(ctx, ref, key):
         if ctx.settings is not None:
             uq = conventions.suggest(
-                ctx.catalog, ctx.settings.naming, "unique", ref.name, key,
+                ctx.catalog,
+                ctx.settings.naming,
+                "unique",
+                ref.name,
+                key,
                 fallback="{table}_{columns}_key",
             )
         else:
@@ -122,8 +126,11 @@ def _help(ctx: Context, t: Any, tcol: str, ref: Any, rcol: str, c: Any) -> str:
 def _has_unique(ctx: Context, table: Any, columns: list[str]) -> bool:
     want = set(columns)
     for ix in ctx.catalog.indexes_on(table):
-        if (ix.unique or ix.primary) and ix.predicate is None and all(
-            k.column is not None for k in ix.keys
-        ) and {k.column for k in ix.keys} == want:
+        if (
+            (ix.unique or ix.primary)
+            and ix.predicate is None
+            and all(k.column is not None for k in ix.keys)
+            and {k.column for k in ix.keys} == want
+        ):
             return True
     return False

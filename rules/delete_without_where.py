@@ -32,7 +32,6 @@ def check(node: ast.DeleteStmt, ctx: Context) -> Iterator[Violation]:
         return
     using = " (USING without a WHERE joins every row)" if node.usingClause else ""
     yield Violation(
-        f'DELETE FROM "{qname(rel)}" has no WHERE clause: it deletes every row of the table'
-        f"{using}",
+        f'DELETE FROM "{qname(rel)}" has no WHERE clause: it deletes every row of the table{using}',
         node=rel,
     )

@@ -64,8 +64,8 @@ def _help(table: str, newer: object, older: object) -> str:
         if getattr(drop, "primary", False):
             drop, keep = keep, drop
         return (
-            f'Both indexes back constraints; drop the extra one (after checking that no foreign '
-            f'key needs it): `ALTER TABLE {qname(table)} DROP CONSTRAINT '
+            f"Both indexes back constraints; drop the extra one (after checking that no foreign "
+            f"key needs it): `ALTER TABLE {qname(table)} DROP CONSTRAINT "
             f"{util.quote_ident(str(getattr(drop, 'constraint', '')))};`"
         )
     return (

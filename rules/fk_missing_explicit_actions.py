@@ -107,7 +107,9 @@ def check(node: ast.Constraint, ctx: Context) -> Iterator[Violation]:
     other = "on-update" if gap == "on-delete" else "on-delete"
     if other in written:
         code = node.fk_upd_action if other == "on-update" else node.fk_del_action
-        said = f"sets {_CLAUSE[other]} {_ACTIONS.get(code or 'a', 'NO ACTION')} but not {_CLAUSE[gap]}"
+        said = (
+            f"sets {_CLAUSE[other]} {_ACTIONS.get(code or 'a', 'NO ACTION')} but not {_CLAUSE[gap]}"
+        )
     else:  # the other clause is not required (the rule's options)
         said = f"has no explicit {_CLAUSE[gap]}"
     if gap == "on-update":
@@ -147,8 +149,11 @@ def _surrogate_key(node: ast.Constraint, rel: ast.RangeVar, stmt: Any, ctx: Cont
         local = statement_coldefs(stmt)  # a self-reference in the table being created
         if not refcols:
             refcols = next(
-                (c for con, c in statement_constraints(stmt)
-                 if con.contype == enums.ConstrType.CONSTR_PRIMARY),
+                (
+                    c
+                    for con, c in statement_constraints(stmt)
+                    if con.contype == enums.ConstrType.CONSTR_PRIMARY
+                ),
                 [],
             )
     table = ctx.catalog.table(pk)
@@ -176,8 +181,15 @@ def _same_name(a: ast.RangeVar, b: ast.RangeVar) -> bool:
 
 
 _UUID_GENERATORS = frozenset(
-    {"gen_random_uuid", "uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v4",
-     "uuid_generate_v7", "uuidv4", "uuidv7"}
+    {
+        "gen_random_uuid",
+        "uuid_generate_v1",
+        "uuid_generate_v1mc",
+        "uuid_generate_v4",
+        "uuid_generate_v7",
+        "uuidv4",
+        "uuidv7",
+    }
 )
 _INTEGERS = frozenset({"smallint", "integer", "bigint", "int2", "int4", "int8", "int"})
 _SERIALS = frozenset({"serial", "bigserial", "smallserial", "serial2", "serial4", "serial8"})
@@ -211,7 +223,9 @@ def _generated_coldef(cd: Any) -> str | None:
     for con in column_constraints(cd):
         if con.contype == enums.ConstrType.CONSTR_IDENTITY:
             return "an identity column"
-        if con.contype == enums.ConstrType.CONSTR_DEFAULT and isinstance(con.raw_expr, ast.FuncCall):
+        if con.contype == enums.ConstrType.CONSTR_DEFAULT and isinstance(
+            con.raw_expr, ast.FuncCall
+        ):
             return _generator(type_, util.func_name(con.raw_expr), not con.raw_expr.args)
     return None
 

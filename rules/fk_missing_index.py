@@ -74,16 +74,16 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
                 continue
             cols = ", ".join(util.quote_ident(x) for x in c.columns)
             partial = [
-                ix.name for ix in indexes
-                if ix.predicate is not None and not predicate_ok_for(ix, c.columns)
+                ix.name
+                for ix in indexes
+                if ix.predicate is not None
+                and not predicate_ok_for(ix, c.columns)
                 and (
                     covers_ignoring_predicate(ix, c.columns)
                     or finds_one_row(ix, c.columns, predicate=False)
                 )
             ]
-            note = (
-                f' (partial index "{partial[0]}" does not serve every row)' if partial else ""
-            )
+            note = f' (partial index "{partial[0]}" does not serve every row)' if partial else ""
             ref = c.ref_table or "?"
             ix_name = _index_name(ctx, t.name, c.columns)
             only = "ONLY " if t.partitioned else ""
@@ -114,7 +114,11 @@ def _index_name(ctx: Context, table: str, columns: list[str]) -> str:
         return util.quote_ident(f"{table}_{'_'.join(columns)}_idx")
     return util.quote_ident(
         conventions.suggest(
-            ctx.catalog, ctx.settings.naming, "index", table, columns,
+            ctx.catalog,
+            ctx.settings.naming,
+            "index",
+            table,
+            columns,
             fallback="{table}_{columns}_idx",
         )
     )

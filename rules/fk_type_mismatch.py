@@ -115,14 +115,19 @@ def _pairs_text(bad: list[Mismatch], table: str, ref: str) -> str:
     for c, ct, r, rt, how in bad:
         col, refcol = f'"{table}.{c}"', f'"{ref}.{r}"'
         if how == NARROWER:
-            parts.append(f"{col} is {shown(ct)}, which cannot hold every value of {refcol} "
-                         f"({shown(rt)})")
+            parts.append(
+                f"{col} is {shown(ct)}, which cannot hold every value of {refcol} ({shown(rt)})"
+            )
         elif how == WIDER:
-            parts.append(f"{col} is {shown(ct)}, wider than {refcol} ({shown(rt)}): harmless "
-                         "but inconsistent")
+            parts.append(
+                f"{col} is {shown(ct)}, wider than {refcol} ({shown(rt)}): harmless "
+                "but inconsistent"
+            )
         elif how == ALIKE:
-            parts.append(f"{col} is {shown(ct)} and {refcol} is {shown(rt)}, the same values "
-                         "declared differently: harmless but inconsistent")
+            parts.append(
+                f"{col} is {shown(ct)} and {refcol} is {shown(rt)}, the same values "
+                "declared differently: harmless but inconsistent"
+            )
         else:
             parts.append(f"{col} is {shown(ct)}, another type than {refcol} ({shown(rt)})")
     return "; ".join(parts)
@@ -219,7 +224,7 @@ def check(node: ast.Constraint | EndOfRun, ctx: Context) -> Iterator[Violation]:
 
 def _violation(bad: list[Mismatch], table: str, ref: str, **where: Any) -> Violation:
     message = (
-        f"foreign key from \"{table}\" to \"{ref}\" joins columns of different types: "
+        f'foreign key from "{table}" to "{ref}" joins columns of different types: '
         f"{_pairs_text(bad, table, ref)}"
     )
     if all(how in (WIDER, ALIKE) for *_, how in bad):

@@ -18,7 +18,9 @@ _KINDS = {
 def _privileges(node: ast.GrantStmt) -> list[str]:
     if not node.privileges:
         return ["ALL"]
-    return [(p.priv_name or "all").upper() for p in node.privileges if isinstance(p, ast.AccessPriv)]
+    return [
+        (p.priv_name or "all").upper() for p in node.privileges if isinstance(p, ast.AccessPriv)
+    ]
 
 
 @rule(

@@ -46,8 +46,7 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
         seen.add(name)
         cut = name.encode("utf-8")[:LIMIT].decode("utf-8", "ignore")
         yield Violation(
-            f'identifier "{name[:40]}..." is {size} bytes long; PostgreSQL truncates it to '
-            f'"{cut}"',
+            f'identifier "{name[:40]}..." is {size} bytes long; PostgreSQL truncates it to "{cut}"',
             start=st.start + s,
             end=st.start + e,
         )

@@ -88,8 +88,9 @@ def check(node: Any, ctx: Context) -> Iterator[Violation]:
             it.node, ast.RangeFunction
         )
         if lateral:
-            gs = _groups_of(scope, lvl, it.node if isinstance(it.node, ast.RangeFunction)
-                            else it.node.subquery)
+            gs = _groups_of(
+                scope, lvl, it.node if isinstance(it.node, ast.RangeFunction) else it.node.subquery
+            )
             if gs is None:
                 return
             union(gs | {it.group})
@@ -99,9 +100,7 @@ def check(node: Any, ctx: Context) -> Iterator[Violation]:
     tabled = [c for c in comps.values() if any(i.kind in _TABLE_KINDS for i in c)]
     if len(tabled) < 2:
         return
-    names = [
-        ", ".join(f'"{i.alias}"' for i in c if i.kind in _TABLE_KINDS) for c in tabled
-    ]
+    names = [", ".join(f'"{i.alias}"' for i in c if i.kind in _TABLE_KINDS) for c in tabled]
     second = next(i for i in tabled[1] if i.kind in _TABLE_KINDS)
     yield Violation(
         f"{prefix(ctx)}{names[0]} and {names[1]} are comma-joined with no condition between them: "

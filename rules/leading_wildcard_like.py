@@ -16,7 +16,11 @@ def _leading_pattern(node: Any) -> str | None:
     s = string_const(node)
     if s is not None:
         return s
-    if isinstance(node, ast.A_Expr) and node.kind == enums.A_Expr_Kind.AEXPR_OP and op_name(node) == "||":
+    if (
+        isinstance(node, ast.A_Expr)
+        and node.kind == enums.A_Expr_Kind.AEXPR_OP
+        and op_name(node) == "||"
+    ):
         return _leading_pattern(node.lexpr)
     if isinstance(node, ast.FuncCall) and func_name(node) == "concat" and node.args:
         return _leading_pattern(node.args[0])

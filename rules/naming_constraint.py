@@ -51,7 +51,7 @@ _LABEL = {
     "`[tool.pgarch-lint.naming]` (defaults: `pk_{table}`, `fk_{table}__{ref_table}`, "
     "`uq_{table}__{columns}`, `ck_{table}__{name}`, `ex_{table}__{columns}`). Rename an "
     "existing one with `ALTER TABLE ... RENAME CONSTRAINT old TO new` (a catalog-only change). "
-    "Set a template to \"\" to stop checking that kind. When a kind's template is not "
+    'Set a template to "" to stop checking that kind. When a kind\'s template is not '
     "configured, the project's own convention is inferred from its schema (see "
     "`pgarch-lint conventions`).",
 )

@@ -33,7 +33,7 @@ from ._naming import checked_declarations, convention_text, violation
     fix="Name every index explicitly, following the templates of `[tool.pgarch-lint.naming]` "
     "(default `ix_{table}__{columns}`; unique indexes may use `uq_{table}__{columns}`). Rename "
     "an existing index with `ALTER INDEX old RENAME TO new` (a catalog-only change). Set the "
-    "template to \"\" to stop checking index names. When the template is not configured, the "
+    'template to "" to stop checking index names. When the template is not configured, the '
     "project's own convention is inferred from its schema (see `pgarch-lint conventions`).",
 )
 def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
@@ -56,7 +56,11 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
         index, unique = style["index"], style["unique"]
         # a unique index may follow either convention; the default unique template is not
         # offered against an index convention read from the schema
-        convs = [index, unique] if d.unique and (unique.source != "default" or not index.inferred) else [index]
+        convs = (
+            [index, unique]
+            if d.unique and (unique.source != "default" or not index.inferred)
+            else [index]
+        )
         convs = [c for c in convs if c.template]
         if not convs:
             continue

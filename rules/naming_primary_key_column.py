@@ -70,4 +70,3 @@ def _shared_key(col: str, table: str) -> bool:
     if not snake.endswith("_id"):
         return False
     return snake[: -len("_id")] not in conventions.trailing_forms(conventions.to_snake(table))
-

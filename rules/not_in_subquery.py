@@ -12,10 +12,7 @@ from ._queries import colref_names, conjuncts, iter_nodes, prefix
 def _is_not_in(node: ast.SubLink, ctx: Context) -> bool:
     parent = ctx.parents[-1] if ctx.parents else None
     if node.subLinkType == enums.SubLinkType.ANY_SUBLINK:
-        return (
-            isinstance(parent, ast.BoolExpr)
-            and parent.boolop == enums.BoolExprType.NOT_EXPR
-        )
+        return isinstance(parent, ast.BoolExpr) and parent.boolop == enums.BoolExprType.NOT_EXPR
     if node.subLinkType == enums.SubLinkType.ALL_SUBLINK:
         ops = [s.sval for s in node.operName or () if isinstance(s, ast.String)]
         return ops == ["<>"]
@@ -40,8 +37,9 @@ def _sources(entry: Any, ctx: Context, ctes: set[str], nullable: bool) -> list[_
         jt = entry.jointype
         left_null = nullable or jt in (enums.JoinType.JOIN_RIGHT, enums.JoinType.JOIN_FULL)
         right_null = nullable or jt in (enums.JoinType.JOIN_LEFT, enums.JoinType.JOIN_FULL)
-        return (_sources(entry.larg, ctx, ctes, left_null)
-                + _sources(entry.rarg, ctx, ctes, right_null))
+        return _sources(entry.larg, ctx, ctes, left_null) + _sources(
+            entry.rarg, ctx, ctes, right_null
+        )
     if isinstance(entry, ast.RangeVar):
         alias = entry.alias.aliasname if entry.alias is not None else None
         table = None
@@ -91,9 +89,11 @@ def _filtered_not_null(sub: ast.SelectStmt, ref: Any, sources: list[_Source]) ->
     names = colref_names(ref)
     hit = _resolve(ref, sources)
     for c in conjuncts(sub.whereClause):
-        if not (isinstance(c, ast.NullTest)
-                and c.nulltesttype == enums.NullTestType.IS_NOT_NULL
-                and isinstance(c.arg, ast.ColumnRef)):
+        if not (
+            isinstance(c, ast.NullTest)
+            and c.nulltesttype == enums.NullTestType.IS_NOT_NULL
+            and isinstance(c.arg, ast.ColumnRef)
+        ):
             continue
         if colref_names(c.arg) == names or (hit is not None and _resolve(c.arg, sources) == hit):
             return True

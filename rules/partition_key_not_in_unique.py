@@ -45,10 +45,14 @@ def check(node: ast.Constraint | ast.IndexStmt, ctx: Context) -> Iterator[Violat
         name = f'unique index "{node.idxname}"' if node.idxname else "unique index"
         yield from _judge(name, table.name, cols, list(table.partition_key), node.relation)
         return
-    kind = {
-        enums.ConstrType.CONSTR_PRIMARY: "PRIMARY KEY",
-        enums.ConstrType.CONSTR_UNIQUE: "UNIQUE constraint",
-    }.get(node.contype) if node.contype is not None else None
+    kind = (
+        {
+            enums.ConstrType.CONSTR_PRIMARY: "PRIMARY KEY",
+            enums.ConstrType.CONSTR_UNIQUE: "UNIQUE constraint",
+        }.get(node.contype)
+        if node.contype is not None
+        else None
+    )
     if kind is None or node.indexname:
         return
     cols = util.names_of(node.keys) if node.keys else []
@@ -61,9 +65,7 @@ def check(node: ast.Constraint | ast.IndexStmt, ctx: Context) -> Iterator[Violat
             if p.partspec is None:
                 return
             tname = util.rv_name(p.relation)
-            key = [
-                pe.name if pe.name else "(expression)" for pe in p.partspec.partParams or ()
-            ]
+            key = [pe.name if pe.name else "(expression)" for pe in p.partspec.partParams or ()]
             break
         elif isinstance(p, ast.AlterTableStmt):
             if not isinstance(p.relation, ast.RangeVar):
@@ -100,7 +102,7 @@ def _judge(
         return
     yield Violation(
         f'{what} ({", ".join(cols)}) on partitioned table "{table}" lacks partition-key '
-        f'column{"s" if len(missing) > 1 else ""} {", ".join(missing)}: PostgreSQL rejects it',
+        f"column{'s' if len(missing) > 1 else ''} {', '.join(missing)}: PostgreSQL rejects it",
         help=f"Include the partition key: ({', '.join([*cols, *missing])}).",
         node=at,
     )

@@ -19,22 +19,95 @@ from pgarch_lint.api import (
 _SANITIZERS = frozenset({"quote_ident", "quote_literal", "quote_nullable"})
 #: Functions whose result cannot carry SQL syntax (numbers, booleans).
 _SAFE_RESULT = frozenset(
-    {"length", "char_length", "character_length", "octet_length", "bit_length",
-     "array_length", "cardinality", "count", "abs", "round", "floor", "ceil", "ceiling",
-     "date_part", "extract", "pg_column_size", "md5", "to_hex", "hashtext"}
+    {
+        "length",
+        "char_length",
+        "character_length",
+        "octet_length",
+        "bit_length",
+        "array_length",
+        "cardinality",
+        "count",
+        "abs",
+        "round",
+        "floor",
+        "ceil",
+        "ceiling",
+        "date_part",
+        "extract",
+        "pg_column_size",
+        "md5",
+        "to_hex",
+        "hashtext",
+    }
 )
 #: Cast targets whose text form cannot break out of the SQL around it (regclass & co. print
 #: their name quoted as needed).
 _SAFE_CASTS = frozenset(
-    {"int2", "int4", "int8", "smallint", "integer", "int", "bigint", "numeric", "decimal",
-     "float4", "float8", "real", "double precision", "bool", "boolean", "oid", "uuid", "date",
-     "timestamp", "timestamptz", "interval", "regclass", "regproc", "regprocedure", "regtype",
-     "regnamespace", "regrole", "regoper", "regoperator", "regconfig"}
+    {
+        "int2",
+        "int4",
+        "int8",
+        "smallint",
+        "integer",
+        "int",
+        "bigint",
+        "numeric",
+        "decimal",
+        "float4",
+        "float8",
+        "real",
+        "double precision",
+        "bool",
+        "boolean",
+        "oid",
+        "uuid",
+        "date",
+        "timestamp",
+        "timestamptz",
+        "interval",
+        "regclass",
+        "regproc",
+        "regprocedure",
+        "regtype",
+        "regnamespace",
+        "regrole",
+        "regoper",
+        "regoperator",
+        "regconfig",
+    }
 )
 #: Operators whose result is a boolean or a number (``-`` is not here: jsonb - text is jsonb).
 _SAFE_OPERATORS = frozenset(
-    {"=", "<>", "!=", "<", ">", "<=", ">=", "+", "*", "/", "%", "^", "~~", "!~~", "~~*",
-     "!~~*", "~", "~*", "!~", "!~*", "@>", "<@", "&&", "?", "?|", "?&", "@@"}
+    {
+        "=",
+        "<>",
+        "!=",
+        "<",
+        ">",
+        "<=",
+        ">=",
+        "+",
+        "*",
+        "/",
+        "%",
+        "^",
+        "~~",
+        "!~~",
+        "~~*",
+        "!~~*",
+        "~",
+        "~*",
+        "!~",
+        "!~*",
+        "@>",
+        "<@",
+        "&&",
+        "?",
+        "?|",
+        "?&",
+        "@@",
+    }
 )
 _FORMAT_SPEC = re.compile(r"%(?:(\d+)\$)?(-)?(\*(?:\d+\$)?|\d+)?([sIL%])")
 _PREFIX = len("SELECT ")

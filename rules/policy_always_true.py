@@ -46,8 +46,10 @@ def check(node: ast.CreatePolicyStmt | ast.AlterPolicyStmt, ctx: Context) -> Ite
         existing = table.policies.get(node.policy_name or "")
         if existing is not None and not existing.permissive:
             return
-        roles = _roles(node.roles) if node.roles else (
-            ", ".join(existing.roles) if existing is not None else "public"
+        roles = (
+            _roles(node.roles)
+            if node.roles
+            else (", ".join(existing.roles) if existing is not None else "public")
         )
     for clause, expr in (("USING", node.qual), ("WITH CHECK", node.with_check)):
         if expr is None or not always_true(expr):
@@ -64,6 +66,8 @@ def _roles(roles: object) -> str:
     names: list[str] = []
     for r in roles or ():  # type: ignore[attr-defined]
         if isinstance(r, ast.RoleSpec):
-            names.append(r.rolename or str(getattr(r.roletype, "name", "role")).lower()
-                         .replace("rolespec_", ""))
+            names.append(
+                r.rolename
+                or str(getattr(r.roletype, "name", "role")).lower().replace("rolespec_", "")
+            )
     return ", ".join(names) if names else "public"

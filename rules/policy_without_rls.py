@@ -37,7 +37,9 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
         policies = ctx.catalog.policies_on(t)
         if not policies:
             continue
-        at = ctx.report_loc([p.created for p in policies] + [x for p in policies for x in p.changed])
+        at = ctx.report_loc(
+            [p.created for p in policies] + [x for p in policies for x in p.changed]
+        )
         if at is None:
             continue
         names = ", ".join(f'"{p.name}"' for p in policies[:3])

@@ -90,8 +90,13 @@ def _catalog_role(table: Any, name: str, ctx: Context) -> str | None:
 
 
 def _message(role: str | None, label: str, shown: str) -> str:
-    kind = {"serial": "serial", "identity": "identity", "primary-key": "primary-key",
-            "foreign-key": "foreign-key", "sequence": "sequence-fed"}.get(role or "", "")
+    kind = {
+        "serial": "serial",
+        "identity": "identity",
+        "primary-key": "primary-key",
+        "foreign-key": "foreign-key",
+        "sequence": "sequence-fed",
+    }.get(role or "", "")
     base = comparable(shown)
     limit = _LIMIT.get("smallint" if base.startswith("small") else "integer")
     what = f"{kind} column" if kind else "column"

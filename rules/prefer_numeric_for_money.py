@@ -7,14 +7,50 @@ from ._design import base_type, column_site, type_text
 
 # Words that mark a column as a money amount, and words that say it is something else.
 _MONEY = frozenset(
-    {"price", "prices", "amount", "amounts", "cost", "costs", "balance", "balances",
-     "fee", "fees", "subtotal", "revenue", "salary", "payment", "payout", "refund", "tax",
-     "discount"}
+    {
+        "price",
+        "prices",
+        "amount",
+        "amounts",
+        "cost",
+        "costs",
+        "balance",
+        "balances",
+        "fee",
+        "fees",
+        "subtotal",
+        "revenue",
+        "salary",
+        "payment",
+        "payout",
+        "refund",
+        "tax",
+        "discount",
+    }
 )
 _NOT_MONEY = frozenset(
-    {"cents", "cent", "count", "ratio", "rate", "percent", "pct", "percentage", "bps",
-     "tokens", "units", "time", "ms", "seconds", "duration", "latency", "score", "weight",
-     "quantity", "qty"}
+    {
+        "cents",
+        "cent",
+        "count",
+        "ratio",
+        "rate",
+        "percent",
+        "pct",
+        "percentage",
+        "bps",
+        "tokens",
+        "units",
+        "time",
+        "ms",
+        "seconds",
+        "duration",
+        "latency",
+        "score",
+        "weight",
+        "quantity",
+        "qty",
+    }
 )
 _CURRENCIES = frozenset({"usd", "eur", "gbp", "jpy", "chf", "cad", "aud", "inr", "cny"})
 _WORD = re.compile(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+")

@@ -27,8 +27,15 @@ _DROP_KINDS = {
     severity=Severity.INFO,
     summary="DDL that cannot be re-run after a partial failure (no IF [NOT] EXISTS) outside a "
     "transaction",
-    nodes=(ast.CreateStmt, ast.IndexStmt, ast.AlterTableStmt, ast.DropStmt, ast.CreateSeqStmt,
-           ast.CreateSchemaStmt, ast.CreateExtensionStmt),
+    nodes=(
+        ast.CreateStmt,
+        ast.IndexStmt,
+        ast.AlterTableStmt,
+        ast.DropStmt,
+        ast.CreateSeqStmt,
+        ast.CreateSchemaStmt,
+        ast.CreateExtensionStmt,
+    ),
     bad="""
     CREATE INDEX CONCURRENTLY ix_orders__status ON orders (status);
     """,
@@ -49,16 +56,20 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
     if ctx.tx.in_transaction or (ctx.statement is not None and ctx.statement.nested):
         return
     if isinstance(node, ast.CreateStmt) and not node.if_not_exists:
-        yield Violation(f'CREATE TABLE "{util.rv_name(node.relation)}" without IF NOT EXISTS',
-                        node=node.relation)
+        yield Violation(
+            f'CREATE TABLE "{util.rv_name(node.relation)}" without IF NOT EXISTS',
+            node=node.relation,
+        )
     elif isinstance(node, ast.IndexStmt) and not node.if_not_exists:
         name = f' "{node.idxname}"' if node.idxname else ""
         yield Violation(f"CREATE INDEX{name} without IF NOT EXISTS", node=node.relation)
         if not node.idxname:
             return
     elif isinstance(node, ast.CreateSeqStmt) and not node.if_not_exists:
-        yield Violation(f'CREATE SEQUENCE "{util.rv_name(node.sequence)}" without IF NOT EXISTS',
-                        node=node.sequence)
+        yield Violation(
+            f'CREATE SEQUENCE "{util.rv_name(node.sequence)}" without IF NOT EXISTS',
+            node=node.sequence,
+        )
     elif isinstance(node, ast.CreateSchemaStmt) and not node.if_not_exists:
         yield Violation(f'CREATE SCHEMA "{node.schemaname}" without IF NOT EXISTS')
     elif isinstance(node, ast.CreateExtensionStmt) and not node.if_not_exists:

@@ -59,7 +59,7 @@ def check(node: ast.DropStmt, ctx: Context) -> Iterator[Violation]:
         return
     names = ", ".join(q(n) for n in flagged)
     its = "its table" if len(flagged) == 1 else "their tables"
-    where = f' on existing table {", ".join(q(t) for t in tables)}' if tables else ""
+    where = f" on existing table {', '.join(q(t) for t in tables)}" if tables else ""
     yield Violation(
         f"DROP INDEX {names}{where} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on "
         f"{its}: while it waits for running queries, every read and write queues behind it"

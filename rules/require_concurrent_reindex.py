@@ -52,8 +52,10 @@ def check(node: ast.ReindexStmt, ctx: Context) -> Iterator[Violation]:
             if table is not None and table.partitioned and ctx.pg_version < 14:
                 return  # partitioned indexes cannot be reindexed at all before 14
             target += f" on {q(short(ix.table))}"
-        what = "writes to its table for the whole rebuild and, with an ACCESS EXCLUSIVE lock on " \
+        what = (
+            "writes to its table for the whole rebuild and, with an ACCESS EXCLUSIVE lock on "
             "the index, every query whose plan considers it"
+        )
     elif kind in (_RK.REINDEX_OBJECT_TABLE,):
         rv = node.relation
         if rv is None or not is_existing_relation(rv, ctx):
@@ -62,14 +64,20 @@ def check(node: ast.ReindexStmt, ctx: Context) -> Iterator[Violation]:
         if table is not None and table.partitioned and ctx.pg_version < 14:
             return
         target = f"TABLE {q(util.rv_name(rv))}"
-        what = "writes to the table for the whole rebuild and, with ACCESS EXCLUSIVE locks on its " \
+        what = (
+            "writes to the table for the whole rebuild and, with ACCESS EXCLUSIVE locks on its "
             "indexes, nearly every read"
+        )
     elif kind == _RK.REINDEX_OBJECT_SCHEMA:
         target = f"SCHEMA {q(node.name or '?')}"
-        what = "writes to every table of the schema while its indexes are rebuilt, and nearly " \
+        what = (
+            "writes to every table of the schema while its indexes are rebuilt, and nearly "
             "every read of the table being processed"
+        )
     else:
         target = "DATABASE"
-        what = "writes to every table while its indexes are rebuilt, and nearly every read of " \
+        what = (
+            "writes to every table while its indexes are rebuilt, and nearly every read of "
             "the table being processed"
+        )
     yield Violation(f"REINDEX {target} without CONCURRENTLY blocks {what}")

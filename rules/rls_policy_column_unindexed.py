@@ -63,8 +63,9 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
             if ix.keys and ix.predicate is None and ix.method in ("btree", "hash")
         }
         policies = ctx.catalog.policies_on(t)
-        columns = {p.name: [c for c in filter_columns(p.using_node) if c in t.columns]
-                   for p in policies}
+        columns = {
+            p.name: [c for c in filter_columns(p.using_node) if c in t.columns] for p in policies
+        }
         permissive_ok = any(
             p.permissive and any(c in leading for c in columns[p.name]) for p in policies
         )
@@ -79,7 +80,7 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
                 continue
             yield Violation(
                 f'policy "{p.name}" on "{t.name}" filters by {_list(cols)}, which '
-                f'{"leads" if len(cols) == 1 else "lead"} no index: every query on the table '
+                f"{'leads' if len(cols) == 1 else 'lead'} no index: every query on the table "
                 "scans all tenants' rows to apply the policy",
                 help=f"Create an index led by the column, e.g. `CREATE INDEX CONCURRENTLY "
                 f"{util.quote_ident(_ix_name(ctx, t.name, cols[0]))} ON {qname(t.qualified)} "

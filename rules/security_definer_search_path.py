@@ -42,7 +42,9 @@ _HELP = (
        keeps none of the old one's settings.
     """,
 )
-def check(node: ast.CreateFunctionStmt | ast.AlterFunctionStmt, ctx: Context) -> Iterator[Violation]:
+def check(
+    node: ast.CreateFunctionStmt | ast.AlterFunctionStmt, ctx: Context
+) -> Iterator[Violation]:
     """A SECURITY DEFINER routine runs with its owner's privileges, but it resolves unqualified
     names through the *caller's* search_path. Any role that can create objects in a schema on
     that path (or in its own temporary schema, which PostgreSQL searches first for relations)
@@ -120,7 +122,7 @@ def _alter(node: ast.AlterFunctionStmt, ctx: Context) -> Iterator[Violation]:
     # RESET search_path / RESET ALL on a routine that is already SECURITY DEFINER
     if any(f.security_definer for f in funcs):
         yield Violation(
-            f'ALTER {kind.upper()} removes the search_path setting of SECURITY DEFINER {kind} '
+            f"ALTER {kind.upper()} removes the search_path setting of SECURITY DEFINER {kind} "
             f'"{display_name(names)}": it now resolves names through the caller\'s search_path',
             help="keep the SET search_path clause (`ALTER FUNCTION ... SET search_path = ''`)",
             node=defelem(node.actions, "set"),

@@ -18,8 +18,10 @@ def _output_select(node: ast.SelectStmt, ctx: Context) -> bool:
     cur: object = node
     while i >= 0:
         p = parents[i]
-        if isinstance(p, ast.SelectStmt) and p.op != enums.SetOperation.SETOP_NONE and cur in (
-            p.larg, p.rarg
+        if (
+            isinstance(p, ast.SelectStmt)
+            and p.op != enums.SetOperation.SETOP_NONE
+            and cur in (p.larg, p.rarg)
         ):
             cur, i = p, i - 1
             continue

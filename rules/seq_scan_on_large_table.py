@@ -60,7 +60,11 @@ def check(node: object, ctx: Context) -> Iterator[Violation]:
             cols = ", ".join(util.quote_ident(c) for c in s.columns)
             if ctx.settings is not None:
                 name = conventions.suggest(
-                    ctx.catalog, ctx.settings.naming, "index", tname, list(s.columns),
+                    ctx.catalog,
+                    ctx.settings.naming,
+                    "index",
+                    tname,
+                    list(s.columns),
                     complete=is_query_file(ctx),
                 )
             else:

@@ -63,4 +63,6 @@ def check(node: ast.TransactionStmt, ctx: Context) -> Iterator[Violation]:
                 "the runner's transaction half way, so the rest of the file is not atomic"
             )
         elif tx.depth == 0:
-            yield Violation(f"{word} with no transaction open: the statements before it were not atomic")
+            yield Violation(
+                f"{word} with no transaction open: the statements before it were not atomic"
+            )

@@ -32,7 +32,9 @@ def check(node: ast.UpdateStmt, ctx: Context) -> Iterator[Violation]:
     rel = node.relation
     if not isinstance(rel, ast.RangeVar) or not is_existing(ctx, rel):
         return
-    join = " (FROM without a WHERE pairs every row with every source row)" if node.fromClause else ""
+    join = (
+        " (FROM without a WHERE pairs every row with every source row)" if node.fromClause else ""
+    )
     yield Violation(
         f'UPDATE "{qname(rel)}" has no WHERE clause: it changes every row of the table{join}',
         node=rel,

@@ -94,7 +94,7 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
             continue
         if ctx.pg_version >= 15:
             help_text = (
-                f'create it `WITH (security_invoker = true)` or run `ALTER VIEW {view.qualified} '
+                f"create it `WITH (security_invoker = true)` or run `ALTER VIEW {view.qualified} "
                 "SET (security_invoker = true)`"
             )
         else:

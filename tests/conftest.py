@@ -42,11 +42,13 @@ def _server_bindir() -> Path | None:
     found = shutil.which("initdb")
     if found and Path(found).resolve().with_name("pg_ctl").exists():
         return Path(found).resolve().parent
+
     def version(p: str) -> float:
         try:
             return float(Path(p).parent.name)
         except ValueError:
             return 0.0
+
     for cand in sorted(glob.glob("/usr/lib/postgresql/*/bin"), key=version, reverse=True):
         if (Path(cand) / "initdb").exists() and (Path(cand) / "pg_ctl").exists():
             return Path(cand)
@@ -64,7 +66,9 @@ def pg_server() -> Iterator[PgServer]:
     pytest.importorskip("psycopg", reason="psycopg is not installed (pip install '.[live]')")
     bindir = _server_bindir()
     if bindir is None:
-        pytest.skip("no PostgreSQL server found (initdb not on PATH nor in /usr/lib/postgresql/*/bin)")
+        pytest.skip(
+            "no PostgreSQL server found (initdb not on PATH nor in /usr/lib/postgresql/*/bin)"
+        )
     tmp = Path(tempfile.mkdtemp(prefix="pgarch-live-"))
     prefix: list[str] = []
     if os.geteuid() == 0:  # initdb refuses to run as root: use the postgres system user
@@ -93,8 +97,18 @@ def pg_server() -> Iterator[PgServer]:
             raise RuntimeError(f"{args[0]} failed: {proc.stdout}\n{proc.stderr}")
 
     run(
-        str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--pwfile", str(pwfile),
-        "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8", "--no-locale",
+        str(bindir / "initdb"),
+        "-D",
+        str(data),
+        "-U",
+        "postgres",
+        "--pwfile",
+        str(pwfile),
+        "--auth-local=trust",
+        "--auth-host=scram-sha-256",
+        "-E",
+        "UTF8",
+        "--no-locale",
         "--no-sync",
     )
     opts = (
@@ -102,8 +116,19 @@ def pg_server() -> Iterator[PgServer]:
         "-c fsync=off -c full_page_writes=off -c synchronous_commit=off"
     )
     try:
-        run(str(bindir / "pg_ctl"), "-D", str(data), "-o", opts, "-l", str(tmp / "log"),
-            "-w", "-t", "60", "start")
+        run(
+            str(bindir / "pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            opts,
+            "-l",
+            str(tmp / "log"),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
     except RuntimeError:
         log = (tmp / "log").read_text() if (tmp / "log").exists() else ""
         shutil.rmtree(tmp, ignore_errors=True)
@@ -111,8 +136,11 @@ def pg_server() -> Iterator[PgServer]:
     try:
         yield PgServer("127.0.0.1", port, "postgres", PG_PASSWORD, bindir)
     finally:
-        subprocess.run([*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate",
-                        "-w", "stop"], capture_output=True, timeout=60)
+        subprocess.run(
+            [*prefix, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"],
+            capture_output=True,
+            timeout=60,
+        )
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -124,6 +152,8 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _private_cache_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _private_cache_dir(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Tests never read or write the user's ~/.cache/pgarch-lint."""
     monkeypatch.setenv("PGARCH_LINT_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

@@ -20,8 +20,14 @@ from pgarch_lint.schema_report import render_json, render_text
 from pgarch_lint.sql import ast, created_name
 
 
-def replay(sql: str, cat: Catalog | None = None, *, path: str = "m.sql",
-           context: bool = False, unit: str | None = None) -> Catalog:
+def replay(
+    sql: str,
+    cat: Catalog | None = None,
+    *,
+    path: str = "m.sql",
+    context: bool = False,
+    unit: str | None = None,
+) -> Catalog:
     """Parse ``sql`` and apply each statement to ``cat`` (a new catalog by default)."""
     cat = cat if cat is not None else Catalog()
     cat.begin_file(path, context=context, unit=unit)
@@ -60,10 +66,24 @@ def test_create_table_columns_and_types() -> None:
     t = table(cat, "t")
     types = {c.name: c.type for c in t.columns.values()}
     assert types == {
-        "a": "integer", "b": "bigint", "c": "smallint", "d": "varchar(10)",
-        "e": "numeric(10,2)", "f": "text[]", "g": "timestamptz", "h": "timestamp",
-        "i": "double precision", "j": "real", "k": "boolean", "l": "char(3)", "m": "serial",
-        "n": "bigserial", "o": "MyType", "p": "timetz", "q": "varchar", "r": "integer[][]",
+        "a": "integer",
+        "b": "bigint",
+        "c": "smallint",
+        "d": "varchar(10)",
+        "e": "numeric(10,2)",
+        "f": "text[]",
+        "g": "timestamptz",
+        "h": "timestamp",
+        "i": "double precision",
+        "j": "real",
+        "k": "boolean",
+        "l": "char(3)",
+        "m": "serial",
+        "n": "bigserial",
+        "o": "MyType",
+        "p": "timetz",
+        "q": "varchar",
+        "r": "integer[][]",
         "s": "numeric",
     }
     assert list(t.columns) == list("abcdefghijklmnopqrs")
@@ -124,8 +144,14 @@ def test_constraints_generated_names_and_kinds() -> None:
     t = table(cat, "child")
     cons = {c.name: c for c in cat.constraints_on(t)}
     assert set(cons) == {
-        "child_pkey", "child_parent_id_fkey", "child_other_id_fkey", "child_qty_check",
-        "child_check", "code_nn", "child_code_other_id_key", "child_id_excl",
+        "child_pkey",
+        "child_parent_id_fkey",
+        "child_other_id_fkey",
+        "child_qty_check",
+        "child_check",
+        "code_nn",
+        "child_code_other_id_key",
+        "child_id_excl",
     }
     fk = cons["child_parent_id_fkey"]
     assert fk.kind == "foreign key" and fk.ref_table == "public.parent"
@@ -215,7 +241,10 @@ def test_inherits_like_temp_unlogged_and_ctas() -> None:
     snap = table(cat, "snap")
     assert snap.from_query
     assert [(c.name, c.type) for c in snap.columns.values()] == [
-        ("id", "integer"), ("n", "text"), ("one", "bigint")]
+        ("id", "integer"),
+        ("n", "text"),
+        ("one", "bigint"),
+    ]
     assert list(table(cat, "snap2").columns) == ["id", "note"]
 
 
@@ -571,11 +600,15 @@ def test_grants_and_default_privileges() -> None:
     assert not cat.public_can_execute(h)
     grants = cat.grants_on("table", "public.t")
     assert [(gr.privileges, gr.grantees) for gr in grants] == [
-        (["select", "update"], ["app"]), (["all"], ["admin"])]
+        (["select", "update"], ["app"]),
+        (["all"], ["admin"]),
+    ]
     assert grants[0].columns == ["a"] and grants[0].grant_option
     assert cat.grants[-1].object_kind == "schema" and not cat.grants[-1].is_grant
-    cat2 = replay("CREATE FUNCTION k() RETURNS int LANGUAGE sql AS 'SELECT 1';"
-                  "REVOKE EXECUTE ON FUNCTION k FROM PUBLIC")
+    cat2 = replay(
+        "CREATE FUNCTION k() RETURNS int LANGUAGE sql AS 'SELECT 1';"
+        "REVOKE EXECUTE ON FUNCTION k FROM PUBLIC"
+    )
     k = cat2.function("k")
     assert k is not None and not cat2.public_can_execute(k)
 
@@ -600,7 +633,9 @@ def test_enums_and_types() -> None:
     assert cat.comment_of("type", "mood") == "feelings"
     pair = cat.type("pair")
     assert pair is not None and [(a.name, a.type) for a in pair.attributes] == [
-        ("x", "integer"), ("y", "text")]
+        ("x", "integer"),
+        ("y", "text"),
+    ]
     dom = cat.type("posint")
     assert dom is not None and dom.kind == "domain" and dom.base_type == "integer"
     assert dom.not_null and set(dom.constraints) == {"posint_check", "small"}
@@ -696,14 +731,28 @@ def test_apply_never_raises_on_odd_input() -> None:
     cat = Catalog()
     cat.begin_file("x.sql", context=False)
     loc = Loc("x.sql", 0, 1)
-    for node in (ast.CreateStmt(), ast.AlterTableStmt(), ast.IndexStmt(), ast.DropStmt(),
-                 ast.RenameStmt(), ast.CommentStmt(), ast.GrantStmt(), ast.SelectStmt(),
-                 ast.CreateFunctionStmt(), ast.ViewStmt(), None, 42, "text"):
+    for node in (
+        ast.CreateStmt(),
+        ast.AlterTableStmt(),
+        ast.IndexStmt(),
+        ast.DropStmt(),
+        ast.RenameStmt(),
+        ast.CommentStmt(),
+        ast.GrantStmt(),
+        ast.SelectStmt(),
+        ast.CreateFunctionStmt(),
+        ast.ViewStmt(),
+        None,
+        42,
+        "text",
+    ):
         cat.apply(node, loc)  # type: ignore[arg-type]
     assert cat.tables() == []
-    replay("SELECT 1; INSERT INTO t VALUES (1); DO $$ BEGIN END $$; VACUUM; CREATE RULE r AS"
-           " ON INSERT TO t DO NOTHING; CREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW"
-           " EXECUTE FUNCTION f()")
+    replay(
+        "SELECT 1; INSERT INTO t VALUES (1); DO $$ BEGIN END $$; VACUUM; CREATE RULE r AS"
+        " ON INSERT TO t DO NOTHING; CREATE TRIGGER tr AFTER INSERT ON t FOR EACH ROW"
+        " EXECUTE FUNCTION f()"
+    )
 
 
 @pytest.mark.parametrize(
@@ -763,11 +812,20 @@ def test_schema_report_text_and_json() -> None:
         CREATE SEQUENCE s;"""
     )
     text = render_text(cat)
-    for needle in ("table public.t", "id bigint NOT NULL", "t_pkey: PRIMARY KEY (id)",
-                   "t_note: btree (note) WHERE note IS NOT NULL", "row level security: enabled",
-                   "p: PERMISSIVE FOR ALL TO public USING (TRUE)", "comment: things",
-                   "view public.v", "function public.f()", "enum public.mood ('a')",
-                   "public.s", "pgcrypto"):
+    for needle in (
+        "table public.t",
+        "id bigint NOT NULL",
+        "t_pkey: PRIMARY KEY (id)",
+        "t_note: btree (note) WHERE note IS NOT NULL",
+        "row level security: enabled",
+        "p: PERMISSIVE FOR ALL TO public USING (TRUE)",
+        "comment: things",
+        "view public.v",
+        "function public.f()",
+        "enum public.mood ('a')",
+        "public.s",
+        "pgcrypto",
+    ):
         assert needle in text, needle
     data = render_json(cat)
     assert json.loads(json.dumps(data)) == data
@@ -859,8 +917,9 @@ def test_relation_absent_needs_history_for_names_never_created() -> None:
     assert not cat.relation_absent("ix_orders__status")
     assert not cat.relation_absent("public.orders")
     # an earlier file (history, context or checked) created relations in public: it is read
-    cat = replay("CREATE TABLE orders (id bigint PRIMARY KEY, status text)", path="001.sql",
-                 context=True)
+    cat = replay(
+        "CREATE TABLE orders (id bigint PRIMARY KEY, status text)", path="001.sql", context=True
+    )
     replay("SELECT 1", cat, path="002.sql")
     assert cat.relation_absent("ix_orders__status")
     assert cat.relation_absent("public.ix_orders__status")
@@ -915,8 +974,11 @@ def test_relation_absent_in_schemas_the_replay_created_or_dropped() -> None:
 
 
 def test_relation_absent_follows_the_search_path() -> None:
-    cat = replay("CREATE SCHEMA app; CREATE TABLE app.t (id int); CREATE TABLE p (id int)",
-                 path="001.sql", context=True)
+    cat = replay(
+        "CREATE SCHEMA app; CREATE TABLE app.t (id int); CREATE TABLE p (id int)",
+        path="001.sql",
+        context=True,
+    )
     replay("SET search_path = app, public", cat, path="002.sql")
     assert cat.relation_absent("x")  # neither app nor public has it, both are known
     assert not cat.relation_absent("t") and not cat.relation_absent("p")
@@ -927,20 +989,24 @@ def test_relation_absent_follows_the_search_path() -> None:
 def test_unparsed_create_table_is_new_with_columns_unknown() -> None:
     cat = replay("CREATE TABLE orders (id bigint PRIMARY KEY)", path="001.sql", context=True)
     cat.begin_file("002.sql", context=False)
-    for text in ("CREATE TABLE widgets (id bigint $%AUTO_INCREMENT%$)",
-                 'CREATE TEMP TABLE IF NOT EXISTS app."Gadgets" (id bigint NOT NUL)',
-                 "CREATE TABLE orders (id int $%X%$)"):  # exists: left as it is
+    for text in (
+        "CREATE TABLE widgets (id bigint $%AUTO_INCREMENT%$)",
+        'CREATE TEMP TABLE IF NOT EXISTS app."Gadgets" (id bigint NOT NUL)',
+        "CREATE TABLE orders (id int $%X%$)",
+    ):  # exists: left as it is
         c = created_name(text)
         assert c is not None
         cat.apply_unparsed(c, Loc("002.sql", 0, len(text)))
     w = table(cat, "widgets")
     assert not w.columns_known and w.columns == {} and cat.is_new(rv("widgets"))
-    g = table(cat, 'app.Gadgets')
+    g = table(cat, "app.Gadgets")
     assert g.persistence == "temporary" and not g.columns_known
     assert table(cat, "orders").columns_known and not cat.is_new(rv("orders"))
     # later statements apply to it as to any table
-    for raw in parse_sql("ALTER TABLE widgets ADD COLUMN code int NOT NULL;"
-                         "CREATE INDEX ix_widgets__code ON widgets (code)"):
+    for raw in parse_sql(
+        "ALTER TABLE widgets ADD COLUMN code int NOT NULL;"
+        "CREATE INDEX ix_widgets__code ON widgets (code)"
+    ):
         assert raw.stmt is not None
         cat.apply(raw.stmt, Loc("002.sql", 0, 1))
     assert list(w.columns) == ["code"] and "ix_widgets__code" in w.indexes
@@ -952,13 +1018,17 @@ def test_unparsed_create_table_is_new_with_columns_unknown() -> None:
 
 
 def test_unparsed_index_or_view_only_blocks_absence() -> None:
-    cat = replay("CREATE TABLE orders (id bigint PRIMARY KEY, status text)", path="001.sql",
-                 context=True)
-    replay("DROP INDEX IF EXISTS ix_orders__status; DROP VIEW IF EXISTS v_orders", cat,
-           path="002.sql")
+    cat = replay(
+        "CREATE TABLE orders (id bigint PRIMARY KEY, status text)", path="001.sql", context=True
+    )
+    replay(
+        "DROP INDEX IF EXISTS ix_orders__status; DROP VIEW IF EXISTS v_orders", cat, path="002.sql"
+    )
     assert cat.relation_absent("ix_orders__status") and cat.relation_absent("v_orders")
-    for text in ("CREATE INDEX ix_orders__status ON orders (status $%OPS%$)",
-                 "CREATE VIEW v_orders AS SELECT $%COLS%$ FROM orders"):
+    for text in (
+        "CREATE INDEX ix_orders__status ON orders (status $%OPS%$)",
+        "CREATE VIEW v_orders AS SELECT $%COLS%$ FROM orders",
+    ):
         c = created_name(text)
         assert c is not None
         cat.apply_unparsed(c, Loc("002.sql", 0, 1))

@@ -28,8 +28,9 @@ V = st.sampled_from(VIEWS)
 STATEMENTS: list[st.SearchStrategy[str]] = [
     st.builds("CREATE TABLE {} (a int PRIMARY KEY, b text, c int)".format, T),
     st.builds("CREATE TABLE IF NOT EXISTS {} (a bigint, b text UNIQUE, c int)".format, T),
-    st.builds("CREATE TABLE {} (a int, b int REFERENCES {} ON DELETE CASCADE, c text)".format,
-              T, T),
+    st.builds(
+        "CREATE TABLE {} (a int, b int REFERENCES {} ON DELETE CASCADE, c text)".format, T, T
+    ),
     st.builds("CREATE TABLE {} (a int, b int, c int) PARTITION BY RANGE (a)".format, T),
     st.builds("CREATE TABLE {} PARTITION OF {} FOR VALUES FROM (1) TO (2)".format, T, T),
     st.builds("ALTER TABLE {} ADD COLUMN {} int DEFAULT 1".format, T, C),
@@ -39,8 +40,9 @@ STATEMENTS: list[st.SearchStrategy[str]] = [
     st.builds("ALTER TABLE {} RENAME TO {}".format, T, T),
     st.builds("ALTER TABLE {} ALTER COLUMN {} TYPE bigint".format, T, C),
     st.builds("ALTER TABLE {} ALTER COLUMN {} SET NOT NULL".format, T, C),
-    st.builds("ALTER TABLE {} ADD CONSTRAINT k_{} CHECK ({} IS NOT NULL) NOT VALID".format,
-              T, C, C),
+    st.builds(
+        "ALTER TABLE {} ADD CONSTRAINT k_{} CHECK ({} IS NOT NULL) NOT VALID".format, T, C, C
+    ),
     st.builds("ALTER TABLE {} VALIDATE CONSTRAINT k_{}".format, T, C),
     st.builds("ALTER TABLE {} DROP CONSTRAINT IF EXISTS k_{}".format, T, C),
     st.builds("ALTER TABLE {} ADD FOREIGN KEY ({}) REFERENCES {}".format, T, C, T),
@@ -67,8 +69,7 @@ STATEMENTS: list[st.SearchStrategy[str]] = [
 ]
 
 HISTORY = st.lists(st.one_of(STATEMENTS), min_size=1, max_size=25)
-SETTINGS = settings(max_examples=150, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def parse(sql: str) -> list[Any]:
@@ -143,20 +144,31 @@ def test_rename_and_back_restores_catalog(
     renames: list[str] = []
     if t is not None:
         q = f"{t.schema}.{t.name}"
-        renames += [f"ALTER TABLE {q} RENAME TO zz_tmp", f"ALTER TABLE {t.schema}.zz_tmp "
-                    f"RENAME TO {t.name}"]
+        renames += [
+            f"ALTER TABLE {q} RENAME TO zz_tmp",
+            f"ALTER TABLE {t.schema}.zz_tmp RENAME TO {t.name}",
+        ]
         if col in t.columns:
-            renames += [f"ALTER TABLE {q} RENAME COLUMN {col} TO zz_col",
-                        f"ALTER TABLE {q} RENAME COLUMN zz_col TO {col}"]
+            renames += [
+                f"ALTER TABLE {q} RENAME COLUMN {col} TO zz_col",
+                f"ALTER TABLE {q} RENAME COLUMN zz_col TO {col}",
+            ]
         if t.constraints:
             cname = data.draw(st.sampled_from(sorted(t.constraints)))
-            renames += [f'ALTER TABLE {q} RENAME CONSTRAINT "{cname}" TO zz_con',
-                        f'ALTER TABLE {q} RENAME CONSTRAINT zz_con TO "{cname}"']
+            renames += [
+                f'ALTER TABLE {q} RENAME CONSTRAINT "{cname}" TO zz_con',
+                f'ALTER TABLE {q} RENAME CONSTRAINT zz_con TO "{cname}"',
+            ]
         if t.indexes:
             iname = data.draw(st.sampled_from(sorted(t.indexes)))
-            renames += [f'ALTER INDEX {t.schema}."{iname}" RENAME TO zz_idx',
-                        f'ALTER INDEX {t.schema}.zz_idx RENAME TO "{iname}"']
-    renames += ["ALTER SCHEMA public RENAME TO zz_schema", "ALTER SCHEMA zz_schema RENAME TO public"]
+            renames += [
+                f'ALTER INDEX {t.schema}."{iname}" RENAME TO zz_idx',
+                f'ALTER INDEX {t.schema}.zz_idx RENAME TO "{iname}"',
+            ]
+    renames += [
+        "ALTER SCHEMA public RENAME TO zz_schema",
+        "ALTER SCHEMA zz_schema RENAME TO public",
+    ]
     apply_all(cat, renames)
     assert cat.errors == 0, cat.failures
     after = snapshot(cat)

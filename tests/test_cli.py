@@ -50,13 +50,18 @@ def test_exit_codes(proj: Path) -> None:
     assert "bad.sql:1:35: error[require-concurrent-index-creation]" in r.output
     assert run(["check", "bad.sql", "--fail-on", "never"], cwd=proj).exit_code == 0
     # only warnings (require-lock-timeout) below an error threshold pass
-    r = run(["check", "bad.sql", "--select", "require-lock-timeout", "--fail-on", "error"], cwd=proj)
+    r = run(
+        ["check", "bad.sql", "--select", "require-lock-timeout", "--fail-on", "error"], cwd=proj
+    )
     assert r.exit_code == 0 and "require-lock-timeout" in r.output
 
 
 def test_stdin_with_filename(proj: Path) -> None:
-    r = run(["check", "-", "--stdin-filename", "migrations/0002.sql", "--format", "json"],
-            input=BAD, cwd=proj)
+    r = run(
+        ["check", "-", "--stdin-filename", "migrations/0002.sql", "--format", "json"],
+        input=BAD,
+        cwd=proj,
+    )
     assert r.exit_code == 1
     data = json.loads(r.output)
     assert {f["path"] for f in data["findings"]} == {"migrations/0002.sql"}
@@ -66,7 +71,17 @@ def test_folder_natural_order_and_catalog_across_files(proj: Path) -> None:
     m = proj / "migrations"
     (m / "V10__index.sql").write_text("CREATE INDEX ix_t__a ON t (a);\n")
     (m / "V2__create.sql").write_text("CREATE TABLE t (id bigint PRIMARY KEY, a int);\n")
-    r = run(["check", "migrations", "--format", "json", "--select", "require-concurrent-index-creation"], cwd=proj)
+    r = run(
+        [
+            "check",
+            "migrations",
+            "--format",
+            "json",
+            "--select",
+            "require-concurrent-index-creation",
+        ],
+        cwd=proj,
+    )
     data = json.loads(r.output)
     # V2 runs before V10, so t exists when V10 indexes it: an existing table
     assert [(f["path"], f["line"]) for f in data["findings"]] == [("migrations/V10__index.sql", 1)]
@@ -75,7 +90,9 @@ def test_folder_natural_order_and_catalog_across_files(proj: Path) -> None:
 
 def test_context_files_are_replayed_not_reported(proj: Path) -> None:
     (proj / "history.sql").write_text("CREATE TABLE t (id bigint PRIMARY KEY);\nDROP TABLE x;\n")
-    (proj / "new.sql").write_text("CREATE TABLE u (id bigint PRIMARY KEY);\nCREATE INDEX ix_u ON u (id);\n")
+    (proj / "new.sql").write_text(
+        "CREATE TABLE u (id bigint PRIMARY KEY);\nCREATE INDEX ix_u ON u (id);\n"
+    )
     r = run(["check", "new.sql", "--context", "history.sql", "--format", "json"], cwd=proj)
     data = json.loads(r.output)
     assert all(f["path"] == "new.sql" for f in data["findings"])
@@ -186,8 +203,15 @@ def _subprocess(args: list[str], cwd: Path, **kw):  # type: ignore[no-untyped-de
     env = {**os.environ, "PYTHONIOENCODING": "utf-8"}
     env.pop("NO_COLOR", None)
     env.update(kw.pop("env", {}))
-    return subprocess.run([sys.executable, "-m", "pgarch_lint", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=60, **kw)
+    return subprocess.run(
+        [sys.executable, "-m", "pgarch_lint", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        **kw,
+    )
 
 
 def test_python_m_and_closed_pipe(proj: Path) -> None:
@@ -197,8 +221,12 @@ def test_python_m_and_closed_pipe(proj: Path) -> None:
     assert r.returncode == 1 and "big.sql:1:" in r.stdout
     # `| head -1`: the pipe closes early; no traceback, no BrokenPipe noise
     p = subprocess.run(
-        f"{sys.executable} -m pgarch_lint check big.sql | head -1", shell=True, cwd=proj,
-        capture_output=True, text=True, timeout=60,
+        f"{sys.executable} -m pgarch_lint check big.sql | head -1",
+        shell=True,
+        cwd=proj,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
     assert p.stdout.count("\n") == 1
     assert "Traceback" not in p.stderr and "BrokenPipe" not in p.stderr
@@ -233,8 +261,11 @@ def test_progress_bar_on_a_tty_only(proj: Path) -> None:
     master, slave = pty.openpty()
     try:
         p = subprocess.run(
-            [sys.executable, "-m", "pgarch_lint", "check", "migrations"], cwd=proj,
-            stdout=subprocess.PIPE, stderr=slave, timeout=60,
+            [sys.executable, "-m", "pgarch_lint", "check", "migrations"],
+            cwd=proj,
+            stdout=subprocess.PIPE,
+            stderr=slave,
+            timeout=60,
         )
         os.close(slave)
         chunks = []
@@ -256,8 +287,13 @@ def test_progress_bar_on_a_tty_only(proj: Path) -> None:
     r = _subprocess(["check", "migrations"], proj)
     assert "60/60" not in r.stderr
     master, slave = pty.openpty()
-    subprocess.run([sys.executable, "-m", "pgarch_lint", "check", "migrations", "--no-progress"],
-                   cwd=proj, stdout=subprocess.PIPE, stderr=slave, timeout=60)
+    subprocess.run(
+        [sys.executable, "-m", "pgarch_lint", "check", "migrations", "--no-progress"],
+        cwd=proj,
+        stdout=subprocess.PIPE,
+        stderr=slave,
+        timeout=60,
+    )
     os.close(slave)
     try:
         data = os.read(master, 65536)
@@ -270,9 +306,18 @@ def test_progress_bar_on_a_tty_only(proj: Path) -> None:
 @pytest.mark.parametrize(
     ("config", "needle"),
     [
-        ("[tool.pgarch-lint.rules.too-many-indexes]\nmax-indexes = 0\n", "max-indexes must be at least 1"),
-        ('[tool.pgarch-lint.rules.fk-missing-explicit-actions]\nrequire = ["bogus"]\n', "'on-delete' or 'on-update'"),
-        ('[tool.pgarch-lint.rules.fk-missing-explicit-actions]\nrequir = ["on-delete"]\n', "unknown option 'requir' (did you mean 'require'?)"),
+        (
+            "[tool.pgarch-lint.rules.too-many-indexes]\nmax-indexes = 0\n",
+            "max-indexes must be at least 1",
+        ),
+        (
+            '[tool.pgarch-lint.rules.fk-missing-explicit-actions]\nrequire = ["bogus"]\n',
+            "'on-delete' or 'on-update'",
+        ),
+        (
+            '[tool.pgarch-lint.rules.fk-missing-explicit-actions]\nrequir = ["on-delete"]\n',
+            "unknown option 'requir' (did you mean 'require'?)",
+        ),
         ("[tool.pgarch-lint.rules.ban-drop-table]\nx = 1\n", "this rule takes no options"),
         ("[tool.pgarch-lint.rules.no-such-rule]\nx = 1\n", "unknown rule 'no-such-rule'"),
     ],
@@ -311,8 +356,9 @@ def test_default_run_does_not_import_pydantic(proj: Path) -> None:
         "    pass\n"
         "print('pydantic' in sys.modules)\n"
     )
-    r = subprocess.run([sys.executable, "-c", code], cwd=proj, capture_output=True, text=True,
-                       timeout=60)
+    r = subprocess.run(
+        [sys.executable, "-c", code], cwd=proj, capture_output=True, text=True, timeout=60
+    )
     assert r.stdout.strip().splitlines()[-1] == "False", r.stdout + r.stderr
 
 
@@ -331,8 +377,9 @@ def test_validated_config_is_cached_and_revalidated_on_change(proj: Path) -> Non
     )
 
     def run_py() -> list[str]:
-        r = subprocess.run([sys.executable, "-c", code], cwd=proj, capture_output=True,
-                           text=True, timeout=60)
+        r = subprocess.run(
+            [sys.executable, "-c", code], cwd=proj, capture_output=True, text=True, timeout=60
+        )
         return r.stdout.strip().splitlines()[-2:]
 
     before = set(cache.glob("config-*.json"))
@@ -400,16 +447,27 @@ def test_verbose_prints_notes_on_stderr(proj: Path) -> None:
 def test_migration_unit_from_the_config_file(proj: Path) -> None:
     mig = proj / "migrations"
     (mig / "20210623162417000000_tuples.up.sql").write_text(
-        "CREATE TABLE tuples (nid uuid NOT NULL, object text NOT NULL);\n")
+        "CREATE TABLE tuples (nid uuid NOT NULL, object text NOT NULL);\n"
+    )
     (mig / "20210623162417000001_tuples.up.sql").write_text(
-        "CREATE INDEX ix_tuples__nid ON tuples (nid);\n")
+        "CREATE INDEX ix_tuples__nid ON tuples (nid);\n"
+    )
     (mig / "20220512151000000000_indices.up.sql").write_text(
-        "CREATE INDEX ix_tuples__object ON tuples (object);\n")
-    args = ["check", "migrations", "--select", "require-concurrent-index-creation",
-            "--format", "json"]
+        "CREATE INDEX ix_tuples__object ON tuples (object);\n"
+    )
+    args = [
+        "check",
+        "migrations",
+        "--select",
+        "require-concurrent-index-creation",
+        "--format",
+        "json",
+    ]
     before = json.loads(run(args, cwd=proj).output)["findings"]
     assert sorted(f["path"].rsplit("/", 1)[-1][:20] for f in before) == [
-        "20210623162417000001", "20220512151000000000"]
+        "20210623162417000001",
+        "20220512151000000000",
+    ]
     (proj / "pgarch-lint.toml").write_text("migration-unit = '^(\\d{14})\\d{6}_'\n")
     after = json.loads(run(args, cwd=proj).output)["findings"]
     assert [f["path"].rsplit("/", 1)[-1][:20] for f in after] == ["20220512151000000000"]

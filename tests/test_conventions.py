@@ -49,10 +49,18 @@ def _style(*sql: str, naming: Naming | None = None) -> conv.HouseStyle:
         # the columns may be listed in another order than the key
         ("{table}_{columns}_idx", "t_b_a_idx", _spec("t", ("a", "b")), True),
         ("{table}_{columns}_idx", "t_a_idx", _spec("t", ("a", "b")), False),
-        ("index_{table}_on_{columns:_and_}", "index_posts_on_user_id_and_created_at",
-         _spec("posts", ("user_id", "created_at")), True),
-        ("index_{table}_on_{columns:_and_}", "index_posts_on_user_id_created_at",
-         _spec("posts", ("user_id", "created_at")), False),
+        (
+            "index_{table}_on_{columns:_and_}",
+            "index_posts_on_user_id_and_created_at",
+            _spec("posts", ("user_id", "created_at")),
+            True,
+        ),
+        (
+            "index_{table}_on_{columns:_and_}",
+            "index_posts_on_user_id_created_at",
+            _spec("posts", ("user_id", "created_at")),
+            False,
+        ),
         ("fk_rails_{hash}", "fk_rails_0157a2fd88", _spec("t", ()), True),
         ("fk_rails_{hash}", "fk_rails_users", _spec("t", ()), False),
         ("fk_rails_{hash}", "fk_rails_0a1", _spec("t", ()), False),
@@ -72,7 +80,9 @@ def test_follows(template: str, name: str, spec: conv.Spec, ok: bool) -> None:
 def test_suffix_and_truncation() -> None:
     spec = _spec("orders", ("customer_id",), ref_table="customers")
     assert not conv.follows("fk_{table}__{ref_table}", "fk_orders__customers_billing", spec)
-    assert conv.follows("fk_{table}__{ref_table}", "fk_orders__customers_billing", spec, suffix=True)
+    assert conv.follows(
+        "fk_{table}__{ref_table}", "fk_orders__customers_billing", spec, suffix=True
+    )
     long_table = "a" * 40
     spec = _spec(long_table, ("b" * 30,))
     full = conv.render("{table}_{columns}_idx", spec)
@@ -83,7 +93,9 @@ def test_suffix_and_truncation() -> None:
 
 
 def test_render_hints() -> None:
-    spec = conv.Spec({"table": ("t",)}, {"columns": ("a", "b")}, hints={"*": "a_b", "*wide": "t_a_b"})
+    spec = conv.Spec(
+        {"table": ("t",)}, {"columns": ("a", "b")}, hints={"*": "a_b", "*wide": "t_a_b"}
+    )
     assert conv.render("{table}_{columns}_idx", spec) == "t_a_b_idx"
     assert conv.render("index_{table}_on_{columns:_and_}", spec) == "index_t_on_a_and_b"
     assert conv.render("{table}_*_idx", spec) == "t_a_b_idx"
@@ -255,7 +267,7 @@ def test_case_styles() -> None:
     style = _style(tables)
     assert style.cases["table"].template == "PascalCase" and style.cases["table"].inferred
     assert style.cases["column"].template == "camelCase"
-    snake = _style("CREATE TABLE s (id int, user_id int, created_at int, \"expiresAt\" int);")
+    snake = _style('CREATE TABLE s (id int, user_id int, created_at int, "expiresAt" int);')
     assert snake.cases["column"].source == "default"
     assert conv.case_style("user_id") == "snake"
     assert conv.case_style("id") == "neutral"
@@ -327,7 +339,9 @@ def test_bad_naming_configuration(tmp_path: Path, text: str, message: str) -> No
 
 def _cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "pgarch_lint", *args], capture_output=True, text=True,
+        [sys.executable, "-m", "pgarch_lint", *args],
+        capture_output=True,
+        text=True,
         cwd=cwd or ROOT,
     )
 
@@ -337,8 +351,10 @@ def rails_history(tmp_path: Path) -> Path:
     folder = tmp_path / "db"
     folder.mkdir()
     tables = ["posts", "users", "tags", "votes", "notes", "bans"]
-    sql = [f"CREATE TABLE {t} (id bigint PRIMARY KEY, user_id bigint, created_at timestamptz);"
-           for t in tables]
+    sql = [
+        f"CREATE TABLE {t} (id bigint PRIMARY KEY, user_id bigint, created_at timestamptz);"
+        for t in tables
+    ]
     sql += [f"CREATE INDEX index_{t}_on_user_id ON {t} (user_id);" for t in tables]
     sql += [f"CREATE INDEX index_{t}_on_created_at ON {t} (created_at);" for t in tables[:3]]
     sql.append("CREATE INDEX ix_votes__created_at ON votes (created_at);")
@@ -365,10 +381,12 @@ def test_conventions_toml_round_trip(rails_history: Path, tmp_path: Path) -> Non
     inferred = _cli("check", str(rails_history), "--select", "naming", "--format", "json")
     project = tmp_path / "project"
     project.mkdir()
-    (project / "pyproject.toml").write_text(toml.replace("[tool.pgarch-lint.naming]",
-                                                         "[tool.pgarch-lint.naming]"))
-    configured = _cli("check", str(rails_history), "--select", "naming", "--format", "json",
-                      cwd=project)
+    (project / "pyproject.toml").write_text(
+        toml.replace("[tool.pgarch-lint.naming]", "[tool.pgarch-lint.naming]")
+    )
+    configured = _cli(
+        "check", str(rails_history), "--select", "naming", "--format", "json", cwd=project
+    )
     assert inferred.returncode == configured.returncode == 1
 
     def messages(p: subprocess.CompletedProcess[str]) -> list[tuple[str, int]]:
@@ -405,7 +423,9 @@ def test_naming_findings_drop_on_consistent_histories(name: str) -> None:
     from pgarch_lint.files import collect
     from pgarch_lint.registry import load_rules
 
-    inputs = [FileInput(str(p), p.read_bytes()) for p in collect([str(x) for x in paths], root=CORPUS)]
+    inputs = [
+        FileInput(str(p), p.read_bytes()) for p in collect([str(x) for x in paths], root=CORPUS)
+    ]
     counts = []
     for infer in (False, True):
         s = Settings(select=("naming",))
@@ -439,6 +459,6 @@ def test_a_history_that_follows_a_known_convention_gets_no_naming_index_finding(
             stmts.append(f'CREATE INDEX "{conv.render(template, spec)}" ON "{t}" ({c});')
     history = "\n".join(stmts)
     assert lint_sql(history, rules=["naming-index"]) == []
-    odd = f"CREATE INDEX zz_odd_one ON \"{tables[0]}\" ({columns[0]});"
+    odd = f'CREATE INDEX zz_odd_one ON "{tables[0]}" ({columns[0]});'
     found = lint_sql(history + "\n" + odd, rules=["naming-index"])
     assert [f.line for f in found] == [len(stmts) + 1]

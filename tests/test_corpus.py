@@ -54,8 +54,16 @@ def test_corpus_folder_checks_cleanly(folder: str) -> None:
         assert 1 <= f.line <= lines[f.path], f
         assert f.column >= 1 and (f.end_line, f.end_column) >= (f.line, f.column), f
     syntax = [f for f in report.findings if f.rule == "syntax-error"]
-    if folder in ("hatchet", "langfuse", "kestra", "supabase_postgres", "supabase_auth",
-                  "hatchet_sqlc_queries", "danbooru", "ory_keto"):
+    if folder in (
+        "hatchet",
+        "langfuse",
+        "kestra",
+        "supabase_postgres",
+        "supabase_auth",
+        "hatchet_sqlc_queries",
+        "danbooru",
+        "ory_keto",
+    ):
         # real migration histories parse completely once masked
         assert syntax == [], syntax[:5]
     else:

@@ -31,7 +31,10 @@ def test_syntax_error_does_not_stop_linting() -> None:
     sql = "CREATE TABLE (;\nCREATE INDEX ix ON orders (a);\nSELEC 1;\nCREATE INDEX iy ON orders (b);\n"
     fs = lint_sql(sql, rules=["syntax-error", IDX])
     assert [(f.line, f.rule) for f in fs] == [
-        (1, "syntax-error"), (2, IDX), (3, "syntax-error"), (4, IDX),
+        (1, "syntax-error"),
+        (2, IDX),
+        (3, "syntax-error"),
+        (4, IDX),
     ]
     assert fs[0].column == 14 and "syntax error" in fs[0].message
 
@@ -88,9 +91,7 @@ def test_execute_of_literal_is_linted() -> None:
 
 
 def test_new_vs_existing_resets_per_file() -> None:
-    fs = lint_sql(
-        "CREATE INDEX ix ON t (a);", rules=[IDX], context=["CREATE TABLE t (a int);"]
-    )
+    fs = lint_sql("CREATE INDEX ix ON t (a);", rules=[IDX], context=["CREATE TABLE t (a int);"])
     assert len(fs) == 1
     assert lint_sql("CREATE TABLE t (a int);\nCREATE INDEX ix ON t (a);", rules=[IDX]) == []
 
@@ -119,7 +120,9 @@ def test_lock_timeout_tracking() -> None:
     assert lint_sql("SET lock_timeout = '2s';\n" + alter, rules=[rule]) == []
     assert lint_sql("SET LOCAL lock_timeout TO 2000;\n" + alter, rules=[rule]) == []
     assert len(lint_sql("SET lock_timeout = 0;\n" + alter, rules=[rule])) == 1
-    assert len(lint_sql("SET lock_timeout = '1s';\nRESET lock_timeout;\n" + alter, rules=[rule])) == 1
+    assert (
+        len(lint_sql("SET lock_timeout = '1s';\nRESET lock_timeout;\n" + alter, rules=[rule])) == 1
+    )
     assert lint_sql(alter, rules=[rule], settings=Settings(lock_timeout_set_by_runner=True)) == []
 
 
@@ -144,8 +147,10 @@ def test_squawk_ignore_names_are_translated() -> None:
 
 
 def test_drop_index_findings_name_the_table_of_the_index() -> None:
-    ctx = ["CREATE TABLE orders (id bigint PRIMARY KEY, status text);\n"
-           "CREATE INDEX ix_orders__status ON orders (status);\n"]
+    ctx = [
+        "CREATE TABLE orders (id bigint PRIMARY KEY, status text);\n"
+        "CREATE INDEX ix_orders__status ON orders (status);\n"
+    ]
     [f] = lint_sql("DROP INDEX ix_orders__status;\n", rules=["require-lock-timeout"], context=ctx)
     assert 'ACCESS EXCLUSIVE lock on existing table "orders"' in f.message
     [f] = lint_sql("DROP INDEX ix_unknown;\n", rules=["require-statement-timeout"])
@@ -155,10 +160,12 @@ def test_drop_index_findings_name_the_table_of_the_index() -> None:
 
 
 def test_create_table_that_does_not_parse_still_creates_a_new_table() -> None:
-    sql = ("CREATE TABLE widgets (id bigint $%AUTO_INCREMENT%$ PRIMARY KEY, name text);\n"
-           "CREATE INDEX ix_widgets__name ON widgets (name);\n"
-           "ALTER TABLE widgets ADD COLUMN code int NOT NULL;\n"
-           "SELECT w.name FROM widgets w WHERE w.id = $1;\n")
+    sql = (
+        "CREATE TABLE widgets (id bigint $%AUTO_INCREMENT%$ PRIMARY KEY, name text);\n"
+        "CREATE INDEX ix_widgets__name ON widgets (name);\n"
+        "ALTER TABLE widgets ADD COLUMN code int NOT NULL;\n"
+        "SELECT w.name FROM widgets w WHERE w.id = $1;\n"
+    )
     fs = lint_sql(sql, rules=["all"])
     # the table is new (no lock, no index or NOT NULL finding on it) and its columns unknown
     # (no query finding on them); only rules that do not look at the table say anything else
@@ -173,8 +180,9 @@ def _unit_run(names_sql: list[tuple[str, str]], unit: str | None) -> list[tuple[
 
     settings = Settings(migration_unit=unit)
     settings.select = (IDX, "require-lock-timeout")
-    files = [FileInput(f"migrations/{n}", s.encode(), False, f"migrations/{n}")
-             for n, s in names_sql]
+    files = [
+        FileInput(f"migrations/{n}", s.encode(), False, f"migrations/{n}") for n, s in names_sql
+    ]
     report = Engine(settings, select_rules(load_rules(), settings)).run(files)
     return [(f.path.rsplit("/", 1)[-1], f.line, f.rule) for f in report.findings]
 
@@ -198,6 +206,8 @@ def test_migration_unit_spreads_new_tables_over_the_files_of_a_release() -> None
     ]
     # without the setting each file is its own unit
     assert [(n[:22], r) for n, _, r in _unit_run(history, None) if r == IDX] == [
-        ("20210623162417000001_t", IDX), ("20210623162417000002_t", IDX),
-        ("20220512151000000000_i", IDX), ("notes.sql", IDX),
+        ("20210623162417000001_t", IDX),
+        ("20210623162417000002_t", IDX),
+        ("20220512151000000000_i", IDX),
+        ("notes.sql", IDX),
     ]

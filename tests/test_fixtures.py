@@ -12,9 +12,7 @@ import pytest
 from pgarch_lint.testing import describe, run_fixture, severity_mismatches
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
-CASES = sorted(
-    p for p in FIXTURES.glob("*/*.sql") if not p.name.endswith(".context.sql")
-)
+CASES = sorted(p for p in FIXTURES.glob("*/*.sql") if not p.name.endswith(".context.sql"))
 
 
 @pytest.mark.parametrize("path", CASES, ids=[f"{p.parent.name}/{p.name}" for p in CASES])

@@ -147,7 +147,9 @@ def _example_commands() -> list[tuple[str, list[str]]]:
         for h in repo["hooks"]:
             # pre-commit runs `entry args... files...`
             entry = shlex.split(hook["entry"])[1:]
-            out.append(("pre-commit-config.yaml", [*entry, *h.get("args", []), "migrations/0002_idx.sql"]))
+            out.append(
+                ("pre-commit-config.yaml", [*entry, *h.get("args", []), "migrations/0002_idx.sql"])
+            )
     for doc in DOCS:
         text = doc.read_text(encoding="utf-8")
         for block in re.findall(r"^```(?:sh|bash|shell|console)\n(.*?)^```", text, re.M | re.S):
@@ -161,9 +163,12 @@ def tiny_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
     for k, v in {
-        "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
-        "GIT_CONFIG_GLOBAL": str(tmp_path / "gitconfig"), "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+        "GIT_CONFIG_GLOBAL": str(tmp_path / "gitconfig"),
+        "GIT_CONFIG_NOSYSTEM": "1",
     }.items():
         monkeypatch.setenv(k, v)
     proj = tmp_path / "project"
@@ -191,8 +196,13 @@ def tiny_project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_example_commands_are_accepted_by_the_cli(tiny_project: Path) -> None:
     commands = _example_commands()
     sources = {src.split(":")[0] for src, _ in commands}
-    assert {"github-workflow.yml", "gitlab-ci.yml", "pre-commit-config.yaml",
-            "integrations.md", "baseline.md"} <= sources, sources
+    assert {
+        "github-workflow.yml",
+        "gitlab-ci.yml",
+        "pre-commit-config.yaml",
+        "integrations.md",
+        "baseline.md",
+    } <= sources, sources
     for src, args in commands:
         assert args and args[0] == "check", (src, args)
         res = CliRunner().invoke(main, args)
@@ -207,9 +217,10 @@ def test_example_commands_are_accepted_by_the_cli(tiny_project: Path) -> None:
 
 
 def _pre_commit() -> list[str] | None:
-    exe = shutil.which("pre-commit", path=os.pathsep.join(
-        [str(Path(sys.executable).parent), os.environ.get("PATH", "")]
-    ))
+    exe = shutil.which(
+        "pre-commit",
+        path=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
+    )
     return [exe] if exe else None
 
 
@@ -224,10 +235,17 @@ def _snapshot_checkout(dest: Path, env: dict[str, str]) -> str:
     of the working tree (tracked and untracked, not ignored) tests the code as it is now,
     whether or not it has been committed.
     """
-    listed = subprocess.run(
-        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
-        cwd=ROOT, capture_output=True, check=True, timeout=60,
-    ).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+            cwd=ROOT,
+            capture_output=True,
+            check=True,
+            timeout=60,
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for rel in listed:
         if rel in _HOOK_REPO_FILES or rel.startswith(_HOOK_REPO_DIRS):
             src = ROOT / rel
@@ -236,8 +254,15 @@ def _snapshot_checkout(dest: Path, env: dict[str, str]) -> str:
                 shutil.copy2(src, dest / rel)
 
     def git(*args: str) -> str:
-        return subprocess.run(["git", *args], cwd=dest, env=env, capture_output=True, text=True,
-                              check=True, timeout=60).stdout.strip()
+        return subprocess.run(
+            ["git", *args],
+            cwd=dest,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=60,
+        ).stdout.strip()
 
     git("init", "-q")
     git("add", "-A")
@@ -255,10 +280,14 @@ def test_pre_commit_hook_for_real(tmp_path: Path) -> None:
     env = dict(
         os.environ,
         PRE_COMMIT_HOME=str(tmp_path / "pre-commit-home"),
-        GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@example.org",
-        GIT_COMMITTER_NAME="t", GIT_COMMITTER_EMAIL="t@example.org",
-        GIT_CONFIG_GLOBAL=str(tmp_path / "gitconfig"), GIT_CONFIG_NOSYSTEM="1",
-        PIP_DISABLE_PIP_VERSION_CHECK="1", NO_COLOR="1",
+        GIT_AUTHOR_NAME="t",
+        GIT_AUTHOR_EMAIL="t@example.org",
+        GIT_COMMITTER_NAME="t",
+        GIT_COMMITTER_EMAIL="t@example.org",
+        GIT_CONFIG_GLOBAL=str(tmp_path / "gitconfig"),
+        GIT_CONFIG_NOSYSTEM="1",
+        PIP_DISABLE_PIP_VERSION_CHECK="1",
+        NO_COLOR="1",
     )
     env.pop("VIRTUAL_ENV", None)
     hook_repo = tmp_path / "hook-repo"
@@ -280,18 +309,24 @@ def test_pre_commit_hook_for_real(tmp_path: Path) -> None:
         "CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint);\n", encoding="utf-8"
     )
     bad = mig / "0002_idx.sql"
-    bad.write_text("CREATE INDEX ix_orders__customer_id ON orders (customer_id);\n",
-                   encoding="utf-8")
+    bad.write_text(
+        "CREATE INDEX ix_orders__customer_id ON orders (customer_id);\n", encoding="utf-8"
+    )
 
     def git(*args: str) -> None:
-        subprocess.run(["git", *args], cwd=proj, env=env, capture_output=True, check=True,
-                       timeout=60)
+        subprocess.run(
+            ["git", *args], cwd=proj, env=env, capture_output=True, check=True, timeout=60
+        )
 
     def hook(*files: str) -> subprocess.CompletedProcess[str]:
         git("add", "-A")
         return subprocess.run(
-            [*pre_commit, "run", "--color", "never", "--files", *files], cwd=proj, env=env,
-            capture_output=True, text=True, timeout=600,
+            [*pre_commit, "run", "--color", "never", "--files", *files],
+            cwd=proj,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
         )
 
     git("init", "-q")

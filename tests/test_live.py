@@ -108,13 +108,27 @@ def test_bind_parameters_numbers_sqlc_names_outside_strings() -> None:
 def test_filter_columns_and_plan_walk() -> None:
     cols = ["id", "note", "amount"]
     assert filter_columns("((orders.amount > $2) AND ((orders.note)::text = $1))", cols) == (
-        "note", "amount")
+        "note",
+        "amount",
+    )
     facts = LiveFacts("db", 150000)
     facts.tables["public.orders"] = TableFacts("public.orders", 50 * 1024**2, 1e6)
-    plan = [{"Plan": {"Node Type": "Aggregate", "Plans": [
-        {"Node Type": "Seq Scan", "Relation Name": "orders", "Schema": "public",
-         "Filter": "(note = $1)", "Plan Rows": 5},
-    ]}}]
+    plan = [
+        {
+            "Plan": {
+                "Node Type": "Aggregate",
+                "Plans": [
+                    {
+                        "Node Type": "Seq Scan",
+                        "Relation Name": "orders",
+                        "Schema": "public",
+                        "Filter": "(note = $1)",
+                        "Plan Rows": 5,
+                    },
+                ],
+            }
+        }
+    ]
     found = seq_scans(plan, facts, {"public.orders": cols}, threshold=10 * 1024**2)
     assert [(s.table, s.columns) for s in found] == [("public.orders", ("note",))]
     assert seq_scans(plan, facts, {"public.orders": cols}, threshold=100 * 1024**2) == []
@@ -186,8 +200,10 @@ def test_inspect_runs_whole_schema_and_live_rules(shop: str) -> None:
     assert ("invalid-index", "postgresql://shop_test/table/public.customers") in got
     assert ("tenant-table-missing-rls", "postgresql://shop_test/table/public.customers") in got
     assert ("rls-not-forced", "postgresql://shop_test/table/public.documents") in got
-    assert ("security-definer-public-execute",
-            "postgresql://shop_test/function/public.f_admin(bigint)") in got
+    assert (
+        "security-definer-public-execute",
+        "postgresql://shop_test/function/public.f_admin(bigint)",
+    ) in got
     assert not any("f_safe" in f["path"] for f in found)
     unused = {f["message"].split('"')[1] for f in found if f["rule"] == "unused-index"}
     assert unused == {"ix_orders__created_at", "ix_orders__created_at_copy"}
@@ -203,8 +219,7 @@ def test_inspect_runs_whole_schema_and_live_rules(shop: str) -> None:
 
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif", "github", "gitlab", "junit", "markdown"])
 def test_inspect_every_format_names_the_object(shop: str, fmt: str) -> None:
-    code, out, err = _run("inspect", "--dsn", shop, "--select", "fk-missing-index",
-                          "--format", fmt)
+    code, out, err = _run("inspect", "--dsn", shop, "--select", "fk-missing-index", "--format", fmt)
     assert code == 1, err
     assert "public.orders" in out
 
@@ -221,9 +236,11 @@ def test_password_never_shown(pg_server: Any, shop: str, tmp_path: Path) -> None
     assert code == 1 and secret not in out + err
     m = tmp_path / "m.sql"
     m.write_text("ALTER TABLE orders ADD COLUMN x int;\nSELECT * FROM nowhere;\n")
-    for args in (["check", str(m), "--dsn", shop, "--explain"],
-                 ["verify", str(m), "--dsn", shop],
-                 ["verify", str(m), "--dsn", pg_server.dsn("postgres")]):
+    for args in (
+        ["check", str(m), "--dsn", shop, "--explain"],
+        ["verify", str(m), "--dsn", shop],
+        ["verify", str(m), "--dsn", pg_server.dsn("postgres")],
+    ):
         code, out, err = _run(*args)
         assert secret not in out + err, args
 
@@ -284,37 +301,51 @@ def test_verify_observes_locks_and_rewrites(pg_server: Any, shop: str, tmp_path:
     import psycopg
 
     # locks are per transaction: one verify run per statement whose locks we want to see
-    seen = _verify(tmp_path / "a.sql", "ALTER TABLE orders ALTER COLUMN quantity TYPE bigint;\n",
-                   shop)
+    seen = _verify(
+        tmp_path / "a.sql", "ALTER TABLE orders ALTER COLUMN quantity TYPE bigint;\n", shop
+    )
     assert "verify-rewrite" in seen[1]
     assert seen[1]["verify-locks"].startswith('took: AccessExclusiveLock on "public.orders"')
-    seen = _verify(tmp_path / "b.sql",
-                   "ALTER TABLE orders ADD COLUMN public_id uuid DEFAULT gen_random_uuid();\n"
-                   "ALTER TABLE customers ADD COLUMN flag boolean DEFAULT false;\n", shop)
+    seen = _verify(
+        tmp_path / "b.sql",
+        "ALTER TABLE orders ADD COLUMN public_id uuid DEFAULT gen_random_uuid();\n"
+        "ALTER TABLE customers ADD COLUMN flag boolean DEFAULT false;\n",
+        shop,
+    )
     assert "verify-rewrite" in seen[1]  # a volatile default rewrites
     assert "AccessExclusiveLock" in seen[2]["verify-locks"]
     assert "verify-rewrite" not in seen[2]  # a constant default does not (PostgreSQL 11+)
-    seen = _verify(tmp_path / "c.sql",
-                   "CREATE INDEX ix_orders__note ON orders (note);\n"
-                   "ALTER TABLE orders ADD CONSTRAINT fk_nowhere FOREIGN KEY (customer_id)\n"
-                   "    REFERENCES nowhere (id);\n", shop)
+    seen = _verify(
+        tmp_path / "c.sql",
+        "CREATE INDEX ix_orders__note ON orders (note);\n"
+        "ALTER TABLE orders ADD CONSTRAINT fk_nowhere FOREIGN KEY (customer_id)\n"
+        "    REFERENCES nowhere (id);\n",
+        shop,
+    )
     assert seen[1]["verify-locks"] == 'took: ShareLock on "public.orders" (blocks writes)'
     assert "verify-rewrite" not in seen[1]
     assert "SQLSTATE 42P01" in seen[2]["verify-failed"]
     assert 'relation "nowhere" does not exist' in seen[2]["verify-failed"]
     # everything was rolled back
     with psycopg.connect(shop) as conn:
-        cols = {r[0] for r in conn.execute(
-            "SELECT attname FROM pg_attribute WHERE attrelid = 'orders'::regclass")}
+        cols = {
+            r[0]
+            for r in conn.execute(
+                "SELECT attname FROM pg_attribute WHERE attrelid = 'orders'::regclass"
+            )
+        }
         assert "public_id" not in cols
         assert conn.execute("SELECT to_regclass('ix_orders__note')").fetchone() == (None,)
-        typ = conn.execute("SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
-                           "WHERE attrelid = 'orders'::regclass AND attname = 'quantity'")
+        typ = conn.execute(
+            "SELECT format_type(atttypid, atttypmod) FROM pg_attribute "
+            "WHERE attrelid = 'orders'::regclass AND attname = 'quantity'"
+        )
         assert typ.fetchone() == ("integer",)
 
 
-def test_verify_concurrently_runs_in_a_scratch_copy(pg_server: Any, shop: str,
-                                                    tmp_path: Path) -> None:
+def test_verify_concurrently_runs_in_a_scratch_copy(
+    pg_server: Any, shop: str, tmp_path: Path
+) -> None:
     import psycopg
 
     m = tmp_path / "0004_index.sql"
@@ -327,7 +358,8 @@ def test_verify_concurrently_runs_in_a_scratch_copy(pg_server: Any, shop: str,
     with psycopg.connect(pg_server.dsn("postgres")) as conn:
         assert conn.execute("SELECT to_regclass('ix_orders__note_cc')").fetchone() == (None,)
         left = conn.execute(
-            "SELECT count(*) FROM pg_database WHERE datname LIKE 'pgarch_scratch_%'").fetchone()
+            "SELECT count(*) FROM pg_database WHERE datname LIKE 'pgarch_scratch_%'"
+        ).fetchone()
         assert left == (0,)
 
 
@@ -352,17 +384,22 @@ def test_explain_reports_seq_scans_on_large_tables(shop: str, tmp_path: Path) ->
         "-- name: DeleteByNote :exec\n"
         "DELETE FROM orders WHERE note = $1;\n"
     )
-    found = [f for f in _json("check", str(q), "--dsn", shop, "--explain",
-                              "--min-table-size", "1MB")
-             if f["rule"] == "seq-scan-on-large-table"]
+    found = [
+        f
+        for f in _json("check", str(q), "--dsn", shop, "--explain", "--min-table-size", "1MB")
+        if f["rule"] == "seq-scan-on-large-table"
+    ]
     assert sorted(f["line"] for f in found) == [2, 8]
     assert "ix_orders__note" in found[0]["message"] and "Filter" in found[0]["message"]
     # below the threshold: silent; without --explain: silent
-    assert not [f for f in _json("check", str(q), "--dsn", shop, "--explain",
-                                 "--min-table-size", "1GB")
-                if f["rule"] == "seq-scan-on-large-table"]
-    assert not [f for f in _json("check", str(q), "--dsn", shop)
-                if f["rule"] == "seq-scan-on-large-table"]
+    assert not [
+        f
+        for f in _json("check", str(q), "--dsn", shop, "--explain", "--min-table-size", "1GB")
+        if f["rule"] == "seq-scan-on-large-table"
+    ]
+    assert not [
+        f for f in _json("check", str(q), "--dsn", shop) if f["rule"] == "seq-scan-on-large-table"
+    ]
     # ANALYZE runs the DELETE, inside a transaction that is rolled back
     _json("check", str(q), "--dsn", shop, "--explain-analyze", "--min-table-size", "1MB")
     import psycopg
@@ -378,9 +415,11 @@ def test_explain_skips_one_off_statements_of_a_migration(shop: str, tmp_path: Pa
         "UPDATE orders SET note = 'n/a' WHERE note = 'note 7';\n"
         "SELECT id FROM orders WHERE note = $1;\n"
     )
-    found = [f for f in _json("check", str(m), "--dsn", shop, "--explain",
-                              "--min-table-size", "1MB")
-             if f["rule"] == "seq-scan-on-large-table"]
+    found = [
+        f
+        for f in _json("check", str(m), "--dsn", shop, "--explain", "--min-table-size", "1MB")
+        if f["rule"] == "seq-scan-on-large-table"
+    ]
     # the backfill runs once; the statement with a bind parameter is an application query
     assert [f["line"] for f in found] == [3], found
 
@@ -403,12 +442,28 @@ def test_static_and_live_catalogs_agree(shop: str) -> None:
                 "columns": {c.name: (c.type, c.not_null, c.identity) for c in t.columns.values()},
                 "pk": t.primary_key.columns if t.primary_key else None,
                 "constraints": sorted(
-                    (c.name, c.kind, tuple(c.columns), c.ref_table, tuple(c.ref_columns),
-                     c.on_delete) for c in t.constraints.values()),
+                    (
+                        c.name,
+                        c.kind,
+                        tuple(c.columns),
+                        c.ref_table,
+                        tuple(c.ref_columns),
+                        c.on_delete,
+                    )
+                    for c in t.constraints.values()
+                ),
                 "indexes": sorted(
-                    (ix.name, ix.method, tuple(ix.columns), ix.unique, ix.primary,
-                     ix.predicate is not None) for ix in t.indexes.values()
-                    if ix.name != "ux_customers__tenant_id"),  # the invalid one: only live
+                    (
+                        ix.name,
+                        ix.method,
+                        tuple(ix.columns),
+                        ix.unique,
+                        ix.primary,
+                        ix.predicate is not None,
+                    )
+                    for ix in t.indexes.values()
+                    if ix.name != "ux_customers__tenant_id"
+                ),  # the invalid one: only live
                 "partition": (t.partitioned, t.partition_key, t.partition_of),
                 "rls": (t.rls_enabled, t.rls_forced, sorted(t.policies)),
             }

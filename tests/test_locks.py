@@ -18,10 +18,14 @@ def history(sql: str, *, path: str = "001.sql", context: bool = True) -> Catalog
     return cat
 
 
-def locks(sql: str, cat: Catalog, pg_version: int = 17) -> list[tuple[str | None, str, bool, str | None]]:
+def locks(
+    sql: str, cat: Catalog, pg_version: int = 17
+) -> list[tuple[str | None, str, bool, str | None]]:
     [raw] = parse_sql(sql)
-    return [(lk.table, lk.mode.name, lk.existing, lk.index)
-            for lk in locks_of(raw.stmt, cat, pg_version)]
+    return [
+        (lk.table, lk.mode.name, lk.existing, lk.index)
+        for lk in locks_of(raw.stmt, cat, pg_version)
+    ]
 
 
 ORDERS = """CREATE TABLE orders (id bigint PRIMARY KEY, status text);
@@ -34,15 +38,17 @@ CREATE INDEX ix_jobs__state ON app.jobs (state);"""
 def test_drop_index_locks_the_index_table() -> None:
     cat = history(ORDERS)
     assert locks("DROP INDEX ix_orders__status", cat) == [
-        ("orders", "ACCESS_EXCLUSIVE", True, "ix_orders__status")]
+        ("orders", "ACCESS_EXCLUSIVE", True, "ix_orders__status")
+    ]
     assert locks("DROP INDEX CONCURRENTLY ix_orders__status", cat) == [
-        ("orders", "SHARE_UPDATE_EXCLUSIVE", True, "ix_orders__status")]
+        ("orders", "SHARE_UPDATE_EXCLUSIVE", True, "ix_orders__status")
+    ]
     # qualified as the index was
     assert locks("DROP INDEX app.ix_jobs__state", cat) == [
-        ("app.jobs", "ACCESS_EXCLUSIVE", True, "app.ix_jobs__state")]
+        ("app.jobs", "ACCESS_EXCLUSIVE", True, "app.ix_jobs__state")
+    ]
     # an index the catalog does not know: its table is unknown, assumed existing
-    assert locks("DROP INDEX ix_unknown", cat) == [
-        (None, "ACCESS_EXCLUSIVE", True, "ix_unknown")]
+    assert locks("DROP INDEX ix_unknown", cat) == [(None, "ACCESS_EXCLUSIVE", True, "ix_unknown")]
     assert locks("DROP INDEX ix_orders__status, ix_unknown", cat) == [
         ("orders", "ACCESS_EXCLUSIVE", True, "ix_orders__status"),
         (None, "ACCESS_EXCLUSIVE", True, "ix_unknown"),
@@ -50,22 +56,27 @@ def test_drop_index_locks_the_index_table() -> None:
 
 
 def test_drop_if_exists_of_an_absent_relation_takes_no_lock() -> None:
-    cat = history(ORDERS + "\nCREATE TABLE a (id int); ALTER TABLE a RENAME TO a_old;"
-                  "\nDROP INDEX app.ix_jobs__state;")
+    cat = history(
+        ORDERS + "\nCREATE TABLE a (id int); ALTER TABLE a RENAME TO a_old;"
+        "\nDROP INDEX app.ix_jobs__state;"
+    )
     assert locks("DROP INDEX IF EXISTS ix_never_created", cat) == []
     assert locks("DROP INDEX IF EXISTS app.ix_jobs__state", cat) == []  # dropped earlier
     assert locks("DROP TABLE IF EXISTS a", cat) == []  # renamed away
     assert locks("DROP TABLE IF EXISTS a, orders", cat) == [
-        ("orders", "ACCESS_EXCLUSIVE", True, None)]
+        ("orders", "ACCESS_EXCLUSIVE", True, None)
+    ]
     # without IF EXISTS the statement says the relation exists: the lock stays
     assert locks("DROP TABLE a", cat) == [("a", "ACCESS_EXCLUSIVE", True, None)]
     assert locks("DROP INDEX ix_never_created", cat) == [
-        (None, "ACCESS_EXCLUSIVE", True, "ix_never_created")]
+        (None, "ACCESS_EXCLUSIVE", True, "ix_never_created")
+    ]
     # no history: an unknown name may exist
     lone = Catalog()
     lone.begin_file("x.sql", context=False)
     assert locks("DROP INDEX IF EXISTS ix_orders__status", lone) == [
-        (None, "ACCESS_EXCLUSIVE", True, "ix_orders__status")]
+        (None, "ACCESS_EXCLUSIVE", True, "ix_orders__status")
+    ]
     assert locks("DROP TABLE IF EXISTS a", lone) == [("a", "ACCESS_EXCLUSIVE", True, None)]
 
 
@@ -78,32 +89,40 @@ def test_index_of_a_table_new_in_the_file_is_not_existing() -> None:
     assert locks("DROP INDEX ix_s__c", cat) == [("s", "ACCESS_EXCLUSIVE", False, "ix_s__c")]
     assert locks("REINDEX INDEX ix_s__c", cat) == [("s", "ACCESS_EXCLUSIVE", False, "ix_s__c")]
     assert locks("ALTER INDEX ix_s__c SET (fillfactor = 70)", cat) == [
-        ("s", "ACCESS_EXCLUSIVE", False, "ix_s__c")]
+        ("s", "ACCESS_EXCLUSIVE", False, "ix_s__c")
+    ]
 
 
 def test_reindex_and_alter_index_name_the_table() -> None:
     cat = history(ORDERS)
     assert locks("REINDEX INDEX ix_orders__status", cat) == [
-        ("orders", "ACCESS_EXCLUSIVE", True, "ix_orders__status")]
+        ("orders", "ACCESS_EXCLUSIVE", True, "ix_orders__status")
+    ]
     assert locks("ALTER INDEX app.ix_jobs__state SET TABLESPACE fast", cat) == [
-        ("app.jobs", "ACCESS_EXCLUSIVE", True, "app.ix_jobs__state")]
+        ("app.jobs", "ACCESS_EXCLUSIVE", True, "app.ix_jobs__state")
+    ]
     # ALTER INDEX ... RENAME takes SHARE UPDATE EXCLUSIVE since PostgreSQL 12
     assert locks("ALTER INDEX ix_orders__status RENAME TO ix_o", cat) == [
-        ("orders", "SHARE_UPDATE_EXCLUSIVE", True, "ix_orders__status")]
+        ("orders", "SHARE_UPDATE_EXCLUSIVE", True, "ix_orders__status")
+    ]
     assert locks("ALTER INDEX ix_orders__status RENAME TO ix_o", cat, pg_version=11) == [
-        ("orders", "ACCESS_EXCLUSIVE", True, "ix_orders__status")]
+        ("orders", "ACCESS_EXCLUSIVE", True, "ix_orders__status")
+    ]
 
 
 def test_a_self_reference_locks_no_other_table() -> None:
     cat = history(ORDERS)
     assert locks("CREATE TABLE tree (id int PRIMARY KEY, parent int REFERENCES tree)", cat) == []
-    assert locks("CREATE TABLE public.tree (id int PRIMARY KEY, parent int REFERENCES tree,"
-                 " o bigint REFERENCES orders)", cat) == [
-        ("orders", "SHARE_ROW_EXCLUSIVE", True, None)]
+    assert locks(
+        "CREATE TABLE public.tree (id int PRIMARY KEY, parent int REFERENCES tree,"
+        " o bigint REFERENCES orders)",
+        cat,
+    ) == [("orders", "SHARE_ROW_EXCLUSIVE", True, None)]
 
 
 def test_subject_names_the_table_or_the_index() -> None:
     assert LockTaken("orders", LockMode.ACCESS_EXCLUSIVE, True).subject == 'existing table "orders"'
     assert LockTaken("s", LockMode.SHARE, False).subject == 'new table "s"'
     assert LockTaken(None, LockMode.ACCESS_EXCLUSIVE, True, None, "ix").subject == (
-        'the table of index "ix"')
+        'the table of index "ix"'
+    )

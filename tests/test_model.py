@@ -138,8 +138,9 @@ def validate_er_diagram(text: str) -> list[str]:
         declared.add(name)
     if block is not None:
         errors.append(f"entity {block} is not closed")
-    errors += [f"line {n}: relationship to undeclared entity {e}" for n, e in used
-               if e not in declared]
+    errors += [
+        f"line {n}: relationship to undeclared entity {e}" for n, e in used if e not in declared
+    ]
     return errors
 
 
@@ -168,14 +169,17 @@ def _document(folder: Path, base: Path, fmt: str, **kw: object) -> str:
 
 
 def _puppeteer_config(tmp_path: Path) -> Path | None:
-    browser = os.environ.get("PUPPETEER_EXECUTABLE_PATH") or shutil.which("chromium") or (
-        "/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None
+    browser = (
+        os.environ.get("PUPPETEER_EXECUTABLE_PATH")
+        or shutil.which("chromium")
+        or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
     )
     if browser is None:
         return None
     cfg = tmp_path / "puppeteer.json"
-    cfg.write_text(json.dumps({"executablePath": browser,
-                               "args": ["--no-sandbox", "--disable-gpu"]}))
+    cfg.write_text(
+        json.dumps({"executablePath": browser, "args": ["--no-sandbox", "--disable-gpu"]})
+    )
     return cfg
 
 
@@ -191,7 +195,10 @@ def _mmdc(tmp_path: Path, text: str) -> None:
     out = tmp_path / "model.svg"
     proc = subprocess.run(
         [mmdc, "-q", "-p", str(cfg), "-i", str(src), "-o", str(out)],
-        capture_output=True, text=True, timeout=180, check=False,
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert out.stat().st_size > 1000
@@ -202,8 +209,9 @@ def _dot(tmp_path: Path, text: str) -> None:
     dot = shutil.which("dot")
     if dot is None:
         pytest.skip("Graphviz dot is not installed")
-    proc = subprocess.run([dot, "-Tsvg"], input=text, capture_output=True, text=True,
-                          timeout=180, check=False)
+    proc = subprocess.run(
+        [dot, "-Tsvg"], input=text, capture_output=True, text=True, timeout=180, check=False
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert "<svg" in proc.stdout
 
@@ -214,14 +222,20 @@ _PARENT = "CREATE TABLE customers (id bigint PRIMARY KEY, email text UNIQUE);\n"
 
 
 def test_many_to_one() -> None:
-    m = _model(_PARENT + """
+    m = _model(
+        _PARENT
+        + """
         CREATE TABLE orders (id bigint PRIMARY KEY,
             customer_id bigint NOT NULL CONSTRAINT fk_orders REFERENCES customers (id)
                 ON DELETE CASCADE);
-    """)
+    """
+    )
     r = _rel(m, "fk_orders")
-    assert (r.source, r.target, r.source_columns) == ("public.orders", "public.customers",
-                                                      ("customer_id",))
+    assert (r.source, r.target, r.source_columns) == (
+        "public.orders",
+        "public.customers",
+        ("customer_id",),
+    )
     assert r.cardinality == "many-to-one" and not r.optional and not r.identifying
     assert r.multiplicity == "0..n : 1"
     assert (r.on_delete, r.on_update) == ("cascade", "no action")
@@ -229,10 +243,13 @@ def test_many_to_one() -> None:
 
 
 def test_optional_many_to_one_from_nullable_fk() -> None:
-    m = _model(_PARENT + """
+    m = _model(
+        _PARENT
+        + """
         CREATE TABLE orders (id bigint PRIMARY KEY,
             customer_id bigint CONSTRAINT fk_orders REFERENCES customers ON DELETE SET NULL);
-    """)
+    """
+    )
     r = _rel(m, "fk_orders")
     assert r.cardinality == "many-to-one" and r.optional
     assert r.multiplicity == "0..n : 0..1" and r.on_delete == "set null"
@@ -251,10 +268,13 @@ def test_composite_fk_with_one_nullable_column_is_optional() -> None:
 
 
 def test_one_to_one_from_unique_fk() -> None:
-    m = _model(_PARENT + """
+    m = _model(
+        _PARENT
+        + """
         CREATE TABLE carts (id bigint PRIMARY KEY,
             customer_id bigint NOT NULL UNIQUE CONSTRAINT fk_carts REFERENCES customers);
-    """)
+    """
+    )
     r = _rel(m, "fk_carts")
     assert r.cardinality == "one-to-one" and not r.optional
     assert r.multiplicity == "0..1 : 1"
@@ -262,31 +282,40 @@ def test_one_to_one_from_unique_fk() -> None:
 
 
 def test_one_to_one_from_unique_index_and_optional() -> None:
-    m = _model(_PARENT + """
+    m = _model(
+        _PARENT
+        + """
         CREATE TABLE carts (id bigint PRIMARY KEY,
             customer_id bigint CONSTRAINT fk_carts REFERENCES customers);
         CREATE UNIQUE INDEX uq_carts ON carts (customer_id);
-    """)
+    """
+    )
     r = _rel(m, "fk_carts")
     assert r.cardinality == "one-to-one" and r.optional
     assert "carts |o..o| customers" in render_mermaid(m)
 
 
 def test_partial_unique_index_does_not_make_one_to_one() -> None:
-    m = _model(_PARENT + """
+    m = _model(
+        _PARENT
+        + """
         CREATE TABLE carts (id bigint PRIMARY KEY, open boolean,
             customer_id bigint NOT NULL CONSTRAINT fk_carts REFERENCES customers);
         CREATE UNIQUE INDEX uq_carts ON carts (customer_id) WHERE open;
-    """)
+    """
+    )
     assert _rel(m, "fk_carts").cardinality == "many-to-one"
 
 
 def test_one_to_one_from_primary_key_fk_is_identifying() -> None:
-    m = _model(_PARENT + """
+    m = _model(
+        _PARENT
+        + """
         CREATE TABLE customer_profiles (
             customer_id bigint PRIMARY KEY CONSTRAINT fk_profiles REFERENCES customers,
             bio text);
-    """)
+    """
+    )
     r = _rel(m, "fk_profiles")
     assert r.cardinality == "one-to-one" and r.identifying and not r.optional
     assert "customer_profiles |o--|| customers" in render_mermaid(m)
@@ -371,14 +400,17 @@ def test_self_referencing_many_to_many() -> None:
 
 
 def test_index_inventory_says_what_each_index_serves() -> None:
-    m = _model(_PARENT + """
+    m = _model(
+        _PARENT
+        + """
         CREATE TABLE orders (id bigint PRIMARY KEY, customer_id bigint REFERENCES customers,
             deleted_at timestamptz, data jsonb, code text);
         CREATE INDEX ix_orders__customer_id ON orders (customer_id) WHERE deleted_at IS NULL;
         CREATE INDEX ix_orders__customer_id_all ON orders (customer_id, id DESC);
         CREATE INDEX ix_orders__data ON orders USING gin (data jsonb_path_ops);
         CREATE INDEX ix_orders__lower_code ON orders (lower(code));
-    """)
+    """
+    )
     e = m.entity("public.orders")
     assert e is not None
     serves = {ix.name: ix.serves for ix in e.indexes}
@@ -398,7 +430,8 @@ def test_unindexed_foreign_key_is_listed() -> None:
     e = m.entity("public.orders")
     assert e is not None and e.unindexed_foreign_keys == ["FK orders.c → customers"]
     assert "Foreign keys without a supporting index: FK orders.c → customers." in render(
-        m, "markdown")
+        m, "markdown"
+    )
 
 
 def test_tenancy_uses_configured_columns_and_global_tables() -> None:
@@ -412,7 +445,9 @@ def test_tenancy_uses_configured_columns_and_global_tables() -> None:
     settings = Settings(tenancy=Tenancy(("org_id",), ("audit",)))
     m = build_model(cat, settings)
     assert [(e.table, e.tenant_column) for e in m.entities] == [
-        ("audit", None), ("docs", "org_id"), ("orgs", None)
+        ("audit", None),
+        ("docs", "org_id"),
+        ("orgs", None),
     ]
     md = render(m, "markdown")
     assert "| `docs` | org_id | yes | enabled | `p` (all) |" in md
@@ -468,8 +503,8 @@ def test_mermaid_escapes_awkward_identifiers_and_types() -> None:
     assert "text[] tags UK" in mer
     assert "app_status st UK" in mer
     assert "integer pk_ UK" in mer
-    assert "\"column Unit Price\"" in mer
-    assert '"The \'id\', 100 pct / unique"' in mer
+    assert '"column Unit Price"' in mer
+    assert "\"The 'id', 100 pct / unique\"" in mer
     assert '"Billing.Invoice" }o..o| "app.Order Items" : "item"' in mer
 
 
@@ -488,8 +523,8 @@ def test_mermaid_helpers() -> None:
 def test_validator_rejects_what_mermaid_rejects() -> None:
     assert validate_er_diagram("erDiagram\n    a {\n        double precision x\n    }\n")
     assert validate_er_diagram("erDiagram\n    a {\n        int x\n")
-    assert validate_er_diagram("erDiagram\n    a\n    a }o--x| b : \"l\"\n")
-    assert validate_er_diagram("erDiagram\n    a\n    a }o--|| b : \"l\"\n")  # b undeclared
+    assert validate_er_diagram('erDiagram\n    a\n    a }o--x| b : "l"\n')
+    assert validate_er_diagram('erDiagram\n    a\n    a }o--|| b : "l"\n')  # b undeclared
     assert validate_er_diagram("graph TD\n")
     assert validate_er_diagram("erDiagram\n    a.b\n")
     assert not validate_er_diagram(
@@ -525,8 +560,9 @@ def test_findings_summary_counts_categories_and_lists_one_per_rule_first() -> No
     )
     settings = Settings()
     rules = select_rules(load_rules(), settings)
-    data = json.loads(model_document([FileInput("t.sql", sql.encode())], settings, rules,
-                                     fmt="json"))
+    data = json.loads(
+        model_document([FileInput("t.sql", sql.encode())], settings, rules, fmt="json")
+    )
     f = data["findings"]
     assert f["rules"] == len(rules) and f["total"] == sum(f["by_severity"].values())
     assert f["total"] == sum(f["by_rule"].values())
@@ -565,10 +601,20 @@ def test_cli_writes_the_golden_document(tmp_path: Path, monkeypatch: pytest.Monk
     )
     assert result.exit_code == 0, result.output
     assert out.read_text(encoding="utf-8") == (GOLDEN / "multitenant.md").read_text(
-        encoding="utf-8")
+        encoding="utf-8"
+    )
     result = CliRunner().invoke(
-        main, ["model", "examples/multitenant", "--config", str(cfg), "--format", "mermaid",
-               "--tables", "files,assets"]
+        main,
+        [
+            "model",
+            "examples/multitenant",
+            "--config",
+            str(cfg),
+            "--format",
+            "mermaid",
+            "--tables",
+            "files,assets",
+        ],
     )
     assert result.exit_code == 0, result.output
     assert result.output.splitlines()[1:2] == ["    assets {"]
@@ -595,8 +641,10 @@ def test_golden_json_is_consistent() -> None:
 
 
 def _diagrams() -> list[tuple[str, str]]:
-    out = [("multitenant", _document(EXAMPLE, ROOT, "mermaid")),
-           ("awkward", render_mermaid(_model(_AWKWARD)))]
+    out = [
+        ("multitenant", _document(EXAMPLE, ROOT, "mermaid")),
+        ("awkward", render_mermaid(_model(_AWKWARD))),
+    ]
     if (CORPUS / "sql" / "schema").is_dir():
         out.append(("hatchet", _document(CORPUS / "sql" / "schema", CORPUS, "mermaid")))
     return out
@@ -624,8 +672,11 @@ def test_markdown_embeds_a_renderable_diagram(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("name", ["multitenant", "awkward"])
 def test_dot_renders_with_graphviz(name: str, tmp_path: Path) -> None:
-    text = (_document(EXAMPLE, ROOT, "dot") if name == "multitenant"
-            else render(_model(_AWKWARD), "dot"))
+    text = (
+        _document(EXAMPLE, ROOT, "dot")
+        if name == "multitenant"
+        else render(_model(_AWKWARD), "dot")
+    )
     _dot(tmp_path, text)
 
 

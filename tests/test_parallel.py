@@ -54,7 +54,9 @@ def fixture_inputs() -> list[FileInput]:
 
 
 EXTRA = [
-    FileInput("ctx/base.sql", b"CREATE TABLE base (id bigint PRIMARY KEY, t text);\n", context=True),
+    FileInput(
+        "ctx/base.sql", b"CREATE TABLE base (id bigint PRIMARY KEY, t text);\n", context=True
+    ),
     FileInput(
         "m/0001.sql",
         b"-- pgarch-lint: ignore[ban-drop-table] never used\n"
@@ -90,7 +92,12 @@ def test_workers_give_the_one_process_report(
     one = report(1, inputs)
     assert len(one[0]) > 500  # the fixtures are full of findings, of every kind
     rules_seen = {f[0] for f in one[0]}
-    assert {"syntax-error", "unused-suppression", "ban-drop-table", "fk-missing-index"} <= rules_seen
+    assert {
+        "syntax-error",
+        "unused-suppression",
+        "ban-drop-table",
+        "fk-missing-index",
+    } <= rules_seen
     assert report(jobs, inputs) == one
 
 
@@ -183,17 +190,34 @@ def test_cli_jobs_option(tmp_path: Path) -> None:
 @pytest.mark.skipif(not CORPUS.is_dir(), reason="../shared/corpus is absent")
 def test_corpus_histories_identical_with_two_jobs() -> None:
     """The real thing, with the default segment sizes: 800 migration files (1.2 MB)."""
-    dirs = [str(CORPUS / d) for d in ("langfuse", "hatchet/cmd", "supabase_postgres", "kestra",
-                                      "supabase_auth")]
+    dirs = [
+        str(CORPUS / d)
+        for d in ("langfuse", "hatchet/cmd", "supabase_postgres", "kestra", "supabase_auth")
+    ]
     cats = ",".join(c.value for c in Category)
     out = []
     for j in ("1", "2"):
         import subprocess
 
         p = subprocess.run(
-            [sys.executable, "-m", "pgarch_lint", "check", *dirs, "--format", "json",
-             "--fail-on", "never", "--select", cats, "-j", j, "-v"],
-            capture_output=True, check=True,
+            [
+                sys.executable,
+                "-m",
+                "pgarch_lint",
+                "check",
+                *dirs,
+                "--format",
+                "json",
+                "--fail-on",
+                "never",
+                "--select",
+                cats,
+                "-j",
+                j,
+                "-v",
+            ],
+            capture_output=True,
+            check=True,
         )
         out.append((p.stdout, p.stderr))
     assert out[0] == out[1]
@@ -222,8 +246,9 @@ def test_fork_failure_falls_back_to_fewer_processes(monkeypatch: pytest.MonkeyPa
 
 def test_default_jobs_follows_the_cores_up_to_four(monkeypatch: pytest.MonkeyPatch) -> None:
     for cores, jobs in ((1, 1), (2, 2), (3, 3), (64, 4)):
-        monkeypatch.setattr(os, "sched_getaffinity", lambda _pid, n=cores: set(range(n)),
-                            raising=False)
+        monkeypatch.setattr(
+            os, "sched_getaffinity", lambda _pid, n=cores: set(range(n)), raising=False
+        )
         assert parallel.default_jobs() == jobs
 
 
@@ -250,13 +275,17 @@ _POOL = [
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.lists(st.sampled_from(_POOL), min_size=0, max_size=8), min_size=1, max_size=5),
-       st.integers(min_value=2, max_value=3))
+@given(
+    st.lists(st.lists(st.sampled_from(_POOL), min_size=0, max_size=8), min_size=1, max_size=5),
+    st.integers(min_value=2, max_value=3),
+)
 def test_any_split_gives_the_one_process_report(files: list[list[str]], jobs: int) -> None:
     """Property: wherever the workers' segments fall (one statement each here), in whichever
     files, the report is that of one process."""
-    inputs = [FileInput(f"m/{i:03d}.sql", (";\n".join(stmts) + ";\n").encode())
-              for i, stmts in enumerate(files)]
+    inputs = [
+        FileInput(f"m/{i:03d}.sql", (";\n".join(stmts) + ";\n").encode())
+        for i, stmts in enumerate(files)
+    ]
     saved = (parallel.MIN_PARALLEL_BYTES, parallel.MIN_SEGMENT_BYTES, parallel.SEGMENTS_PER_JOB)
     parallel.MIN_PARALLEL_BYTES, parallel.MIN_SEGMENT_BYTES, parallel.SEGMENTS_PER_JOB = 0, 1, 1000
     try:

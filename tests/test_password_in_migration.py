@@ -21,9 +21,22 @@ def _run(tmp_path: Path, sql: str, fmt: str) -> str:
     path = tmp_path / "0001_roles.sql"
     path.write_text(sql, encoding="utf-8")
     proc = subprocess.run(
-        [sys.executable, "-m", "pgarch_lint", "check", "--select", "password-in-migration",
-         "--format", fmt, "--no-progress", str(path)],
-        capture_output=True, text=True, cwd=tmp_path, check=False,
+        [
+            sys.executable,
+            "-m",
+            "pgarch_lint",
+            "check",
+            "--select",
+            "password-in-migration",
+            "--format",
+            fmt,
+            "--no-progress",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=False,
     )
     assert proc.returncode == 1, proc.stderr  # the finding is an error
     assert "password-in-migration" in proc.stdout

@@ -46,8 +46,14 @@ def _install_pack(site: Path, name: str, module_src: str | None) -> None:
 
 def _cli(args: list[str], site: Path, cwd: Path) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(site)}
-    return subprocess.run([sys.executable, "-m", "pgarch_lint", *args], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "pgarch_lint", *args],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def test_pack_rules_are_namespaced_and_run(tmp_path: Path) -> None:

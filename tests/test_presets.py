@@ -117,7 +117,9 @@ def test_strict_preset_in_config_is_refined_by_ignore(tmp_path: Path) -> None:
     )
     assert "missing-comment" not in found
     # the command line adds to the config's ignore list
-    found = _rules_found(_check(tmp_path, "--ignore", "documentation", config='preset = "strict"\n'))
+    found = _rules_found(
+        _check(tmp_path, "--ignore", "documentation", config='preset = "strict"\n')
+    )
     assert "missing-comment" not in found
 
 

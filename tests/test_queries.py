@@ -83,9 +83,16 @@ def test_one_off_dml_is_reviewed_in_a_query_file() -> None:
     """
     body = "UPDATE files SET name = lower(name) WHERE name = 'Y';\n"
     rules = ["missing-index-for-query"]
-    assert [f.line for f in lint_sql(body, rules=rules, context=[schema], path="queries.sql")] == [1]
-    for path in ("migration.sql", "db/migrations/backfill.sql", "0042_backfill.sql",
-                 "20240307185725_backfill.up.sql", "db/migrate/fix.sql"):
+    assert [f.line for f in lint_sql(body, rules=rules, context=[schema], path="queries.sql")] == [
+        1
+    ]
+    for path in (
+        "migration.sql",
+        "db/migrations/backfill.sql",
+        "0042_backfill.sql",
+        "20240307185725_backfill.up.sql",
+        "db/migrate/fix.sql",
+    ):
         assert not lint_sql(body, rules=rules, context=[schema], path=path), path
 
 

@@ -51,7 +51,9 @@ def check(node, ctx):
         yield Violation("temporary table", node=node.relation)
 '''
 
-PACK_V2 = PACK_V1 + '''
+PACK_V2 = (
+    PACK_V1
+    + '''
 
 @rule(
     name="no-unlogged-tables",
@@ -68,6 +70,7 @@ def check_unlogged(node, ctx):
     if node.relation.relpersistence == "u":
         yield Violation("unlogged table", node=node.relation)
 '''
+)
 
 
 def _install_pack(site: Path, name: str, source: str) -> Path:
@@ -133,9 +136,15 @@ def test_hit_has_the_full_registry_metadata(fresh: None) -> None:
     full = load_rules()
     assert [r.qualified_name for r in refs] == [r.qualified_name for r in full]
     for ref, r in zip(refs, full, strict=True):
-        assert (ref.category, ref.severity, ref.summary, ref.default, ref.strict, ref.live_only,
-                ref.pack) == (r.category, r.severity, r.summary, r.default, r.strict,
-                              r.live_only, r.pack)
+        assert (
+            ref.category,
+            ref.severity,
+            ref.summary,
+            ref.default,
+            ref.strict,
+            ref.live_only,
+            ref.pack,
+        ) == (r.category, r.severity, r.summary, r.default, r.strict, r.live_only, r.pack)
         assert ref.nodes == r.nodes  # resolved by name, without importing the rule
         assert not ref.loaded
         assert (ref.options is None) == (r.options is None)
@@ -204,9 +213,15 @@ def test_corrupt_cache_file_is_ignored_and_rewritten(fresh: None) -> None:
     path = cache_file()
     assert path is not None
     path.parent.mkdir(parents=True, exist_ok=True)
-    junks = [b"{not marshal", b"", b"\xff" * 40, marshal.dumps([]),
-             marshal.dumps({"format": registry.CACHE_FORMAT, "key": "x"}),
-             marshal.dumps({"format": registry.CACHE_FORMAT}), marshal.dumps({"format": 1})]
+    junks = [
+        b"{not marshal",
+        b"",
+        b"\xff" * 40,
+        marshal.dumps([]),
+        marshal.dumps({"format": registry.CACHE_FORMAT, "key": "x"}),
+        marshal.dumps({"format": registry.CACHE_FORMAT}),
+        marshal.dumps({"format": 1}),
+    ]
     for junk in junks:
         path.write_bytes(junk)
         rule_refs.cache_clear()
@@ -266,12 +281,17 @@ def test_lazy_refs_find_exactly_what_loaded_rules_find_on_every_fixture(fresh: N
         assert results[0] == results[1], path
 
 
-def _cli(args: list[str], cwd: Path, env: dict[str, str] | None = None,
-         code: str | None = None) -> subprocess.CompletedProcess[str]:
-    cmd = [sys.executable, "-m", "pgarch_lint", *args] if code is None else [
-        sys.executable, "-c", code, *args]
-    return subprocess.run(cmd, cwd=cwd, env={**os.environ, **(env or {})},
-                          capture_output=True, text=True, timeout=120)
+def _cli(
+    args: list[str], cwd: Path, env: dict[str, str] | None = None, code: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    cmd = (
+        [sys.executable, "-m", "pgarch_lint", *args]
+        if code is None
+        else [sys.executable, "-c", code, *args]
+    )
+    return subprocess.run(
+        cmd, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True, timeout=120
+    )
 
 
 PROBE = """
@@ -295,7 +315,8 @@ def test_pre_commit_run_imports_only_some_rule_modules(tmp_path: Path) -> None:
     r = _cli(["check", "m.sql", "--format", "json", "--quiet"], tmp_path, code=PROBE)
     data = json.loads(r.stdout.strip().splitlines()[-1])
     all_modules = {
-        f"pgarch_lint.rules.{p.stem}" for p in (ROOT / "rules").glob("*.py")
+        f"pgarch_lint.rules.{p.stem}"
+        for p in (ROOT / "rules").glob("*.py")
         if not p.name.startswith("_")
     }
     loaded = set(data["modules"]) & all_modules
@@ -330,8 +351,15 @@ def test_cli_json_matches_lint_sql(fixture: str, tmp_path: Path) -> None:
         r = _cli(["check", "m.sql", "--format", "json", "--fail-on", "never"], tmp_path)
         assert r.returncode == 0, r.stderr
         got = [
-            (f["rule"], f["line"], f["column"], f["end_line"], f["end_column"], f["message"],
-             f["fingerprint"])
+            (
+                f["rule"],
+                f["line"],
+                f["column"],
+                f["end_line"],
+                f["end_column"],
+                f["message"],
+                f["fingerprint"],
+            )
             for f in json.loads(r.stdout)["findings"]
         ]
         assert got == want

@@ -22,7 +22,7 @@ from pgarch_lint.reporters.github_reporter import annotation
 
 SCHEMA = Path(__file__).with_name("sarif-schema-2.1.0.json")
 TRICKY_PATH = "migrations/dir, with:colon/V2__naïve 100%.sql"
-TRICKY_MSG = 'table "a|b" <x> & `y` 50% done: yes, no\nsecond line ü 🐘 \'q\''
+TRICKY_MSG = "table \"a|b\" <x> & `y` 50% done: yes, no\nsecond line ü 🐘 'q'"
 TRICKY_HELP = "use `SET lock_timeout = '5s';` | or `a|b`\r\nthen retry * _x_ [link](y) ` unmatched"
 RULE_A = "require-concurrent-index-creation"
 RULE_B = "require-lock-timeout"
@@ -52,16 +52,50 @@ def tricky_report() -> Report:
     rules = rules_by_name()
     findings = [
         _finding(),
-        _finding(path=TRICKY_PATH, line=7, column=2, end_line=9, end_column=1,
-                 message=TRICKY_MSG, help=TRICKY_HELP, fingerprint="00000000000000bb"),
+        _finding(
+            path=TRICKY_PATH,
+            line=7,
+            column=2,
+            end_line=9,
+            end_column=1,
+            message=TRICKY_MSG,
+            help=TRICKY_HELP,
+            fingerprint="00000000000000bb",
+        ),
         # the same statement twice in one file: same fingerprint, two findings
-        _finding(path=TRICKY_PATH, rule=RULE_B, severity="warning", line=12, column=1,
-                 end_line=12, end_column=1, fingerprint="00000000000000cc"),
-        _finding(path=TRICKY_PATH, rule=RULE_B, severity="warning", line=20, column=1,
-                 end_line=20, end_column=4, fingerprint="00000000000000cc"),
-        _finding(rule="acme/custom-rule", category="naming", severity="info",
-                 path="queries\\win.sql", line=1, column=1, end_line=1, end_column=2,
-                 message="x", help="", fingerprint=""),
+        _finding(
+            path=TRICKY_PATH,
+            rule=RULE_B,
+            severity="warning",
+            line=12,
+            column=1,
+            end_line=12,
+            end_column=1,
+            fingerprint="00000000000000cc",
+        ),
+        _finding(
+            path=TRICKY_PATH,
+            rule=RULE_B,
+            severity="warning",
+            line=20,
+            column=1,
+            end_line=20,
+            end_column=4,
+            fingerprint="00000000000000cc",
+        ),
+        _finding(
+            rule="acme/custom-rule",
+            category="naming",
+            severity="info",
+            path="queries\\win.sql",
+            line=1,
+            column=1,
+            end_line=1,
+            end_column=2,
+            message="x",
+            help="",
+            fingerprint="",
+        ),
     ]
     summary = Summary(files=3, statements=9)
     for f in findings:
@@ -150,12 +184,15 @@ def test_sarif_content() -> None:
 
 def test_sarif_fingerprints_survive_line_moves() -> None:
     report = tricky_report()
-    moved = replace(report, findings=[
-        replace(f, line=f.line + 10, end_line=f.end_line + 10) for f in report.findings
-    ])
+    moved = replace(
+        report,
+        findings=[replace(f, line=f.line + 10, end_line=f.end_line + 10) for f in report.findings],
+    )
 
     def fps(r: Report) -> list[dict[str, str]]:
-        return [x["partialFingerprints"] for x in json.loads(rendered("sarif", r))["runs"][0]["results"]]
+        return [
+            x["partialFingerprints"] for x in json.loads(rendered("sarif", r))["runs"][0]["results"]
+        ]
 
     # the last finding has no fingerprint: its fallback key includes the line
     assert fps(report)[:4] == fps(moved)[:4]
@@ -173,8 +210,13 @@ def test_sarif_absolute_path_is_a_file_uri() -> None:
 
 
 def _unescape(s: str) -> str:
-    return (s.replace("%0A", "\n").replace("%0D", "\r").replace("%3A", ":")
-            .replace("%2C", ",").replace("%25", "%"))
+    return (
+        s.replace("%0A", "\n")
+        .replace("%0D", "\r")
+        .replace("%3A", ":")
+        .replace("%2C", ",")
+        .replace("%25", "%")
+    )
 
 
 def test_github_annotations_escape_like_the_runner_expects() -> None:
@@ -192,7 +234,12 @@ def test_github_annotations_escape_like_the_runner_expects() -> None:
     props = dict(p.split("=", 1) for p in m.group(1).split(","))
     assert _unescape(props["file"]) == TRICKY_PATH
     assert props["file"] == "migrations/dir%2C with%3Acolon/V2__naïve 100%25.sql"
-    assert (props["line"], props["col"], props["endLine"], props["endColumn"]) == ("7", "2", "9", "1")
+    assert (props["line"], props["col"], props["endLine"], props["endColumn"]) == (
+        "7",
+        "2",
+        "9",
+        "1",
+    )
     assert "\n" not in m.group(2) and "\r" not in m.group(2)
     assert _unescape(m.group(2)) == f"{TRICKY_MSG}\nhelp: {TRICKY_HELP}"
     assert "%0D%0A" in m.group(2)
@@ -331,8 +378,7 @@ def project(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
         encoding="utf-8",
     )
     (mig / "0002_idx.sql").write_text(
-        "SET lock_timeout = '2s';\n"
-        "CREATE INDEX ix_orders__customer_id ON orders (customer_id);\n",
+        "SET lock_timeout = '2s';\nCREATE INDEX ix_orders__customer_id ON orders (customer_id);\n",
         encoding="utf-8",
     )
     monkeypatch.chdir(tmp_path)
@@ -353,7 +399,8 @@ def test_cli_every_format(project: Path, fmt: str) -> None:
     elif fmt == "junit":
         root = ET.fromstring(out)
         assert [c.get("name") for c in root.iter("testcase")] == [
-            "migrations/0001_init.sql", "migrations/0002_idx.sql"
+            "migrations/0001_init.sql",
+            "migrations/0002_idx.sql",
         ]
         assert len(list(root.iter("failure"))) == 1
     elif fmt in ("json", "gitlab"):

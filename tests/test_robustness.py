@@ -41,12 +41,18 @@ def cli(
     env = {**os.environ, "NO_COLOR": "1"}
     return subprocess.run(
         [sys.executable, "-m", "pgarch_lint", "check", "--no-progress", *args],
-        cwd=cwd, input=input, capture_output=True, timeout=timeout, env=env,
+        cwd=cwd,
+        input=input,
+        capture_output=True,
+        timeout=timeout,
+        env=env,
         preexec_fn=_cap_memory,
     )
 
 
-def assert_findings_run(proc: subprocess.CompletedProcess[bytes], codes: tuple[int, ...] = (0, 1)) -> None:
+def assert_findings_run(
+    proc: subprocess.CompletedProcess[bytes], codes: tuple[int, ...] = (0, 1)
+) -> None:
     err = proc.stderr.decode("utf-8", "replace")
     assert "Traceback" not in err, err
     assert proc.returncode in codes, (proc.returncode, err)
@@ -105,10 +111,13 @@ def test_empty_files(tmp_path: Path, data: bytes) -> None:
 
 
 def test_file_of_only_comments(tmp_path: Path) -> None:
-    write(tmp_path / "c.sql", (
-        "-- a comment ; 'with a quote\n/* block /* nested ; */ still */\n"
-        "-- +goose Up\n-- pgarch-lint: ignore\n-- migrate:down\n/* the end */"
-    ))
+    write(
+        tmp_path / "c.sql",
+        (
+            "-- a comment ; 'with a quote\n/* block /* nested ; */ still */\n"
+            "-- +goose Up\n-- pgarch-lint: ignore\n-- migrate:down\n/* the end */"
+        ),
+    )
     proc = cli(["--format", "json", "c.sql"], tmp_path)
     rep = json_report(proc)
     assert proc.returncode == 0 and rep["findings"] == []
@@ -117,16 +126,21 @@ def test_file_of_only_comments(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("newline", ["\r", "\r\n", "\n"], ids=["cr", "crlf", "lf"])
 def test_line_endings(tmp_path: Path, newline: str) -> None:
-    text = newline.join([
-        "CREATE TABLE a (id bigint PRIMARY KEY);",
-        "",
-        "  CREATE INDEX ix_t__c ON t (c);  -- line 3",
-        "ALTER TABLE t ADD COLUMN d int; CREATE INDEX ix_t__d ON t (d);",
-        "",
-    ])
+    text = newline.join(
+        [
+            "CREATE TABLE a (id bigint PRIMARY KEY);",
+            "",
+            "  CREATE INDEX ix_t__c ON t (c);  -- line 3",
+            "ALTER TABLE t ADD COLUMN d int; CREATE INDEX ix_t__d ON t (d);",
+            "",
+        ]
+    )
     write(tmp_path / "m.sql", text)
-    rep = json_report(cli(["--format", "json", "--select", "require-concurrent-index-creation",
-                           "m.sql"], tmp_path))
+    rep = json_report(
+        cli(
+            ["--format", "json", "--select", "require-concurrent-index-creation", "m.sql"], tmp_path
+        )
+    )
     got = [(f["line"], f["column"]) for f in rep["findings"]]
     assert got == [(3, 27), (4, 57)], rep["findings"]
     proc = cli(["--select", "require-concurrent-index-creation", "m.sql"], tmp_path)
@@ -159,8 +173,9 @@ def test_1mb_line_of_many_statements(tmp_path: Path) -> None:
     assert len(text) > 1_000_000
     write(tmp_path / "min.sql", text)
     t0 = time.perf_counter()
-    proc = cli(["--format", "json", "--select", "require-concurrent-index-creation", "min.sql"],
-               tmp_path)
+    proc = cli(
+        ["--format", "json", "--select", "require-concurrent-index-creation", "min.sql"], tmp_path
+    )
     elapsed = time.perf_counter() - t0
     rep = json_report(proc)
     assert proc.returncode == 1
@@ -208,20 +223,33 @@ _TERMS = "+".join(["1"] * DEEP)
 @pytest.mark.parametrize(
     "text",
     [
-        pytest.param(f"CREATE TABLE t (a int CONSTRAINT ck_t__a CHECK (a < {_TERMS}));",
-                     id="naming-constraint-check"),
-        pytest.param(f"ALTER TABLE t ADD CONSTRAINT ck CHECK (a < {_TERMS}) NOT VALID;",
-                     id="naming-constraint-alter"),
+        pytest.param(
+            f"CREATE TABLE t (a int CONSTRAINT ck_t__a CHECK (a < {_TERMS}));",
+            id="naming-constraint-check",
+        ),
+        pytest.param(
+            f"ALTER TABLE t ADD CONSTRAINT ck CHECK (a < {_TERMS}) NOT VALID;",
+            id="naming-constraint-alter",
+        ),
         pytest.param(f"CREATE INDEX CONCURRENTLY ix ON t (({_TERMS}));", id="naming-index"),
-        pytest.param("DO $$ BEGIN EXECUTE 'SELECT ' || " + " || ".join(["'1'"] * DEEP) + "; END $$;",
-                     id="plpgsql-dynamic-sql-injection"),
-        pytest.param("SELECT " + "(SELECT " * 600 + "1" + ")" * 600 + ";",
-                     id="missing-index-for-query-subqueries"),
-        pytest.param(" UNION ".join(["SELECT a FROM t WHERE b = 1"] * 1200) + ";",
-                     id="missing-index-for-query-union"),
-        pytest.param("SELECT * FROM t0 " + " ".join(
-            f"JOIN t{i} ON t{i}.id = t{i - 1}.id" for i in range(1, 1200)) + ";",
-            id="missing-index-for-query-joins"),
+        pytest.param(
+            "DO $$ BEGIN EXECUTE 'SELECT ' || " + " || ".join(["'1'"] * DEEP) + "; END $$;",
+            id="plpgsql-dynamic-sql-injection",
+        ),
+        pytest.param(
+            "SELECT " + "(SELECT " * 600 + "1" + ")" * 600 + ";",
+            id="missing-index-for-query-subqueries",
+        ),
+        pytest.param(
+            " UNION ".join(["SELECT a FROM t WHERE b = 1"] * 1200) + ";",
+            id="missing-index-for-query-union",
+        ),
+        pytest.param(
+            "SELECT * FROM t0 "
+            + " ".join(f"JOIN t{i} ON t{i}.id = t{i - 1}.id" for i in range(1, 1200))
+            + ";",
+            id="missing-index-for-query-joins",
+        ),
     ],
 )
 def test_deep_statements_do_not_crash_rules(text: str) -> None:
@@ -278,7 +306,10 @@ def test_binary_files(tmp_path: Path) -> None:
     d = tmp_path / "bin"
     write(d / "random.sql", bytes(rnd.randrange(256) for _ in range(20_000)))
     write(d / "nuls.sql", b"\x00" * 5000)
-    write(d / "png.sql", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(rnd.randrange(256) for _ in range(3000)))
+    write(
+        d / "png.sql",
+        b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(rnd.randrange(256) for _ in range(3000)),
+    )
     write(d / "gzip.sql", b"\x1f\x8b\x08\x00" + bytes(rnd.randrange(256) for _ in range(3000)))
     write(d / "utf16.sql", "CREATE INDEX ix ON t (c);\n".encode("utf-16"))
     write(d / "nul_inside.sql", b"CREATE TABLE t1 (a int);\x00\nCREATE INDEX ix ON t (c);\n")
@@ -304,8 +335,7 @@ def test_binary_on_stdin(tmp_path: Path) -> None:
 def test_win1252_file(tmp_path: Path) -> None:
     text = (
         "CREATE TABLE café (id bigint PRIMARY KEY);\n"
-        "COMMENT ON TABLE café IS 'naïve – “quoted”';\n"
-        + BAD_INDEX
+        "COMMENT ON TABLE café IS 'naïve – “quoted”';\n" + BAD_INDEX
     )
     write(tmp_path / "w.sql", text.encode("cp1252"))
     rep = json_report(cli(["--format", "json", "w.sql"], tmp_path))
@@ -324,16 +354,28 @@ def test_win1252_corpus_file(tmp_path: Path) -> None:
         pytest.skip("corpus absent")
     write(tmp_path / "w.sql", p.read_bytes())
     rep = json_report(cli(["--format", "json", "--select", "all", "w.sql"], tmp_path))
-    assert any(f["rule"] == "syntax-error" and "invalid UTF-8" in f["message"]
-               for f in rep["findings"])
+    assert any(
+        f["rule"] == "syntax-error" and "invalid UTF-8" in f["message"] for f in rep["findings"]
+    )
 
 
 def test_stdin_filename_not_utf8(tmp_path: Path) -> None:
     env = {**os.environ, "NO_COLOR": "1"}
     proc = subprocess.run(
-        [sys.executable.encode(), b"-m", b"pgarch_lint", b"check", b"-", b"--stdin-filename",
-         b"\xff.sql"],
-        cwd=tmp_path, input=BAD_INDEX.encode(), capture_output=True, timeout=120, env=env,
+        [
+            sys.executable.encode(),
+            b"-m",
+            b"pgarch_lint",
+            b"check",
+            b"-",
+            b"--stdin-filename",
+            b"\xff.sql",
+        ],
+        cwd=tmp_path,
+        input=BAD_INDEX.encode(),
+        capture_output=True,
+        timeout=120,
+        env=env,
     )
     assert_findings_run(proc)
 
@@ -363,8 +405,13 @@ def test_directory_symlink_loops_terminate(tmp_path: Path) -> None:
     (m / "sub" / "up").symlink_to("..", target_is_directory=True)
     (m / "sub" / "again").symlink_to(m, target_is_directory=True)
     (m / "self").symlink_to("self")  # ELOOP, not *.sql: ignored
-    rep = json_report(cli(["--format", "json", "--select", "require-concurrent-index-creation",
-                           "m"], tmp_path, timeout=60))
+    rep = json_report(
+        cli(
+            ["--format", "json", "--select", "require-concurrent-index-creation", "m"],
+            tmp_path,
+            timeout=60,
+        )
+    )
     paths = sorted(f["path"] for f in rep["findings"])
     assert paths == ["m/001_a.sql", "m/sub/002_b.sql"], paths
 
@@ -447,8 +494,10 @@ def test_named_pipe_in_folder_is_skipped(tmp_path: Path) -> None:
 
 def test_many_files(tmp_path: Path) -> None:
     for i in range(1500):
-        write(tmp_path / "m" / f"V{i}__step.sql",
-              f"CREATE TABLE t{i} (id bigint PRIMARY KEY);\nCREATE INDEX ix_t{i - 1}__id ON t{max(i - 1, 0)} (id);\n")
+        write(
+            tmp_path / "m" / f"V{i}__step.sql",
+            f"CREATE TABLE t{i} (id bigint PRIMARY KEY);\nCREATE INDEX ix_t{i - 1}__id ON t{max(i - 1, 0)} (id);\n",
+        )
     t0 = time.perf_counter()
     rep = json_report(cli(["--format", "json", "--quiet", "m"], tmp_path))
     assert rep["summary"]["files"] == 1500
@@ -497,7 +546,9 @@ def test_output_replaces_target_only_on_success(tmp_path: Path) -> None:
     proc = cli(["a.sql", "--format", "json", "--output", "report.json"], tmp_path)
     assert_findings_run(proc)
     assert proc.returncode == 1 and proc.stdout == b""
-    assert json.loads(out.read_bytes())["findings"][0]["rule"] == "require-concurrent-index-creation"
+    assert (
+        json.loads(out.read_bytes())["findings"][0]["rule"] == "require-concurrent-index-creation"
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.sql", "report.json"]
 
 
@@ -531,15 +582,19 @@ def test_output_rename_failure_leaves_no_temp_file(
 def _snapshot(folder: Path) -> dict[str, tuple[bytes, int, int]]:
     return {
         str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns, p.stat().st_mode)
-        for p in sorted(folder.rglob("*")) if p.is_file()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
     }
 
 
 def test_inputs_are_never_written(tmp_path: Path) -> None:
     m = tmp_path / "migrations"
     write(m / "001.sql", "CREATE TABLE t (id int, c text);\r\n" + BAD_INDEX)
-    write(m / "002.sql", b"\xef\xbb\xbf-- +goose Up\nALTER TABLE t ADD COLUMN d int NOT NULL;\n"
-          b"-- +goose Down\nDROP TABLE t;\n")
+    write(
+        m / "002.sql",
+        b"\xef\xbb\xbf-- +goose Up\nALTER TABLE t ADD COLUMN d int NOT NULL;\n"
+        b"-- +goose Down\nDROP TABLE t;\n",
+    )
     write(m / "003.sql", b"CREATE TABLE caf\xe9 (a int);\n")
     write(m / "004.sql", "DROP TABLE t;  -- pgarch-lint: ignore[ban-drop-table]\n")
     past = time.time() - 3600
@@ -549,13 +604,17 @@ def test_inputs_are_never_written(tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
     for fmt in ("text", "json", "sarif", "github", "gitlab", "junit", "markdown"):
-        proc = cli(["migrations", "--select", "all", "--format", fmt, "--output",
-                    f"out/report.{fmt}"], tmp_path)
+        proc = cli(
+            ["migrations", "--select", "all", "--format", fmt, "--output", f"out/report.{fmt}"],
+            tmp_path,
+        )
         assert_findings_run(proc)
     proc = cli(["migrations", "--write-baseline", "out/baseline.json"], tmp_path)
     assert proc.returncode == 0, proc.stderr
-    proc = cli(["migrations/003.sql", "--context", "migrations", "--baseline",
-                "out/baseline.json"], tmp_path)
+    proc = cli(
+        ["migrations/003.sql", "--context", "migrations", "--baseline", "out/baseline.json"],
+        tmp_path,
+    )
     assert_findings_run(proc)
     assert _snapshot(m) == before
 
@@ -630,7 +689,11 @@ def test_50mb_dump(tmp_path: Path, record_property: Any) -> None:
     with open(tmp_path / "out.txt", "wb") as out, open(tmp_path / "err.txt", "wb") as err:
         child = subprocess.Popen(
             [sys.executable, "-m", "pgarch_lint", "check", "--no-progress", "--quiet", "dump.sql"],
-            cwd=tmp_path, stdout=out, stderr=err, env=env, preexec_fn=_cap_memory,
+            cwd=tmp_path,
+            stdout=out,
+            stderr=err,
+            env=env,
+            preexec_fn=_cap_memory,
         )
         _, status, usage = os.wait4(child.pid, 0)
         child.returncode = os.waitstatus_to_exitcode(status)
@@ -639,9 +702,12 @@ def test_50mb_dump(tmp_path: Path, record_property: Any) -> None:
     record_property("elapsed_s", round(elapsed, 1))
     record_property("peak_rss_mb", round(peak_mb))
     summary = (tmp_path / "out.txt").read_text()
-    print(f"50 MB dump ({size / 2**20:.1f} MiB): {elapsed:.1f} s, peak RSS {peak_mb:.0f} MB; "
-          f"{summary.strip()}")
-    assert_findings_run(subprocess.CompletedProcess([], child.returncode, b"",
-                                                    (tmp_path / "err.txt").read_bytes()))
+    print(
+        f"50 MB dump ({size / 2**20:.1f} MiB): {elapsed:.1f} s, peak RSS {peak_mb:.0f} MB; "
+        f"{summary.strip()}"
+    )
+    assert_findings_run(
+        subprocess.CompletedProcess([], child.returncode, b"", (tmp_path / "err.txt").read_bytes())
+    )
     assert "in 1 file" in summary
     assert peak_mb < 1536, peak_mb

@@ -54,7 +54,13 @@ def test_schema_text_shows_tables_keys_indexes_rls(monkeypatch: pytest.MonkeyPat
     r = CliRunner().invoke(main, ["schema", "examples/multitenant"])
     assert r.exit_code == 0, r.output
     out = r.output
-    for needle in ("table public.files", "pk_files", "ix_files__", "row level security: enabled, forced", "policies:"):
+    for needle in (
+        "table public.files",
+        "pk_files",
+        "ix_files__",
+        "row level security: enabled, forced",
+        "policies:",
+    ):
         assert needle.lower() in out.lower(), needle
 
 
@@ -62,7 +68,9 @@ def test_schema_context_and_bad_path(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     monkeypatch.chdir(tmp_path)
     (tmp_path / "history.sql").write_text("CREATE TABLE t (id bigint PRIMARY KEY);\n")
     (tmp_path / "new.sql").write_text("ALTER TABLE t ADD COLUMN note text;\n")
-    r = CliRunner().invoke(main, ["schema", "new.sql", "--context", "history.sql", "--format", "json"])
+    r = CliRunner().invoke(
+        main, ["schema", "new.sql", "--context", "history.sql", "--format", "json"]
+    )
     assert r.exit_code == 0, r.output
     assert "note" in r.output and '"t"' in r.output
     r = CliRunner().invoke(main, ["schema", "missing.sql"])

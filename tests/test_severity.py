@@ -94,9 +94,15 @@ def test_workers_keep_each_findings_severity(monkeypatch: pytest.MonkeyPatch) ->
     assert [(f.line, f.severity) for f in two.findings] == [
         (f.line, f.severity) for f in one.findings
     ]
-    assert two.summary.by_severity == one.summary.by_severity == {
-        "error": 20, "warning": 20, "info": 20,
-    }
+    assert (
+        two.summary.by_severity
+        == one.summary.by_severity
+        == {
+            "error": 20,
+            "warning": 20,
+            "info": 20,
+        }
+    )
 
 
 def test_fixture_expectations_can_name_a_severity() -> None:
@@ -106,8 +112,12 @@ def test_fixture_expectations_can_name_a_severity() -> None:
         "CREATE TABLE err_c (a int);  -- expect: mixed-severity[ error ], other-rule\n"
     )
     assert expected(text) == Counter(
-        {(1, "mixed-severity"): 1, (2, "mixed-severity"): 1, (3, "mixed-severity"): 1,
-         (3, "other-rule"): 1}
+        {
+            (1, "mixed-severity"): 1,
+            (2, "mixed-severity"): 1,
+            (3, "mixed-severity"): 1,
+            (3, "other-rule"): 1,
+        }
     )
     assert expected_severities(text) == Counter(
         {(1, "mixed-severity", "info"): 1, (3, "mixed-severity", "error"): 1}
@@ -144,8 +154,17 @@ def _check(tmp_path: Path, *args: str, config: str = "") -> tuple[int, dict[str,
     (tmp_path / "pgarch-lint.toml").write_text(config)
     res = CliRunner().invoke(
         main,
-        ["check", str(tmp_path / "m.sql"), "--select", "fk-missing-explicit-actions",
-         "--format", "json", "--config", str(tmp_path / "pgarch-lint.toml"), *args],
+        [
+            "check",
+            str(tmp_path / "m.sql"),
+            "--select",
+            "fk-missing-explicit-actions",
+            "--format",
+            "json",
+            "--config",
+            str(tmp_path / "pgarch-lint.toml"),
+            *args,
+        ],
     )
     return res.exit_code, json.loads(res.stdout)
 
@@ -154,7 +173,12 @@ def test_fail_on_and_summary_follow_the_findings_severity(tmp_path: Path) -> Non
     code, out = _check(tmp_path)
     assert [f["severity"] for f in out["findings"]] == ["info"]
     assert out["summary"] == {
-        "files": 1, "statements": 2, "findings": 1, "errors": 0, "warnings": 0, "infos": 1,
+        "files": 1,
+        "statements": 2,
+        "findings": 1,
+        "errors": 0,
+        "warnings": 0,
+        "infos": 1,
     }
     assert code == 0  # --fail-on warning (the default) is not reached by an info
     code, _ = _check(tmp_path, "--fail-on", "info")

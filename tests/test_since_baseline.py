@@ -26,17 +26,21 @@ IDX2 = "CREATE INDEX CONCURRENTLY ix_orders__customer_id2 ON orders (customer_id
 
 
 def git(cwd: Path, *args: str) -> str:
-    proc = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=60,
-                          check=True)
+    proc = subprocess.run(
+        ["git", *args], cwd=cwd, capture_output=True, text=True, timeout=60, check=True
+    )
     return proc.stdout
 
 
 @pytest.fixture()
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     for k, v in {
-        "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org",
-        "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org",
-        "GIT_CONFIG_GLOBAL": str(tmp_path / "gitconfig"), "GIT_CONFIG_NOSYSTEM": "1",
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+        "GIT_CONFIG_GLOBAL": str(tmp_path / "gitconfig"),
+        "GIT_CONFIG_NOSYSTEM": "1",
     }.items():
         monkeypatch.setenv(k, v)
     root = tmp_path / "proj"
@@ -98,7 +102,8 @@ def test_since_includes_untracked_and_renamed_files(repo: Path) -> None:
     (mig / "V11__new.sql").write_text(IDX2, encoding="utf-8")  # untracked
     res = run("--since", "HEAD", "--format", "json", "db/migrations")
     assert {f["path"] for f in findings(res)} == {
-        "db/migrations/V2__legacy_renamed.sql", "db/migrations/V11__new.sql"
+        "db/migrations/V2__legacy_renamed.sql",
+        "db/migrations/V11__new.sql",
     }
 
 
@@ -153,7 +158,9 @@ def test_context_overlapping_paths_keeps_history_order(repo: Path) -> None:
     (repo / "db" / "migrations" / "V10__dup.sql").write_text(IDX2, encoding="utf-8")
     res = run("--format", "json", "--context", "db/migrations", "db/migrations/V10__dup.sql")
     fs = findings(res)
-    assert [(f["path"], f["rule"]) for f in fs] == [("db/migrations/V10__dup.sql", "duplicate-index")]
+    assert [(f["path"], f["rule"]) for f in fs] == [
+        ("db/migrations/V10__dup.sql", "duplicate-index")
+    ]
     # an old file checked in place: V1 and V3 are replayed around it, nothing is duplicated
     res = run("--format", "json", "--context", "db/migrations", "db/migrations/V2__legacy.sql")
     assert [f["rule"] for f in findings(res)] == ["ban-drop-table"]
@@ -215,7 +222,7 @@ def test_baseline_with_since(repo: Path) -> None:
         (None, "no such baseline file"),
         ("{not json", "invalid JSON"),
         ('{"version": 99, "findings": []}', "baseline version 99 is not supported"),
-        ('[1, 2]', "not a pgarch-lint baseline file"),
+        ("[1, 2]", "not a pgarch-lint baseline file"),
         ('{"version": 1, "findings": [{"path": "x"}]}', "baseline entry 0 is malformed"),
     ],
 )

@@ -54,9 +54,11 @@ def test_parse_chunk_reports_absolute_error_offsets() -> None:
 def test_split_flat_and_identifiers() -> None:
     text = "CREATE TABLE (; SELECT ';' ; /* ; */ SELECT 2"
     assert [text[s:e] for s, e in sql.split_flat(text)] == [
-        "CREATE TABLE (;", "SELECT ';' ;", "SELECT 2",
+        "CREATE TABLE (;",
+        "SELECT ';' ;",
+        "SELECT 2",
     ]
-    toks = [text2 for text2 in ("SELECT \"Ab\"\"c\", x FROM t",)]
+    toks = [text2 for text2 in ('SELECT "Ab""c", x FROM t',)]
     assert [toks[0][s:e] for s, e in sql.identifier_tokens(toks[0])] == ['"Ab""c"', "x", "t"]
 
 
@@ -64,8 +66,12 @@ def test_split_flat_and_identifiers() -> None:
     ("text", "kind", "name", "extra"),
     [
         ("CREATE TABLE t (id $%AUTO_INCREMENT%$)", "table", ("t",), {}),
-        ("create Temp table if not exists \"My\".\"T\" (", "table", ("My", "T"),
-         {"persistence": "t", "if_not_exists": True}),
+        (
+            'create Temp table if not exists "My"."T" (',
+            "table",
+            ("My", "T"),
+            {"persistence": "t", "if_not_exists": True},
+        ),
         ("CREATE GLOBAL TEMPORARY TABLE t (", "table", ("t",), {"persistence": "t"}),
         ("CREATE UNLOGGED TABLE if (a int", "table", ("if",), {"persistence": "u"}),
         ("/* a comment */ -- another\n  CREATE TABLE Orders(id", "table", ("orders",), {}),
@@ -73,11 +79,19 @@ def test_split_flat_and_identifiers() -> None:
         ("CREATE TABLE p_2024 PARTITION OF p FOR VALUES $%RANGE%$", "table", ("p_2024",), {}),
         ('CREATE TABLE "a""b" (', "table", ('a"b',), {}),
         ("CREATE TABLE " + "x" * 70 + " (", "table", ("x" * 63,), {}),
-        ("CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ix ON ONLY s.t (a $x)", "index",
-         ("ix",), {"if_not_exists": True, "table": ("s", "t")}),
+        (
+            "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS ix ON ONLY s.t (a $x)",
+            "index",
+            ("ix",),
+            {"if_not_exists": True, "table": ("s", "t")},
+        ),
         ("CREATE OR REPLACE TEMP RECURSIVE VIEW v (a) AS", "view", ("v",), {}),
-        ("CREATE MATERIALIZED VIEW IF NOT EXISTS s.mv AS", "materialized view", ("s", "mv"),
-         {"if_not_exists": True}),
+        (
+            "CREATE MATERIALIZED VIEW IF NOT EXISTS s.mv AS",
+            "materialized view",
+            ("s", "mv"),
+            {"if_not_exists": True},
+        ),
     ],
 )
 def test_created_name_reads_create_headers(

@@ -79,11 +79,26 @@ def test_batches_larger_than_one_switch() -> None:
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.sampled_from([
-    "SELECT 1", "SELECT true AND NOT false", "CREATE TABLE a (b int)", "x(", "'", "$$",
-    "ALTER TABLE a ALTER b TYPE text USING b::text", "INSERT INTO a VALUES (true)", "--c\n",
-    "UPDATE a SET b = DEFAULT WHERE c IS NULL RETURNING *", "COMMENT ON TABLE a IS 'é'",
-]), max_size=12))
+@given(
+    st.lists(
+        st.sampled_from(
+            [
+                "SELECT 1",
+                "SELECT true AND NOT false",
+                "CREATE TABLE a (b int)",
+                "x(",
+                "'",
+                "$$",
+                "ALTER TABLE a ALTER b TYPE text USING b::text",
+                "INSERT INTO a VALUES (true)",
+                "--c\n",
+                "UPDATE a SET b = DEFAULT WHERE c IS NULL RETURNING *",
+                "COMMENT ON TABLE a IS 'é'",
+            ]
+        ),
+        max_size=12,
+    )
+)
 def test_trusted_parse_matches_on_random_scripts(parts: list[str]) -> None:
     check_text(";\n".join(parts) + ";\n")
 

@@ -40,7 +40,9 @@ def naive(directives: list[Directive], rule: str, offset: int) -> tuple[bool, li
     st.lists(directive, max_size=12),
     st.lists(st.tuples(st.sampled_from(RULES), st.integers(-2, 95)), max_size=15),
 )
-def test_indexed_lookup_matches_a_scan(directives: list[Directive], queries: list[tuple[str, int]]) -> None:
+def test_indexed_lookup_matches_a_scan(
+    directives: list[Directive], queries: list[tuple[str, int]]
+) -> None:
     sup = Suppressions(directives)
     for rule, offset in queries:
         want_hit, want_used = naive(directives, rule, offset)

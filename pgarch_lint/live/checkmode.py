@@ -47,7 +47,10 @@ def snapshot_inputs(snap: Snapshot, *, context: bool) -> tuple[list[FileInput], 
 
 
 def run_inspect(
-    dsn: str, settings: Any, rules: Sequence[RuleLike], known: Iterable[str],
+    dsn: str,
+    settings: Any,
+    rules: Sequence[RuleLike],
+    known: Iterable[str],
     schemas: Iterable[str] = (),
 ) -> Report:
     """Whole-schema rules on the live database; findings are reported against the objects."""
@@ -109,8 +112,11 @@ class LiveCheck:
         explain_analyze: bool = False,
     ) -> LiveCheck:
         if dsn is None:
-            opt = "--explain-analyze" if explain_analyze else (
-                "--explain" if explain else "--min-table-size")
+            opt = (
+                "--explain-analyze"
+                if explain_analyze
+                else ("--explain" if explain else "--min-table-size")
+            )
             raise LiveError(f"{opt} needs --dsn")
         min_bytes = None
         if min_table_size is not None:
@@ -126,8 +132,14 @@ class LiveCheck:
             from pgarch_lint.live.explain import explain_files
 
             threshold = min_bytes if min_bytes is not None else DEFAULT_EXPLAIN_MIN_BYTES
-            notes = explain_files(dsn, [f for f in inputs if not f.context], catalog.live_facts,
-                                  settings, threshold=threshold, analyze=explain_analyze)
+            notes = explain_files(
+                dsn,
+                [f for f in inputs if not f.context],
+                catalog.live_facts,
+                settings,
+                threshold=threshold,
+                analyze=explain_analyze,
+            )
         return cls(dsn, [*ctx_inputs, *inputs], catalog, min_bytes, notes)
 
     def finish(self, report: Report) -> Report:

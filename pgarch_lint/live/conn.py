@@ -30,9 +30,7 @@ def psycopg() -> Any:
     try:
         import psycopg as mod
     except ImportError:
-        raise LiveError(
-            "live mode needs psycopg 3: pip install 'pgarch-lint[live]'"
-        ) from None
+        raise LiveError("live mode needs psycopg 3: pip install 'pgarch-lint[live]'") from None
     return mod
 
 
@@ -97,8 +95,9 @@ def connect(dsn: str, *, dbname: str | None = None, autocommit: bool = False) ->
         conninfo = dsn
         if dbname is not None:
             conninfo = pg.conninfo.make_conninfo(dsn, dbname=dbname)
-        conn = pg.connect(conninfo, autocommit=autocommit, connect_timeout=10,
-                          application_name="pgarch-lint")
+        conn = pg.connect(
+            conninfo, autocommit=autocommit, connect_timeout=10, application_name="pgarch-lint"
+        )
     return conn
 
 

@@ -83,8 +83,9 @@ def filter_columns(filter_text: str, columns: list[str]) -> tuple[str, ...]:
     return (*eq, *other)
 
 
-def seq_scans(plan: Any, facts: LiveFacts, columns_of: dict[str, list[str]],
-              threshold: int) -> list[SeqScan]:
+def seq_scans(
+    plan: Any, facts: LiveFacts, columns_of: dict[str, list[str]], threshold: int
+) -> list[SeqScan]:
     """Filtered sequential scans of tables of at least ``threshold`` bytes in a JSON plan."""
     found: list[SeqScan] = []
 
@@ -96,8 +97,9 @@ def seq_scans(plan: Any, facts: LiveFacts, columns_of: dict[str, list[str]],
             t = facts.tables.get(q)
             if t is not None and t.total_bytes >= threshold:
                 cols = filter_columns(node["Filter"], columns_of.get(q, []))
-                found.append(SeqScan(q, node["Filter"], cols, float(node.get("Plan Rows", 0)),
-                                     t.total_bytes))
+                found.append(
+                    SeqScan(q, node["Filter"], cols, float(node.get("Plan Rows", 0)), t.total_bytes)
+                )
         for child in node.get("Plans", ()) or ():
             walk(child)
 
@@ -125,8 +127,15 @@ def _statements(f: FileInput, settings: Any) -> list[tuple[int, str]]:
     return out
 
 
-def explain_files(dsn: str, files: list[FileInput], facts: LiveFacts, settings: Any, *,
-                  threshold: int, analyze: bool) -> list[str]:
+def explain_files(
+    dsn: str,
+    files: list[FileInput],
+    facts: LiveFacts,
+    settings: Any,
+    *,
+    threshold: int,
+    analyze: bool,
+) -> list[str]:
     """EXPLAIN every DML statement of ``files``; fill ``facts.seq_scans``; return notes."""
     pg = psycopg()
     notes: list[str] = []

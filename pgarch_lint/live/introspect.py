@@ -44,8 +44,10 @@ _NOT_EXT = (
 
 
 def quote_ident(name: str) -> str:
-    if _SIMPLE.fullmatch(name) and name not in RESERVED_KEYWORDS and (
-        name not in TYPE_FUNC_NAME_KEYWORDS
+    if (
+        _SIMPLE.fullmatch(name)
+        and name not in RESERVED_KEYWORDS
+        and (name not in TYPE_FUNC_NAME_KEYWORDS)
     ):
         return name
     return '"' + name.replace('"', '""') + '"'
@@ -111,8 +113,10 @@ class _Reader:
             # with search_path = public, so render with the same one
             cur.execute("SELECT set_config('search_path', 'public', false)")
         facts = LiveFacts(self.db, self.version)
-        reset = _rows(self.conn, "SELECT stats_reset::text FROM pg_stat_database "
-                                 "WHERE datname = current_database()")
+        reset = _rows(
+            self.conn,
+            "SELECT stats_reset::text FROM pg_stat_database WHERE datname = current_database()",
+        )
         facts.stats_reset = reset[0][0] if reset else None
         self._schemas()
         self._extensions()
@@ -147,10 +151,14 @@ class _Reader:
             "JOIN pg_namespace n ON n.oid = e.extnamespace WHERE e.extname <> 'plpgsql' "
             "ORDER BY e.extname",
         ):
-            self._add("extension", name, [
-                f"CREATE EXTENSION IF NOT EXISTS {quote_ident(name)} WITH SCHEMA "
-                f"{quote_ident(schema)} VERSION {quote_literal(version)};"
-            ])
+            self._add(
+                "extension",
+                name,
+                [
+                    f"CREATE EXTENSION IF NOT EXISTS {quote_ident(name)} WITH SCHEMA "
+                    f"{quote_ident(schema)} VERSION {quote_literal(version)};"
+                ],
+            )
 
     def _types(self) -> None:
         where, params = self._schema_filter()
@@ -242,9 +250,12 @@ class _Reader:
         order: list[int] = []
         placed: set[int] = set()
         parent_oids = {
-            child: parent for child, parent in _rows(
-                self.conn, "SELECT inhrelid, inhparent FROM pg_inherits i "
-                "JOIN pg_class c ON c.oid = i.inhrelid WHERE c.relkind IN ('r', 'p')")
+            child: parent
+            for child, parent in _rows(
+                self.conn,
+                "SELECT inhrelid, inhparent FROM pg_inherits i "
+                "JOIN pg_class c ON c.oid = i.inhrelid WHERE c.relkind IN ('r', 'p')",
+            )
         }
 
         def place(oid: int, depth: int = 0) -> None:
@@ -264,8 +275,23 @@ class _Reader:
         return implicit
 
     def _table(self, row: tuple[Any, ...], facts: LiveFacts) -> set[int]:
-        (oid, schema, name, relkind, persistence, rls, force, is_partition, partkey, bound,
-         comment, total, tuples, owner, parents) = row
+        (
+            oid,
+            schema,
+            name,
+            relkind,
+            persistence,
+            rls,
+            force,
+            is_partition,
+            partkey,
+            bound,
+            comment,
+            total,
+            tuples,
+            owner,
+            parents,
+        ) = row
         qn = _q(schema, name)
         facts.tables[f"{schema}.{name}"] = TableFacts(f"{schema}.{name}", int(total), float(tuples))
         implicit: set[int] = set()
@@ -291,16 +317,32 @@ class _Reader:
             [oid],
         )
         defs: list[str] = []
-        for (_num, cname, ctype, notnull, default, identity, generated, local, _ccomment,
-             collation, seq_oid, seq_name) in cols:
+        for (
+            _num,
+            cname,
+            ctype,
+            notnull,
+            default,
+            identity,
+            generated,
+            local,
+            _ccomment,
+            collation,
+            seq_oid,
+            seq_name,
+        ) in cols:
             if is_partition or (parents and not local):
                 continue  # comes from the parent
             parts = [quote_ident(cname)]
             serial = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}
             if (
-                seq_oid is not None and not identity and default is not None
-                and ctype in serial and default.startswith("nextval(")
-                and seq_name is not None and seq_name in default
+                seq_oid is not None
+                and not identity
+                and default is not None
+                and ctype in serial
+                and default.startswith("nextval(")
+                and seq_name is not None
+                and seq_name in default
             ):
                 parts.append(serial[ctype])
                 implicit.add(seq_oid)
@@ -310,8 +352,9 @@ class _Reader:
             if collation:
                 parts.append(f"COLLATE {collation}")
             if identity in ("a", "d"):
-                parts.append("GENERATED " + ("ALWAYS" if identity == "a" else "BY DEFAULT")
-                             + " AS IDENTITY")
+                parts.append(
+                    "GENERATED " + ("ALWAYS" if identity == "a" else "BY DEFAULT") + " AS IDENTITY"
+                )
                 if seq_oid is not None:
                     implicit.add(seq_oid)
             elif generated == "s" and default is not None:
@@ -333,8 +376,11 @@ class _Reader:
                 tail += " INHERITS (" + ", ".join(self._regclass_q(p) for p in parents) + ")"
             if partkey:
                 tail += f" PARTITION BY {partkey}"
-            lines = [f"CREATE {kw} {qn} (", body, tail + ";"] if defs else [
-                f"CREATE {kw} {qn} (" + tail + ";"]
+            lines = (
+                [f"CREATE {kw} {qn} (", body, tail + ";"]
+                if defs
+                else [f"CREATE {kw} {qn} (" + tail + ";"]
+            )
         # constraints (not those cloned from a parent partitioned table or inherited)
         cons = _rows(
             self.conn,
@@ -348,8 +394,10 @@ class _Reader:
         for cname, _ctype, cdef, ccomment in cons:
             lines.append(f"ALTER TABLE {qn} ADD CONSTRAINT {quote_ident(cname)} {cdef};")
             if ccomment is not None:
-                lines.append(f"COMMENT ON CONSTRAINT {quote_ident(cname)} ON {qn} IS "
-                             f"{quote_literal(ccomment)};")
+                lines.append(
+                    f"COMMENT ON CONSTRAINT {quote_ident(cname)} ON {qn} IS "
+                    f"{quote_literal(ccomment)};"
+                )
         self._indexes(oid, schema, relkind == "p", facts, lines)
         if rls:
             lines.append(f"ALTER TABLE {qn} ENABLE ROW LEVEL SECURITY;")
@@ -364,22 +412,26 @@ class _Reader:
             "FROM pg_policy WHERE polrelid = %s ORDER BY polname",
             [oid],
         ):
-            command = {"*": "ALL", "r": "SELECT", "a": "INSERT", "w": "UPDATE",
-                       "d": "DELETE"}.get(cmd, "ALL")
-            stmt = (f"CREATE POLICY {quote_ident(pname)} ON {qn} AS "
-                    f"{'PERMISSIVE' if permissive else 'RESTRICTIVE'} FOR {command} "
-                    f"TO {', '.join(roles) or 'public'}")
+            command = {"*": "ALL", "r": "SELECT", "a": "INSERT", "w": "UPDATE", "d": "DELETE"}.get(
+                cmd, "ALL"
+            )
+            stmt = (
+                f"CREATE POLICY {quote_ident(pname)} ON {qn} AS "
+                f"{'PERMISSIVE' if permissive else 'RESTRICTIVE'} FOR {command} "
+                f"TO {', '.join(roles) or 'public'}"
+            )
             if using is not None:
                 stmt += f" USING ({using})"
             if check is not None:
                 stmt += f" WITH CHECK ({check})"
             lines.append(stmt + ";")
         self._comment(lines, "TABLE", qn, comment)
-        for (_num, cname, *_rest) in cols:
+        for _num, cname, *_rest in cols:
             ccomment = _rest[6]
             if ccomment is not None:
-                lines.append(f"COMMENT ON COLUMN {qn}.{quote_ident(cname)} IS "
-                             f"{quote_literal(ccomment)};")
+                lines.append(
+                    f"COMMENT ON COLUMN {qn}.{quote_ident(cname)} IS {quote_literal(ccomment)};"
+                )
         lines.extend(self._grants(oid, owner, "TABLE", qn))
         self._add("table", f"{schema}.{name}", lines)
         return implicit
@@ -390,10 +442,10 @@ class _Reader:
             return text
         return f"public.{text}"
 
-    def _indexes(self, reloid: int, schema: str, partitioned: bool, facts: LiveFacts,
-                 lines: list[str]) -> None:
-        for (ixname, idef, valid, backs, inherited, icomment, scans, size, unique,
-             tname) in _rows(
+    def _indexes(
+        self, reloid: int, schema: str, partitioned: bool, facts: LiveFacts, lines: list[str]
+    ) -> None:
+        for ixname, idef, valid, backs, inherited, icomment, scans, size, unique, tname in _rows(
             self.conn,
             "SELECT ic.relname, pg_get_indexdef(i.indexrelid), i.indisvalid, "
             "EXISTS (SELECT 1 FROM pg_constraint con WHERE con.conindid = i.indexrelid "
@@ -409,8 +461,13 @@ class _Reader:
             [reloid],
         ):
             facts.indexes[f"{schema}.{ixname}"] = IndexFacts(
-                f"{schema}.{ixname}", f"{schema}.{tname}", int(scans), bool(valid), bool(backs),
-                int(size), bool(unique),
+                f"{schema}.{ixname}",
+                f"{schema}.{tname}",
+                int(scans),
+                bool(valid),
+                bool(backs),
+                int(size),
+                bool(unique),
             )
             if inherited:
                 continue  # a partition's copy of its parent's index: the catalog clones it
@@ -419,11 +476,17 @@ class _Reader:
                     idef = idef.replace(" ON ONLY ", " ON ", 1)
                 lines.append(idef + ";")
             if icomment is not None:
-                lines.append(f"COMMENT ON INDEX {_q(schema, ixname)} IS "
-                             f"{quote_literal(icomment)};")
+                lines.append(f"COMMENT ON INDEX {_q(schema, ixname)} IS {quote_literal(icomment)};")
 
-    def _grants(self, oid: int, owner: int, kind: str, target: str,
-                column: str = "relacl", table: str = "pg_class") -> list[str]:
+    def _grants(
+        self,
+        oid: int,
+        owner: int,
+        kind: str,
+        target: str,
+        column: str = "relacl",
+        table: str = "pg_class",
+    ) -> list[str]:
         """GRANTs of an ACL (the owner's own implicit privileges are left out)."""
         out: list[str] = []
         rows = _rows(
@@ -475,8 +538,19 @@ class _Reader:
     def _views(self, facts: LiveFacts) -> None:
         where, params = self._schema_filter()
         not_ext = _NOT_EXT.format(cls=repr("pg_class"), oid="c.oid")
-        for (oid, schema, name, relkind, options, query, comment, populated, owner, total,
-             tuples) in _rows(
+        for (
+            oid,
+            schema,
+            name,
+            relkind,
+            options,
+            query,
+            comment,
+            populated,
+            owner,
+            total,
+            tuples,
+        ) in _rows(
             self.conn,
             "SELECT c.oid, n.nspname, c.relname, c.relkind, c.reloptions, "
             "pg_get_viewdef(c.oid, true), obj_description(c.oid, 'pg_class'), "
@@ -496,7 +570,8 @@ class _Reader:
             lines = [f"CREATE {kind} {qn}{with_} AS", body + tail + ";"]
             if mat:
                 facts.tables[f"{schema}.{name}"] = TableFacts(
-                    f"{schema}.{name}", int(total), float(tuples))
+                    f"{schema}.{name}", int(total), float(tuples)
+                )
                 self._indexes(oid, schema, False, facts, lines)
             self._comment(lines, kind, qn, comment)
             lines.extend(self._grants(oid, owner, "TABLE", qn))
@@ -530,7 +605,8 @@ class _Reader:
                 if not any(g == 0 and p == "EXECUTE" for g, p, _ in acl):
                     lines.append(f"REVOKE EXECUTE ON {kind} {sig} FROM PUBLIC;")
                 lines.extend(
-                    g for g in self._grants(oid, owner, kind, sig, "proacl", "pg_proc")
+                    g
+                    for g in self._grants(oid, owner, kind, sig, "proacl", "pg_proc")
                     if not g.endswith(" TO PUBLIC;")
                 )
             self._add(kind.lower(), f"{schema}.{name}({args})", lines)

@@ -66,17 +66,39 @@ _STRONG = {
     "ShareLock": "blocks writes",
 }
 _RANK = {
-    m: i for i, m in enumerate((
-        "AccessShareLock", "RowShareLock", "RowExclusiveLock", "ShareUpdateExclusiveLock",
-        "ShareLock", "ShareRowExclusiveLock", "ExclusiveLock", "AccessExclusiveLock",
-    ), 1)
+    m: i
+    for i, m in enumerate(
+        (
+            "AccessShareLock",
+            "RowShareLock",
+            "RowExclusiveLock",
+            "ShareUpdateExclusiveLock",
+            "ShareLock",
+            "ShareRowExclusiveLock",
+            "ExclusiveLock",
+            "AccessExclusiveLock",
+        ),
+        1,
+    )
 }
-_CLUSTER_WIDE = frozenset({
-    "CreateRoleStmt", "AlterRoleStmt", "AlterRoleSetStmt", "DropRoleStmt", "GrantRoleStmt",
-    "CreatedbStmt", "DropdbStmt", "AlterDatabaseStmt", "AlterDatabaseSetStmt",
-    "AlterSystemStmt", "CreateTableSpaceStmt", "DropTableSpaceStmt",
-    "AlterTableSpaceOptionsStmt", "ReassignOwnedStmt",
-})
+_CLUSTER_WIDE = frozenset(
+    {
+        "CreateRoleStmt",
+        "AlterRoleStmt",
+        "AlterRoleSetStmt",
+        "DropRoleStmt",
+        "GrantRoleStmt",
+        "CreatedbStmt",
+        "DropdbStmt",
+        "AlterDatabaseStmt",
+        "AlterDatabaseSetStmt",
+        "AlterSystemStmt",
+        "CreateTableSpaceStmt",
+        "DropTableSpaceStmt",
+        "AlterTableSpaceOptionsStmt",
+        "ReassignOwnedStmt",
+    }
+)
 _NEVER_IN_SCRATCH = _CLUSTER_WIDE
 _LOCKS_SQL = (
     "SELECT n.nspname || '.' || c.relname, c.relkind, l.mode FROM pg_locks l "
@@ -121,12 +143,18 @@ def _needs_autocommit(node: Any, pg_version: int) -> bool:
     if kind == "AlterTableStmt":
         return any(
             type(c.def_).__name__ == "PartitionCmd" and bool(c.def_.concurrent)
-            for c in node.cmds or () if getattr(c, "def_", None) is not None
+            for c in node.cmds or ()
+            if getattr(c, "def_", None) is not None
         )
     if kind == "AlterEnumStmt":
         return pg_version < 120000
-    return kind in ("CreatedbStmt", "DropdbStmt", "AlterSystemStmt", "CreateTableSpaceStmt",
-                    "DropTableSpaceStmt")
+    return kind in (
+        "CreatedbStmt",
+        "DropdbStmt",
+        "AlterSystemStmt",
+        "CreateTableSpaceStmt",
+        "DropTableSpaceStmt",
+    )
 
 
 def _load(files: Iterable[FileInput], settings: Any, pg_version: int) -> list[_File]:
@@ -141,13 +169,20 @@ def _load(files: Iterable[FileInput], settings: Any, pg_version: int) -> list[_F
                 parsed = sql.parse_chunk(src.masked, chunk.start, chunk.end)
             except sql.ChunkParseError:
                 # the server will say what is wrong with it
-                vf.stmts.append(_Stmt(chunk.start, chunk.end, src.masked[chunk.start:chunk.end],
-                                      "", False))
+                vf.stmts.append(
+                    _Stmt(chunk.start, chunk.end, src.masked[chunk.start : chunk.end], "", False)
+                )
                 continue
             for ps in parsed:
-                vf.stmts.append(_Stmt(ps.start, ps.end, src.masked[ps.start:ps.end],
-                                      type(ps.node).__name__,
-                                      _needs_autocommit(ps.node, pg_version)))
+                vf.stmts.append(
+                    _Stmt(
+                        ps.start,
+                        ps.end,
+                        src.masked[ps.start : ps.end],
+                        type(ps.node).__name__,
+                        _needs_autocommit(ps.node, pg_version),
+                    )
+                )
         out.append(vf)
     return out
 
@@ -158,8 +193,16 @@ class _Run:
         self.findings: list[Finding] = []
         self.statements = 0
 
-    def add(self, f: _File, rule: str, severity: str, start: int, message: str, help: str,
-            end: int | None = None) -> None:
+    def add(
+        self,
+        f: _File,
+        rule: str,
+        severity: str,
+        start: int,
+        message: str,
+        help: str,
+        end: int | None = None,
+    ) -> None:
         src = f.src
         line, col = src.position(start)
         eline, ecol = src.position(end if end is not None else start)
@@ -167,18 +210,30 @@ class _Run:
             first = src.line_text(line)
             ecol = len(first) + 1
             eline = line
-        stmt_text = " ".join(src.text[start:end or start + 200].split())
+        stmt_text = " ".join(src.text[start : end or start + 200].split())
         fp = hashlib.sha1(f"{rule}\0{f.path}\0{stmt_text}\0{message}".encode()).hexdigest()[:16]
         category = "correctness" if rule == "verify-failed" else "migration-safety"
-        self.findings.append(Finding(
-            rule=rule, category=category, severity=severity, path=f.path, line=line, column=col,
-            end_line=eline, end_column=ecol, message=redact(message, self.dsn), help=help,
-            source_line=src.line_text(line), fingerprint=fp,
-        ))
+        self.findings.append(
+            Finding(
+                rule=rule,
+                category=category,
+                severity=severity,
+                path=f.path,
+                line=line,
+                column=col,
+                end_line=eline,
+                end_column=ecol,
+                message=redact(message, self.dsn),
+                help=help,
+                source_line=src.line_text(line),
+                fingerprint=fp,
+            )
+        )
 
 
-def verify(dsn: str, files: list[FileInput], settings: Any, *,
-           allow_db: str = DEFAULT_ALLOW_DB) -> Report:
+def verify(
+    dsn: str, files: list[FileInput], settings: Any, *, allow_db: str = DEFAULT_ALLOW_DB
+) -> Report:
     """Apply ``files`` on the database of ``dsn`` and roll everything back; see module doc."""
     pg = psycopg()
     try:
@@ -236,9 +291,15 @@ def _locks(cur: Any, pid: int) -> set[tuple[str, str, str]]:
     return {(name, kind, mode) for name, kind, mode in cur.fetchall()}
 
 
-def _report_effects(run: _Run, f: _File, s: _Stmt, new_locks: Iterable[tuple[str, str, str]],
-                    before: dict[int, tuple[int, str, str, int]],
-                    after: dict[int, tuple[int, str, str, int]], observed: str) -> None:
+def _report_effects(
+    run: _Run,
+    f: _File,
+    s: _Stmt,
+    new_locks: Iterable[tuple[str, str, str]],
+    before: dict[int, tuple[int, str, str, int]],
+    after: dict[int, tuple[int, str, str, int]],
+    observed: str,
+) -> None:
     existing = {v[1] for v in before.values()}
     strongest: dict[str, tuple[str, str]] = {}
     for name, kind, mode in new_locks:
@@ -255,18 +316,29 @@ def _report_effects(run: _Run, f: _File, s: _Stmt, new_locks: Iterable[tuple[str
         for name, mode in shown:
             note = f" ({_STRONG[mode]})" if mode in _STRONG else ""
             parts.append(f'{mode} on "{name}"{note}')
-        run.add(f, "verify-locks", "info", s.start, f"{observed}: " + ", ".join(parts),
-                "Compare with the static lock findings; keep statements that block writes on "
-                "large tables short, behind a lock_timeout, or use the non-blocking form.")
+        run.add(
+            f,
+            "verify-locks",
+            "info",
+            s.start,
+            f"{observed}: " + ", ".join(parts),
+            "Compare with the static lock findings; keep statements that block writes on "
+            "large tables short, behind a lock_timeout, or use the non-blocking form.",
+        )
     for oid, (fn, name, kind, size) in before.items():
         now = after.get(oid)
         if kind in ("r", "m") and now is not None and now[0] != fn:
-            run.add(f, "verify-rewrite", "info", s.start,
-                    f'rewrote "{name}" (its relfilenode changed: every row was copied'
-                    + (f", about {_size(size)}" if size > 0 else "")
-                    + ", under an ACCESS EXCLUSIVE lock)",
-                    "On a large table, use a form that does not rewrite (see the static "
-                    "rule's help), or schedule the rewrite.")
+            run.add(
+                f,
+                "verify-rewrite",
+                "info",
+                s.start,
+                f'rewrote "{name}" (its relfilenode changed: every row was copied'
+                + (f", about {_size(size)}" if size > 0 else "")
+                + ", under an ACCESS EXCLUSIVE lock)",
+                "On a large table, use a form that does not rewrite (see the static "
+                "rule's help), or schedule the rewrite.",
+            )
 
 
 def _size(n: int) -> str:
@@ -288,15 +360,22 @@ def _failed(run: _Run, f: _File, s: _Stmt, exc: Any) -> None:
     msg = f"PostgreSQL refused the statement: {primary} (SQLSTATE {sqlstate})"
     if detail:
         msg += f"; {detail}"
-    run.add(f, "verify-failed", "error", start, msg,
-            getattr(diag, "message_hint", None) or "Fix the statement: it fails on the server.")
+    run.add(
+        f,
+        "verify-failed",
+        "error",
+        start,
+        msg,
+        getattr(diag, "message_hint", None) or "Fix the statement: it fails on the server.",
+    )
 
 
 # --- transaction mode -----------------------------------------------------------------------
 
 
-def _run_transaction(run: _Run, conn: Any, vfiles: list[_File], pg: Any,
-                     skip_reason: str | None) -> None:
+def _run_transaction(
+    run: _Run, conn: Any, vfiles: list[_File], pg: Any, skip_reason: str | None
+) -> None:
     with conn.cursor() as cur:
         cur.execute("SET lock_timeout = '5s'")
         cur.execute("SELECT pg_backend_pid()")
@@ -308,12 +387,17 @@ def _run_transaction(run: _Run, conn: Any, vfiles: list[_File], pg: Any,
                     if s.kind == "TransactionStmt":
                         continue
                     if s.outside_tx:
-                        run.add(f, "verify-skipped", "warning", s.start,
-                                "not verified: this statement cannot run inside a transaction "
-                                f"block and no scratch database could be made ({skip_reason})",
-                                "Grant CREATEDB to the verifying role and make sure no other "
-                                "session is connected to the target database, or verify on a "
-                                "database of its own.")
+                        run.add(
+                            f,
+                            "verify-skipped",
+                            "warning",
+                            s.start,
+                            "not verified: this statement cannot run inside a transaction "
+                            f"block and no scratch database could be made ({skip_reason})",
+                            "Grant CREATEDB to the verifying role and make sure no other "
+                            "session is connected to the target database, or verify on a "
+                            "database of its own.",
+                        )
                         continue
                     before = _rels(cur)
                     locks0 = _locks(cur, pid)
@@ -345,10 +429,13 @@ def _run_scratch(run: _Run, dsn: str, db: str, vfiles: list[_File], pg: Any) -> 
     try:
         try:
             with admin.cursor() as cur:
-                cur.execute(f'CREATE DATABASE "{name}" TEMPLATE "{db.replace(chr(34), 2 * chr(34))}"')
+                cur.execute(
+                    f'CREATE DATABASE "{name}" TEMPLATE "{db.replace(chr(34), 2 * chr(34))}"'
+                )
         except pg.Error as exc:
             return "CREATE DATABASE ... TEMPLATE failed: " + redact(
-                getattr(exc.diag, "message_primary", None) or str(exc), dsn)
+                getattr(exc.diag, "message_primary", None) or str(exc), dsn
+            )
         try:
             conn = connect(dsn, dbname=name, autocommit=True)
             try:
@@ -394,8 +481,9 @@ class _Sampler:
         self.conn.close()
 
 
-def _scratch_statements(run: _Run, dsn: str, conn: Any, dbname: str, vfiles: list[_File],
-                        pg: Any) -> None:
+def _scratch_statements(
+    run: _Run, dsn: str, conn: Any, dbname: str, vfiles: list[_File], pg: Any
+) -> None:
     with conn.cursor() as cur:
         cur.execute("SET lock_timeout = '5s'")
         cur.execute("SELECT pg_backend_pid()")
@@ -406,10 +494,15 @@ def _scratch_statements(run: _Run, dsn: str, conn: Any, dbname: str, vfiles: lis
                 if s.kind == "TransactionStmt":
                     continue
                 if s.kind in _NEVER_IN_SCRATCH:
-                    run.add(f, "verify-skipped", "warning", s.start,
-                            "not verified: cluster-wide statements are not applied in a scratch "
-                            "database (they would outlive it)",
-                            "Verify role and database statements separately.")
+                    run.add(
+                        f,
+                        "verify-skipped",
+                        "warning",
+                        s.start,
+                        "not verified: cluster-wide statements are not applied in a scratch "
+                        "database (they would outlive it)",
+                        "Verify role and database statements separately.",
+                    )
                     continue
                 before = _rels(cur)
                 if s.outside_tx:
@@ -420,8 +513,15 @@ def _scratch_statements(run: _Run, dsn: str, conn: Any, dbname: str, vfiles: lis
                         _failed(run, f, s, exc)
                         continue
                     after = _rels(cur)
-                    _report_effects(run, f, s, sampler.seen, before, after,
-                                    "observed (sampled while it ran, outside a transaction)")
+                    _report_effects(
+                        run,
+                        f,
+                        s,
+                        sampler.seen,
+                        before,
+                        after,
+                        "observed (sampled while it ran, outside a transaction)",
+                    )
                     continue
                 cur.execute("BEGIN")
                 try:

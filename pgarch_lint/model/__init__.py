@@ -76,7 +76,9 @@ def render_json(m: Model) -> dict[str, Any]:
                 "persistence": e.persistence,
                 "link_table": e.link,
                 "rls": {"enabled": e.rls_enabled, "forced": e.rls_forced},
-                "partitioning": None if e.partitioning is None else {
+                "partitioning": None
+                if e.partitioning is None
+                else {
                     "strategy": e.partitioning.strategy,
                     "key": list(e.partitioning.key),
                     "partitions": e.partitioning.partitions,
@@ -158,11 +160,17 @@ def render_json(m: Model) -> dict[str, Any]:
             "global_tables": [e.name for e in m.entities if not e.tenant_column],
         },
         "views": [
-            {"name": v.name, "materialized": v.materialized, "reads": list(v.reads),
-             "comment": v.comment}
+            {
+                "name": v.name,
+                "materialized": v.materialized,
+                "reads": list(v.reads),
+                "comment": v.comment,
+            }
             for v in m.views
         ],
-        "findings": None if f is None else {
+        "findings": None
+        if f is None
+        else {
             "rules": f.rules,
             "total": f.total,
             "by_severity": f.by_severity,

@@ -264,7 +264,7 @@ def link_table_keys(table: Table) -> tuple[Constraint, Constraint] | None:
     if any(not frozenset(c.columns) <= pk_cols for c in fks):
         return None  # a further reference: an entity of its own, not a link
     for i, a in enumerate(fks):
-        for b in fks[i + 1:]:
+        for b in fks[i + 1 :]:
             sa, sb = frozenset(a.columns), frozenset(b.columns)
             if sa | sb == pk_cols and not sa <= sb and not sb <= sa:
                 return a, b
@@ -380,12 +380,7 @@ def _entity(catalog: Catalog, t: Table, settings: Settings) -> Entity:
     pk = t.primary_key
     pk_cols = tuple(pk.columns) if pk is not None else ()
     fk_cols = {c for fk in t.constraints.values() if fk.kind == "foreign key" for c in fk.columns}
-    uniq_cols = {
-        c
-        for u in _unique_keys(t)
-        if len(u) == 1
-        for c in u
-    }
+    uniq_cols = {c for u in _unique_keys(t) if len(u) == 1 for c in u}
     attrs = [
         Attribute(
             name=c.name,

@@ -24,15 +24,12 @@ def _id(text: str) -> str:
 
 def _html(text: str) -> str:
     return (
-        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-        .replace('"', "&quot;")
+        text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
     )
 
 
 def _node(model: Model, e: Entity, indent: str) -> list[str]:
-    rows = [
-        f'<tr><td bgcolor="#dde6f3" colspan="3"><b>{_html(model.label(e.name))}</b></td></tr>'
-    ]
+    rows = [f'<tr><td bgcolor="#dde6f3" colspan="3"><b>{_html(model.label(e.name))}</b></td></tr>']
     for a in e.columns:
         if not a.is_key:
             continue

@@ -168,7 +168,11 @@ def _relationships(m: Model) -> list[str]:
         out.append("Many-to-many links (a primary key made of two foreign keys):")
         out.append("")
         for lk in m.links:
-            note = "" if lk.collapsed else " (other tables reference it, so the diagrams draw it as a table too)"
+            note = (
+                ""
+                if lk.collapsed
+                else " (other tables reference it, so the diagrams draw it as a table too)"
+            )
             out.append(
                 f"- {_code(m.label(lk.left))} ↔ {_code(m.label(lk.right))} "
                 f"via {_code(m.label(lk.link))}{note}"
@@ -188,9 +192,7 @@ def _tenancy(m: Model) -> list[str]:
         )
         return [*out, ""]
     glob = [e for e in m.entities if not e.tenant_column]
-    out.append(
-        f"{len(tenant)} tenant tables (tenant column {tcols}), {len(glob)} global tables."
-    )
+    out.append(f"{len(tenant)} tenant tables (tenant column {tcols}), {len(glob)} global tables.")
     out.append("")
     out.append("| tenant table | tenant column | leads the PK | RLS | policies |")
     out.append("| --- | --- | --- | --- | --- |")
@@ -210,10 +212,14 @@ def _tenancy(m: Model) -> list[str]:
         )
     out.append("")
     if glob:
-        out.append("Global tables (no tenant column): " + ", ".join(
-            _code(m.label(e.name)) + (f" (RLS {_rls(e)})" if e.rls_enabled else "")
-            for e in glob
-        ) + ".")
+        out.append(
+            "Global tables (no tenant column): "
+            + ", ".join(
+                _code(m.label(e.name)) + (f" (RLS {_rls(e)})" if e.rls_enabled else "")
+                for e in glob
+            )
+            + "."
+        )
         out.append("")
     policies = [(e, p) for e in tenant for p in e.policies]
     if policies:
@@ -261,7 +267,8 @@ def _indexes(m: Model) -> list[str]:
             out.append("")
             out.append(
                 "Foreign keys without a supporting index: "
-                + "; ".join(e.unindexed_foreign_keys) + "."
+                + "; ".join(e.unindexed_foreign_keys)
+                + "."
             )
         out.append("")
     return out
@@ -291,8 +298,10 @@ def _findings(m: Model) -> list[str]:
     for rule, n in list(f.by_rule.items())[:TOP_FINDINGS]:
         out.append(f"| `{rule}` | {n} |")
     if len(f.by_rule) > TOP_FINDINGS:
-        out.append(f"| {len(f.by_rule) - TOP_FINDINGS} more rules | "
-                   f"{sum(list(f.by_rule.values())[TOP_FINDINGS:])} |")
+        out.append(
+            f"| {len(f.by_rule) - TOP_FINDINGS} more rules | "
+            f"{sum(list(f.by_rule.values())[TOP_FINDINGS:])} |"
+        )
     out.append("")
     out.append(f"Top {len(f.top)} findings (the most severe first, one per rule first):")
     out.append("")
@@ -318,7 +327,6 @@ def _diagram(m: Model) -> list[str]:
 
 def render_markdown(model: Model) -> str:
     parts = ["# Schema model", ""]
-    for section in (_context, _entities, _relationships, _tenancy, _indexes, _findings,
-                    _diagram):
+    for section in (_context, _entities, _relationships, _tenancy, _indexes, _findings, _diagram):
         parts.extend(section(model))
     return "\n".join(parts).rstrip("\n") + "\n"

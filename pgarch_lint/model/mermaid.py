@@ -34,8 +34,24 @@ _BARE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
 #: Words Mermaid's lexer takes as keywords (case-insensitively): quoted when used as names.
 RESERVED = frozenset(
     {
-        "erdiagram", "style", "classdef", "class", "subgraph", "end", "direction", "one",
-        "many", "only", "zero", "to", "optionally", "acctitle", "accdescr", "u", "pk", "fk",
+        "erdiagram",
+        "style",
+        "classdef",
+        "class",
+        "subgraph",
+        "end",
+        "direction",
+        "one",
+        "many",
+        "only",
+        "zero",
+        "to",
+        "optionally",
+        "acctitle",
+        "accdescr",
+        "u",
+        "pk",
+        "fk",
         "uk",
     }
 )

@@ -16,8 +16,15 @@ from pgarch_lint.findings import Finding, Report
 FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "markdown")
 
 
-def render(fmt: str, report: Report, out: TextIO, *, color: bool = False, quiet: bool = False,
-           statistics: bool = False) -> None:
+def render(
+    fmt: str,
+    report: Report,
+    out: TextIO,
+    *,
+    color: bool = False,
+    quiet: bool = False,
+    statistics: bool = False,
+) -> None:
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}")
     mod = importlib.import_module(f"pgarch_lint.reporters.{fmt}_reporter")

@@ -36,8 +36,14 @@ def annotation(f: Finding) -> str:
     return f"::{COMMANDS[f.severity]} {head}::{escape_data(text)}"
 
 
-def render(report: Report, out: TextIO, *, color: bool = False, quiet: bool = False,
-           statistics: bool = False) -> None:
+def render(
+    report: Report,
+    out: TextIO,
+    *,
+    color: bool = False,
+    quiet: bool = False,
+    statistics: bool = False,
+) -> None:
     if not quiet:
         for f in report.findings:
             out.write(annotation(f) + "\n")

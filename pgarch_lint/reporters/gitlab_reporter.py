@@ -37,7 +37,13 @@ def to_issues(report: Report) -> list[dict[str, Any]]:
     return issues
 
 
-def render(report: Report, out: TextIO, *, color: bool = False, quiet: bool = False,
-           statistics: bool = False) -> None:
+def render(
+    report: Report,
+    out: TextIO,
+    *,
+    color: bool = False,
+    quiet: bool = False,
+    statistics: bool = False,
+) -> None:
     json.dump(to_issues(report), out, indent=2, ensure_ascii=False)
     out.write("\n")

@@ -9,8 +9,17 @@ from pgarch_lint import __version__
 from pgarch_lint.findings import Finding, Report
 
 FIELDS = (
-    "rule", "category", "severity", "path", "line", "column", "end_line", "end_column",
-    "message", "help", "fingerprint",
+    "rule",
+    "category",
+    "severity",
+    "path",
+    "line",
+    "column",
+    "end_line",
+    "end_column",
+    "message",
+    "help",
+    "fingerprint",
 )
 
 
@@ -34,7 +43,13 @@ def to_dict(report: Report) -> dict[str, Any]:
     }
 
 
-def render(report: Report, out: TextIO, *, color: bool = False, quiet: bool = False,
-           statistics: bool = False) -> None:
+def render(
+    report: Report,
+    out: TextIO,
+    *,
+    color: bool = False,
+    quiet: bool = False,
+    statistics: bool = False,
+) -> None:
     json.dump(to_dict(report), out, indent=2, ensure_ascii=False)
     out.write("\n")

@@ -26,10 +26,22 @@ def to_element(report: Report) -> ET.Element:
     for f in report.findings:
         by_path.setdefault(f.path, []).append(f)
     failures = sum(1 for fs in by_path.values() if fs)
-    root = ET.Element("testsuites", name="pgarch-lint", tests=str(len(by_path)),
-                      failures=str(failures), errors="0")
-    suite = ET.SubElement(root, "testsuite", name="pgarch-lint", tests=str(len(by_path)),
-                          failures=str(failures), errors="0", skipped="0")
+    root = ET.Element(
+        "testsuites",
+        name="pgarch-lint",
+        tests=str(len(by_path)),
+        failures=str(failures),
+        errors="0",
+    )
+    suite = ET.SubElement(
+        root,
+        "testsuite",
+        name="pgarch-lint",
+        tests=str(len(by_path)),
+        failures=str(failures),
+        errors="0",
+        skipped="0",
+    )
     for path, fs in by_path.items():
         case = ET.SubElement(suite, "testcase", name=xml_text(path), classname="pgarch-lint")
         for f in fs:
@@ -46,8 +58,14 @@ def to_element(report: Report) -> ET.Element:
     return root
 
 
-def render(report: Report, out: TextIO, *, color: bool = False, quiet: bool = False,
-           statistics: bool = False) -> None:
+def render(
+    report: Report,
+    out: TextIO,
+    *,
+    color: bool = False,
+    quiet: bool = False,
+    statistics: bool = False,
+) -> None:
     root = to_element(report)
     ET.indent(root)
     out.write('<?xml version="1.0" encoding="UTF-8"?>\n')

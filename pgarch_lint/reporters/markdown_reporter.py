@@ -61,8 +61,14 @@ def _rule_cell(rule: str, base: str | None) -> str:
     return f"[{escape(rule)}]({quote(link, safe=':/#?=&%~')})"
 
 
-def render(report: Report, out: TextIO, *, color: bool = False, quiet: bool = False,
-           statistics: bool = False) -> None:
+def render(
+    report: Report,
+    out: TextIO,
+    *,
+    color: bool = False,
+    quiet: bool = False,
+    statistics: bool = False,
+) -> None:
     base = os.environ.get(DOCS_URL_ENV) or None
     s = report.summary
     out.write("## pgarch-lint\n\n")

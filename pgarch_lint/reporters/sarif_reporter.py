@@ -131,7 +131,13 @@ def to_sarif(report: Report) -> dict[str, Any]:
     }
 
 
-def render(report: Report, out: TextIO, *, color: bool = False, quiet: bool = False,
-           statistics: bool = False) -> None:
+def render(
+    report: Report,
+    out: TextIO,
+    *,
+    color: bool = False,
+    quiet: bool = False,
+    statistics: bool = False,
+) -> None:
     json.dump(to_sarif(report), out, indent=2, ensure_ascii=False)
     out.write("\n")

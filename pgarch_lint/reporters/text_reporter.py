@@ -29,8 +29,14 @@ def _window(line: str, column: int) -> tuple[str, int]:
     return text, col
 
 
-def render(report: Report, out: TextIO, *, color: bool = False, quiet: bool = False,
-           statistics: bool = False) -> None:
+def render(
+    report: Report,
+    out: TextIO,
+    *,
+    color: bool = False,
+    quiet: bool = False,
+    statistics: bool = False,
+) -> None:
     def c(code: str, s: str) -> str:
         return f"{code}{s}{_RESET}" if color else s
 
@@ -48,12 +54,17 @@ def render(report: Report, out: TextIO, *, color: bool = False, quiet: bool = Fa
                 out.write(c(_DIM, gutter) + line + "\n")
                 width = (f.end_column - f.column) if f.end_line == f.line else len(line) - col + 1
                 width = max(1, min(width, max(1, len(line) - col + 1)))
-                out.write(" " * (len(gutter) + col - 1) + c(_COLORS[f.severity], "^" * width) + "\n")
+                out.write(
+                    " " * (len(gutter) + col - 1) + c(_COLORS[f.severity], "^" * width) + "\n"
+                )
             if f.help:
                 out.write(f"{c(_BOLD, '  help:')} {f.help}\n")
             out.write("\n")
     s = report.summary
-    parts = [f"{s.by_severity[k]} {k}{'s' if s.by_severity[k] != 1 and k != 'info' else ''}" for k in SEVERITIES]
+    parts = [
+        f"{s.by_severity[k]} {k}{'s' if s.by_severity[k] != 1 and k != 'info' else ''}"
+        for k in SEVERITIES
+    ]
     total = s.findings
     noun = "finding" if total == 1 else "findings"
     files = "file" if s.files == 1 else "files"
