@@ -24,6 +24,8 @@ from functools import lru_cache
 from itertools import permutations
 from typing import TYPE_CHECKING, Any
 
+from pgarch_lint.declared import CASE_KIND, CaseEvidence, case_style
+
 if TYPE_CHECKING:
     from pgarch_lint.catalog import Catalog
     from pgarch_lint.config import Naming
@@ -473,70 +475,6 @@ def trailing_forms(word: str) -> list[str]:
 
 
 # --- case ----------------------------------------------------------------------------------
-
-#: the kind of name whose case a declaration shows
-CASE_KIND = {
-    "table": "table",
-    "view": "table",
-    "materialized view": "table",
-    "column": "column",
-    "type": "type",
-    "domain": "type",
-}
-_CASES = (
-    ("snake", re.compile(r"[a-z_][a-z0-9_]*_[a-z0-9_]*")),
-    ("neutral", re.compile(r"[a-z][a-z0-9]*")),
-    ("PascalCase", re.compile(r"[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*")),
-    ("camelCase", re.compile(r"[a-z][a-z0-9]*[A-Z][A-Za-z0-9]*")),
-)
-
-
-def case_style(name: str) -> str:
-    """``snake`` (lower case with ``_``), ``neutral`` (one lower-case word: fits any style),
-    ``PascalCase``, ``camelCase``, or ``other``."""
-    for style, pattern in _CASES:
-        if pattern.fullmatch(name):
-            return style
-    return "other"
-
-
-class CaseEvidence:
-    """How many table, column and type names of each letter case a run declared, overall and
-    per table for columns, with up to two examples of each (the catalog keeps one up to date,
-    so that the names themselves need not be kept: see declared.Ledger)."""
-
-    __slots__ = ("columns", "examples", "kinds")
-
-    def __init__(self) -> None:
-        self.kinds: dict[str, Counter[str]] = {
-            "table": Counter(),
-            "column": Counter(),
-            "type": Counter(),
-        }
-        self.columns: dict[str, Counter[str]] = {}
-        self.examples: dict[tuple[str, str], list[str]] = {}
-
-    def add(self, kind: str, name: str, table: str) -> None:
-        """Count one declared name of a CASE_KIND kind."""
-        case_kind = CASE_KIND[kind]
-        style = case_style(name)
-        self.kinds[case_kind][style] += 1
-        seen = self.examples.setdefault((case_kind, style), [])
-        if len(seen) < 2 and name not in seen:
-            seen.append(name)
-        if case_kind == "column" and table:
-            per_table = self.columns.get(table)
-            if per_table is None:
-                per_table = self.columns[table] = Counter()
-            per_table[style] += 1
-
-    @classmethod
-    def of(cls, defs: Iterable[NameDef]) -> CaseEvidence:
-        out = cls()
-        for d in defs:
-            if d.kind in CASE_KIND:
-                out.add(d.kind, d.name, d.table)
-        return out
 
 
 def _dominant(seen: Counter[str], minimum: int) -> tuple[str, int, int] | None:

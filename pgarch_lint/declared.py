@@ -15,12 +15,12 @@ An unnamed constraint or index is recorded with the name PostgreSQL generates fo
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping
+from collections import Counter
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pgarch_lint import astutil as util
-from pgarch_lint.conventions import CASE_KIND, CaseEvidence
 from pgarch_lint.sql import RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS, ast, enums, walk
 
 if TYPE_CHECKING:
@@ -397,6 +397,73 @@ def _renamed(node: ast.RenameStmt, cat: Catalog) -> Iterator[Defined]:
         )
 
 
+# --- letter case -------------------------------------------------------------------------------
+
+#: the kind of name whose case a declaration shows
+CASE_KIND = {
+    "table": "table",
+    "view": "table",
+    "materialized view": "table",
+    "column": "column",
+    "type": "type",
+    "domain": "type",
+}
+_CASES = (
+    ("snake", re.compile(r"[a-z_][a-z0-9_]*_[a-z0-9_]*")),
+    ("neutral", re.compile(r"[a-z][a-z0-9]*")),
+    ("PascalCase", re.compile(r"[A-Z][A-Za-z0-9]*[a-z][A-Za-z0-9]*")),
+    ("camelCase", re.compile(r"[a-z][a-z0-9]*[A-Z][A-Za-z0-9]*")),
+)
+
+
+def case_style(name: str) -> str:
+    """``snake`` (lower case with ``_``), ``neutral`` (one lower-case word: fits any style),
+    ``PascalCase``, ``camelCase``, or ``other``."""
+    for style, pattern in _CASES:
+        if pattern.fullmatch(name):
+            return style
+    return "other"
+
+
+class CaseEvidence:
+    """How many table, column and type names of each letter case a run declared, overall and
+    per table for columns, with up to two examples of each (the catalog keeps one up to date,
+    so that the names themselves need not be kept: see declared.Ledger)."""
+
+    __slots__ = ("columns", "examples", "kinds")
+
+    def __init__(self) -> None:
+        self.kinds: dict[str, Counter[str]] = {
+            "table": Counter(),
+            "column": Counter(),
+            "type": Counter(),
+        }
+        self.columns: dict[str, Counter[str]] = {}
+        self.examples: dict[tuple[str, str], list[str]] = {}
+
+    def add(self, kind: str, name: str, table: str) -> None:
+        """Count one declared name of a CASE_KIND kind."""
+        case_kind = CASE_KIND[kind]
+        style = case_style(name)
+        self.kinds[case_kind][style] += 1
+        seen = self.examples.setdefault((case_kind, style), [])
+        if len(seen) < 2 and name not in seen:
+            seen.append(name)
+        if case_kind == "column" and table:
+            per_table = self.columns.get(table)
+            if per_table is None:
+                per_table = self.columns[table] = Counter()
+            per_table[style] += 1
+
+    @classmethod
+    def of(cls, defs: Iterable[NameDef]) -> CaseEvidence:
+        out = cls()
+        for d in defs:
+            if d.kind in CASE_KIND:
+                out.add(d.kind, d.name, d.table)
+        return out
+
+
 # --- the catalog's ledger of declared names --------------------------------------------------
 
 #: the kinds of index and constraint :class:`NameDef` (the naming template kinds and index)
@@ -457,7 +524,7 @@ class Ledger:
 
     Every index and constraint name is kept (the evidence of house-style inference, and what
     naming-constraint and naming-index judge). Table, column and type names are counted by
-    letter case (:class:`~pgarch_lint.conventions.CaseEvidence`) and kept only when a naming
+    letter case (:class:`CaseEvidence`) and kept only when a naming
     rule may report them (:func:`worth_judging`): a 50 MB dump declares half a million
     snake_case columns. ``version`` changes with every name recorded.
     """
