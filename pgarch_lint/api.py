@@ -32,14 +32,15 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import functools
 import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
+from pgarch_lint import analysis, declared
 from pgarch_lint import astutil as util
-from pgarch_lint import conventions, declared
+from pgarch_lint.analysis import conventions
+from pgarch_lint.analysis.memo import per_statement
 from pgarch_lint.catalog import (
     Catalog,
     Loc,
@@ -81,6 +82,7 @@ __all__ = [
     "SyntaxErrorEvent",
     "TxState",
     "Violation",
+    "analysis",
     "ast",
     "conventions",
     "declared",
@@ -378,37 +380,6 @@ class RuleLike(Protocol):
     def live_only(self) -> bool: ...
     @property
     def qualified_name(self) -> str: ...
-
-
-_T = TypeVar("_T")
-
-
-def per_statement(fn: Callable[[Any, Context], _T]) -> Callable[[Any, Context], _T]:
-    """Remember a helper's result ``fn(node, ctx)`` for each node of the statement being
-    checked, for rules that share the helper (nine type rules look at every column
-    definition the same way). The result must depend only on the node, its place in the
-    statement and the catalog, and callers must not change it. Not remembered outside a
-    statement (whole-schema and end-of-file events)."""
-    memo: dict[int, Any] = {}
-    owner: list[Any] = [None]
-
-    @functools.wraps(fn)
-    def shared(node: Any, ctx: Context) -> _T:
-        st = ctx.statement
-        if st is None or st.node is None:
-            return fn(node, ctx)
-        if owner[0] is not st:
-            memo.clear()
-            owner[0] = st
-        hit = memo.get(id(node))
-        if hit is not None and hit[0] is node:  # the node is kept alive: its id is its own
-            result: _T = hit[1]
-            return result
-        result = fn(node, ctx)
-        memo[id(node)] = (node, result)
-        return result
-
-    return shared
 
 
 def option(default: Any, help: str) -> Any:

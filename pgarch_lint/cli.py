@@ -580,7 +580,7 @@ def conventions(
 ) -> None:
     """Print the naming conventions inferred from the schema of PATHS (see docs/configuration.md)."""
     with _Guard(debug):
-        from pgarch_lint import conventions as conv
+        from pgarch_lint.analysis import conventions as conv
         from pgarch_lint.config import load_settings
         from pgarch_lint.engine import Engine
 

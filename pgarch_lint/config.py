@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
+from pgarch_lint.analysis.name_templates import DEFAULTS, PLACEHOLDERS, template_error
 from pgarch_lint.api import Category, RuleLike, Severity
-from pgarch_lint.conventions import DEFAULTS, PLACEHOLDERS, template_error
 
 R = TypeVar("R", bound=RuleLike)
 
@@ -38,7 +38,7 @@ class ConfigError(Exception):
 @dataclass(frozen=True, slots=True)
 class Naming:
     """Naming conventions: the name template of each kind of object, which of them the user
-    set (the others may be inferred from the schema: see conventions.py), and whether to
+    set (the others may be inferred from the schema: see analysis/conventions.py), and whether to
     infer at all."""
 
     templates: Mapping[str, str] = field(default_factory=lambda: dict(NAMING_DEFAULTS))
@@ -274,10 +274,11 @@ def validated(label: str, raw: dict[str, Any]) -> dict[str, Any]:
     import hashlib
     import json
 
-    from pgarch_lint import __version__, conventions
+    from pgarch_lint import __version__
+    from pgarch_lint.analysis import name_templates  # the defaults
 
     model_files: list[list[int] | None] = []
-    for f in (__file__, conventions.__file__):
+    for f in (__file__, name_templates.__file__):
         try:
             st = os.stat(f)
             model_files.append([st.st_size, st.st_mtime_ns])

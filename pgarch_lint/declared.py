@@ -3,7 +3,7 @@ types, read from the statement's tree with the catalog as it was *before* the st
 
 The catalog records every declaration of the run as a :class:`NameDef` in its ledger
 (``Catalog.names``), context files and live databases included. House-style inference
-(:mod:`pgarch_lint.conventions`) reads the ledger, and the naming rules judge its entries
+(:mod:`pgarch_lint.analysis.conventions`) reads the ledger, and the naming rules judge its entries
 once the whole run is known. :func:`defined_names` and :func:`constraint_info` are the
 readers it is built from (rule packs may use them per statement).
 

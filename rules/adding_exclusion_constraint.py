@@ -1,8 +1,9 @@
 from collections.abc import Iterator
 
-from pgarch_lint.rules._migration import AT, CT, add_label, existing_alter_target, table_label
-
+from pgarch_lint.analysis.migration import AT, CT, existing_alter_target
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule, util
+
+from ._report import add_label, table_label
 
 
 @rule(

@@ -1,16 +1,14 @@
 from collections.abc import Iterator
 
-from pgarch_lint.rules._migration import (
+from pgarch_lint.analysis.migration import (
     added_column,
     column_already_exists,
     existing_alter_target,
-    expr_text,
-    q,
-    table_label,
     volatile_call,
 )
-
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule, util
+
+from ._report import expr_text, q, table_label
 
 
 @rule(

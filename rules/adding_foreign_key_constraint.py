@@ -1,16 +1,15 @@
 from collections.abc import Iterator
 
-from pgarch_lint.rules._migration import (
+from pgarch_lint.analysis.migration import (
     AT,
     CT,
     added_column,
     column_already_exists,
     existing_alter_target,
-    q,
-    table_label,
 )
-
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule, util
+
+from ._report import q, table_label
 
 
 @rule(

@@ -1,8 +1,9 @@
 from collections.abc import Iterator
 
-from pgarch_lint.rules._migration import AT, CT, existing_alter_target, q, table_label
-
+from pgarch_lint.analysis.migration import AT, CT, existing_alter_target
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule, util
+
+from ._report import q, table_label
 
 _HELP_12 = """\
 1. `ALTER TABLE t ADD CONSTRAINT ck_t__col_not_null CHECK (col IS NOT NULL) NOT VALID;`

@@ -1,17 +1,15 @@
 from collections.abc import Iterator
 
-from pgarch_lint.rules._migration import (
+from pgarch_lint.analysis.migration import (
     AT,
     CT,
-    add_label,
     added_column,
     column_already_exists,
     existing_alter_target,
-    q,
-    table_label,
 )
-
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule, util
+
+from ._report import add_label, q, table_label
 
 _PARTITIONED_HELP = (
     "A partitioned table cannot take USING INDEX: create the unique index CONCURRENTLY on each "

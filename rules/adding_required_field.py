@@ -1,15 +1,14 @@
 from collections.abc import Iterator
 
-from pgarch_lint.rules._migration import (
+from pgarch_lint.analysis.migration import (
     added_column,
     column_already_exists,
     domain_default,
     existing_alter_target,
-    q,
-    table_label,
 )
-
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule, util
+
+from ._report import q, table_label
 
 
 @rule(

@@ -1,7 +1,6 @@
 from collections.abc import Iterator
 
-from pgarch_lint.rules._safety_b import is_existing, qname
-
+from pgarch_lint.analysis.migration import existed_before
 from pgarch_lint.api import (
     Category,
     Context,
@@ -99,7 +98,7 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
     if st is None or st.nested:
         return  # a PL/pgSQL body does not run at migration time
     rel = getattr(node, "relation", None)
-    if not isinstance(rel, ast.RangeVar) or not is_existing(ctx, rel):
+    if not isinstance(rel, ast.RangeVar) or not existed_before(ctx, rel):
         return
     where = getattr(node, "whereClause", None)
     if where is not None and _pinned(where, _unique_columns(ctx, rel)):
@@ -125,6 +124,6 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
             "applied"
         )
     yield Violation(
-        f'{verb} of existing table "{qname(rel)}" in a migration that also runs DDL{at}: {why}',
+        f'{verb} of existing table "{util.rv_name(rel)}" in a migration that also runs DDL{at}: {why}',
         node=rel,
     )

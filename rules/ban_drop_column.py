@@ -1,7 +1,6 @@
 from collections.abc import Iterator
 
-from pgarch_lint.rules._safety_b import column_is_new, is_existing, qname
-
+from pgarch_lint.analysis.migration import column_is_new, existed_before
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule, util
 
 _AT = enums.AlterTableType
@@ -36,7 +35,7 @@ def check(node: ast.AlterTableStmt, ctx: Context) -> Iterator[Violation]:
     constraints that use the column. Tables and columns created earlier in the same file are
     not flagged."""
     rel = node.relation
-    if node.objtype != enums.ObjectType.OBJECT_TABLE or not is_existing(ctx, rel):
+    if node.objtype != enums.ObjectType.OBJECT_TABLE or not existed_before(ctx, rel):
         return
     for cmd in util.alter_cmds(node):
         if cmd.subtype != _AT.AT_DropColumn or column_is_new(ctx, rel, cmd.name):
@@ -47,7 +46,7 @@ def check(node: ast.AlterTableStmt, ctx: Context) -> Iterator[Violation]:
             else ""
         )
         yield Violation(
-            f'DROP COLUMN "{cmd.name}"{cascade} on existing table "{qname(rel)}" deletes its data '
+            f'DROP COLUMN "{cmd.name}"{cascade} on existing table "{util.rv_name(rel)}" deletes its data '
             "and breaks code that still reads or writes it",
             node=rel,
         )

@@ -1,7 +1,6 @@
 from collections.abc import Iterator
 
-from pgarch_lint.rules._safety_b import column_is_new, is_existing, qname
-
+from pgarch_lint.analysis.migration import column_is_new, existed_before
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule, util
 
 
@@ -31,13 +30,13 @@ def check(node: ast.AlterTableStmt, ctx: Context) -> Iterator[Violation]:
     NULL. It is often done to make a column droppable later, which deserves its own review.
     Tables and columns created earlier in the same file are not flagged."""
     rel = node.relation
-    if node.objtype != enums.ObjectType.OBJECT_TABLE or not is_existing(ctx, rel):
+    if node.objtype != enums.ObjectType.OBJECT_TABLE or not existed_before(ctx, rel):
         return
     for cmd in util.alter_cmds(node):
         if cmd.subtype != enums.AlterTableType.AT_DropNotNull or column_is_new(ctx, rel, cmd.name):
             continue
         yield Violation(
-            f'DROP NOT NULL on column "{cmd.name}" of existing table "{qname(rel)}": code that '
+            f'DROP NOT NULL on column "{cmd.name}" of existing table "{util.rv_name(rel)}": code that '
             "reads it may assume it is never NULL",
             node=rel,
         )

@@ -1,8 +1,9 @@
 from collections.abc import Iterator
 
-from pgarch_lint.rules._security import grant_kind, grant_targets
-
+from pgarch_lint.analysis.security import grant_kind
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule
+
+from ._report import grant_targets
 
 _OT = enums.ObjectType
 

@@ -1,8 +1,8 @@
 from collections.abc import Iterator
 
+from pgarch_lint.analysis.definitions import column_site
+from pgarch_lint.analysis.types import base_type, type_text
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule
-
-from ._design import base_type, column_site, type_text
 
 
 @rule(

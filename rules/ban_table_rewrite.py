@@ -1,7 +1,6 @@
 from collections.abc import Iterator
 
-from pgarch_lint.rules._safety_b import is_existing, qname
-
+from pgarch_lint.analysis.migration import existed_before
 from pgarch_lint.api import Category, Context, Origin, Severity, Violation, ast, enums, rule, util
 
 _AT = enums.AlterTableType
@@ -98,7 +97,7 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
     if node.objtype == _OT.OBJECT_INDEX:
         yield from _index(node, rel, ctx)
         return
-    if node.objtype not in _RELKINDS or not is_existing(ctx, rel):
+    if node.objtype not in _RELKINDS or not existed_before(ctx, rel):
         return
     for cmd in util.alter_cmds(node):
         what = _what(cmd)
@@ -106,7 +105,7 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
             continue
         kind = "materialized view" if node.objtype == _OT.OBJECT_MATVIEW else "table"
         yield Violation(
-            f'ALTER {kind.upper()} "{qname(rel)}" {what} under an ACCESS EXCLUSIVE lock: '
+            f'ALTER {kind.upper()} "{util.rv_name(rel)}" {what} under an ACCESS EXCLUSIVE lock: '
             f"reads and writes of the existing {kind} are blocked until it finishes",
             node=rel,
         )
@@ -116,7 +115,7 @@ def _index(node: ast.AlterTableStmt, rel: ast.RangeVar, ctx: Context) -> Iterato
     for cmd in util.alter_cmds(node):
         if cmd.subtype != _AT.AT_SetTableSpace:
             continue
-        name = qname(rel)
+        name = util.rv_name(rel)
         ix = ctx.catalog.index(name)
         if ix is not None and ctx.catalog.origin_of(ix) is Origin.CURRENT_FILE:
             continue

@@ -1,7 +1,6 @@
 from collections.abc import Iterator
 
-from pgarch_lint.rules._safety_b import is_existing, join_names, qname
-
+from pgarch_lint.analysis.migration import existed_before
 from pgarch_lint.api import (
     Catalog,
     Category,
@@ -12,7 +11,10 @@ from pgarch_lint.api import (
     ast,
     enums,
     rule,
+    util,
 )
+
+from ._report import join_names
 
 
 def _referencing(cat: Catalog, rv: ast.RangeVar) -> list[str]:
@@ -68,7 +70,7 @@ def check(node: ast.TruncateStmt, ctx: Context) -> Iterator[Violation]:
         if not isinstance(rv, ast.RangeVar):
             continue
         reach = _referencing(ctx.catalog, rv) if cascade else []
-        existing = is_existing(ctx, rv)
+        existing = existed_before(ctx, rv)
         if not existing:
             reach_existing = [
                 n
@@ -81,9 +83,9 @@ def check(node: ast.TruncateStmt, ctx: Context) -> Iterator[Violation]:
         if cascade:
             also = f", including {join_names(reach)}" if reach else ""
             msg = (
-                f'TRUNCATE "{qname(rv)}" CASCADE deletes every row of the table and of every '
+                f'TRUNCATE "{util.rv_name(rv)}" CASCADE deletes every row of the table and of every '
                 f"table that references it through foreign keys{also}"
             )
         else:
-            msg = f'TRUNCATE "{qname(rv)}" deletes every row of an existing table irrecoverably'
+            msg = f'TRUNCATE "{util.rv_name(rv)}" deletes every row of an existing table irrecoverably'
         yield Violation(msg, node=rv)

@@ -1,8 +1,9 @@
 from collections.abc import Iterator
 
-from pgarch_lint.rules._safety_b import is_existing, join_names, qname
+from pgarch_lint.analysis.migration import existed_before
+from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule, util
 
-from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule
+from ._report import join_names
 
 _FALSE = {"false", "off", "0", "no"}
 
@@ -80,10 +81,10 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
                 help=_help(ctx, False),
             )
             return
-        existing = [rv for rv in rels if is_existing(ctx, rv)]
+        existing = [rv for rv in rels if existed_before(ctx, rv)]
         if not existing:
             return
-        names = join_names([qname(rv) for rv in existing])
+        names = join_names([util.rv_name(rv) for rv in existing])
         yield Violation(
             f"VACUUM FULL {names} rewrites the table under an ACCESS EXCLUSIVE lock: its reads "
             "and writes are blocked until the rewrite is done",
@@ -100,11 +101,11 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
             help=_help(ctx, True),
         )
         return
-    if not is_existing(ctx, rel):
+    if not existed_before(ctx, rel):
         return
     using = f' USING "{node.indexname}"' if node.indexname else ""
     yield Violation(
-        f'CLUSTER "{qname(rel)}"{using} rewrites the table in index order under an ACCESS '
+        f'CLUSTER "{util.rv_name(rel)}"{using} rewrites the table in index order under an ACCESS '
         "EXCLUSIVE lock: its reads and writes are blocked until the rewrite is done",
         help=_help(ctx, True),
         node=rel,

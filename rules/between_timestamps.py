@@ -3,9 +3,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from pgarch_lint.analysis.nodes import func_name, strip_casts, type_name
+from pgarch_lint.analysis.queries import Scope
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule
 
-from ._queries import Scope, func_name, prefix, strip_casts, type_name
+from ._report import query_prefix
 
 _TS_TYPES = ("timestamp", "timestamptz")
 _TS_CASTS = ("timestamp", "timestamptz")
@@ -79,6 +81,6 @@ def check(node: ast.A_Expr, ctx: Context) -> Iterator[Violation]:
     if not hit:
         return
     yield Violation(
-        f"{prefix(ctx)}BETWEEN on timestamps includes the upper bound; use `>= start AND < end`",
+        f"{query_prefix(ctx)}BETWEEN on timestamps includes the upper bound; use `>= start AND < end`",
         node=node,
     )

@@ -1,8 +1,7 @@
 from collections.abc import Iterator
 
+from pgarch_lint.analysis.indexes import statement_columns
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule, util
-
-from ._indexes import statement_columns
 
 
 @rule(

@@ -1,17 +1,11 @@
 from collections.abc import Iterator
 from typing import Any
 
-from pgarch_lint.rules._migration import (
-    AT,
-    base_type,
-    existing_alter_target,
-    is_binary_coercible,
-    normalize_type,
-    q,
-    table_label,
-)
-
+from pgarch_lint.analysis.migration import AT, existing_alter_target
+from pgarch_lint.analysis.types import is_binary_coercible, normalize_type, serial_integer
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule, util
+
+from ._report import q, table_label
 
 
 @rule(
@@ -71,7 +65,7 @@ def check(node: ast.AlterTableStmt, ctx: Context) -> Iterator[Violation]:
                 node=cmd.def_,
             )
             continue
-        old = base_type(col.type)
+        old = serial_integer(col.type)
         if is_binary_coercible(old, new) and trivial_using:
             continue
         why = f"(currently {col.type})"

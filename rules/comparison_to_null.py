@@ -3,9 +3,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from pgarch_lint.analysis.nodes import is_null_const, op_name
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, deparse, enums, rule
 
-from ._queries import is_null_const, op_name, prefix
+from ._report import query_prefix
 
 
 @rule(
@@ -39,7 +40,7 @@ def check(node: ast.A_Expr, ctx: Context) -> Iterator[Violation]:
     op = op_name(node)
     fix = "IS NULL" if op == "=" else "IS NOT NULL"
     yield Violation(
-        f"{prefix(ctx)}`{deparse(other)} {op} NULL` is never true (the comparison yields NULL); "
+        f"{query_prefix(ctx)}`{deparse(other)} {op} NULL` is never true (the comparison yields NULL); "
         f"use `{fix}`",
         node=node,
     )

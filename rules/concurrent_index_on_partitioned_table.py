@@ -1,7 +1,5 @@
 from collections.abc import Iterator
 
-from pgarch_lint.rules._safety_b import qname
-
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule, util
 
 _DROP_HELP = (
@@ -56,7 +54,7 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
             return
         name = f' "{node.idxname}"' if node.idxname else ""
         yield Violation(
-            f'CREATE INDEX CONCURRENTLY{name} on partitioned table "{qname(rel)}" fails: '
+            f'CREATE INDEX CONCURRENTLY{name} on partitioned table "{util.rv_name(rel)}" fails: '
             "PostgreSQL cannot build an index on a partitioned table concurrently",
             node=rel,
         )

@@ -1,19 +1,17 @@
 from collections.abc import Iterator
 
-from pgarch_lint.rules._migration import (
+from pgarch_lint.analysis.migration import (
     AT,
     CT,
-    add_label,
     added_column,
     existing_alter_target,
     is_existing_relation,
-    q,
-    table_label,
 )
-
 from pgarch_lint.api import Category, Context, Origin, Severity, Violation, ast, rule, util
 
-_KIND = {CT.CONSTR_CHECK: "CHECK", CT.CONSTR_FOREIGN: "FOREIGN KEY"}
+from ._report import add_label, q, table_label
+
+_KIND: dict[object, str] = {CT.CONSTR_CHECK: "CHECK", CT.CONSTR_FOREIGN: "FOREIGN KEY"}
 
 _PARTITIONED_FK_HELP = (
     "PostgreSQL before 18 rejects NOT VALID foreign keys on partitioned tables: add the foreign "

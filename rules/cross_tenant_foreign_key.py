@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 from typing import Any
 
+from pgarch_lint.analysis.tenancy import tenant_column, tenant_tables
 from pgarch_lint.api import (
     Category,
     Context,
@@ -12,7 +13,7 @@ from pgarch_lint.api import (
     util,
 )
 
-from ._tenancy import qname, tenant_column, tenant_tables
+from ._report import sql_name
 
 
 @rule(
@@ -101,7 +102,7 @@ def _help(ctx: Context, t: Any, tcol: str, ref: Any, rcol: str, c: Any) -> str:
         else:
             uq = f"{ref.name}_{'_'.join(key)}_key"
         steps.append(
-            f"ALTER TABLE {qname(ref.qualified)} ADD CONSTRAINT {util.quote_ident(uq[:63])} "
+            f"ALTER TABLE {sql_name(ref.qualified)} ADD CONSTRAINT {util.quote_ident(uq[:63])} "
             f"UNIQUE ({', '.join(key)});"
         )
     actions = ""
@@ -112,9 +113,9 @@ def _help(ctx: Context, t: Any, tcol: str, ref: Any, rcol: str, c: Any) -> str:
     if c.on_update:
         actions += f" ON UPDATE {c.on_update.upper()}"
     steps.append(
-        f"ALTER TABLE {qname(t.qualified)} DROP CONSTRAINT {util.quote_ident(c.name)}, "
+        f"ALTER TABLE {sql_name(t.qualified)} DROP CONSTRAINT {util.quote_ident(c.name)}, "
         f"ADD CONSTRAINT {util.quote_ident(c.name)} FOREIGN KEY ({', '.join([tcol, *cols])}) "
-        f"REFERENCES {qname(ref.qualified)} ({', '.join(key)}){actions} NOT VALID;"
+        f"REFERENCES {sql_name(ref.qualified)} ({', '.join(key)}){actions} NOT VALID;"
     )
     note = " (SET NULL with a column list needs PG15+)" if c.on_delete == "set null" else ""
     return (

@@ -1,8 +1,7 @@
 from collections.abc import Iterator
 
-from pgarch_lint.rules._safety_b import is_existing, qname
-
-from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule
+from pgarch_lint.analysis.migration import existed_before
+from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule, util
 
 
 @rule(
@@ -28,10 +27,10 @@ def check(node: ast.DeleteStmt, ctx: Context) -> Iterator[Violation]:
     if node.whereClause is not None:
         return
     rel = node.relation
-    if not isinstance(rel, ast.RangeVar) or not is_existing(ctx, rel):
+    if not isinstance(rel, ast.RangeVar) or not existed_before(ctx, rel):
         return
     using = " (USING without a WHERE joins every row)" if node.usingClause else ""
     yield Violation(
-        f'DELETE FROM "{qname(rel)}" has no WHERE clause: it deletes every row of the table{using}',
+        f'DELETE FROM "{util.rv_name(rel)}" has no WHERE clause: it deletes every row of the table{using}',
         node=rel,
     )

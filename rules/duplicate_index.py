@@ -1,9 +1,10 @@
 from collections.abc import Iterator
 from typing import Any
 
+from pgarch_lint.analysis.indexes import index_sig, is_exclusion, later, own_indexes
 from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, rule, util
 
-from ._indexes import describe, drop_sql, index_sig, is_exclusion, later, own_indexes, qname
+from ._report import drop_sql, index_definition, sql_name
 
 
 @rule(
@@ -50,7 +51,7 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
                 continue
             yield Violation(
                 f'index "{newer.name}" on "{t.name}" duplicates index "{older.name}": both are '
-                f"{describe(ix)}, so every write maintains two copies of the same index",
+                f"{index_definition(ix)}, so every write maintains two copies of the same index",
                 help=_help(t.qualified, newer, older),
                 at=at,
             )
@@ -65,7 +66,7 @@ def _help(table: str, newer: object, older: object) -> str:
             drop, keep = keep, drop
         return (
             f"Both indexes back constraints; drop the extra one (after checking that no foreign "
-            f"key needs it): `ALTER TABLE {qname(table)} DROP CONSTRAINT "
+            f"key needs it): `ALTER TABLE {sql_name(table)} DROP CONSTRAINT "
             f"{util.quote_ident(str(getattr(drop, 'constraint', '')))};`"
         )
     return (

@@ -2,16 +2,16 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, option, rule, util
-
-from ._design import (
+from pgarch_lint.analysis.definitions import (
     column_constraints,
     owner_of_constraint,
-    quoted_list,
     statement_coldefs,
     statement_constraints,
     written_fk_actions,
 )
+from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, option, rule, util
+
+from ._report import quoted_list
 
 _CLAUSE = {"on-delete": "ON DELETE", "on-update": "ON UPDATE"}
 _EVENT = {

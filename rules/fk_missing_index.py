@@ -1,5 +1,6 @@
 from collections.abc import Iterator
 
+from pgarch_lint.analysis.indexes import covers, finds_one_row, predicate_ok_for
 from pgarch_lint.api import (
     Category,
     Context,
@@ -11,7 +12,7 @@ from pgarch_lint.api import (
     util,
 )
 
-from ._indexes import covers, finds_one_row, predicate_ok_for, qname
+from ._report import sql_name
 
 
 @rule(
@@ -88,10 +89,10 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
             ix_name = _index_name(ctx, t.name, c.columns)
             only = "ONLY " if t.partitioned else ""
             how = (
-                f"CREATE INDEX {ix_name} ON {only}{qname(t.qualified)} ({cols});  -- then "
+                f"CREATE INDEX {ix_name} ON {only}{sql_name(t.qualified)} ({cols});  -- then "
                 "build it on each partition concurrently and ATTACH it"
                 if t.partitioned
-                else f"CREATE INDEX CONCURRENTLY {ix_name} ON {qname(t.qualified)} ({cols});"
+                else f"CREATE INDEX CONCURRENTLY {ix_name} ON {sql_name(t.qualified)} ({cols});"
             )
             yield Violation(
                 f'foreign key "{c.name}" on "{t.name}" ({", ".join(c.columns)}) has no index '

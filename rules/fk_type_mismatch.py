@@ -1,115 +1,29 @@
 from collections.abc import Iterator
 from typing import Any
 
-from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, ast, enums, rule, util
-
-from ._design import (
-    comparable,
+from pgarch_lint.analysis.definitions import (
     owner_of_constraint,
     statement_coldefs,
     statement_constraints,
+)
+from pgarch_lint.analysis.types import (
+    ALIKE,
+    NARROWER,
+    SAME,
+    WIDER,
+    compare_types,
+    resolved_type,
+    serial_integer,
     type_text,
 )
-
-
-def _canon(type_str: str, ctx: Context) -> str:
-    """A comparable type: aliases and serials folded, domains resolved to their base type,
-    user types qualified when the catalog knows them."""
-    t = comparable(type_str)
-    for _ in range(5):  # domains over domains
-        arr = t.endswith("[]")
-        bare = t[:-2] if arr else t
-        td = ctx.catalog.type(bare) if bare and "(" not in bare else None
-        if td is None:
-            break
-        if td.kind == "domain" and td.base_type:
-            t = comparable(td.base_type) + ("[]" if arr else "")
-            continue
-        t = td.qualified + ("[]" if arr else "")
-        break
-    return t
-
-
-def _same(a: str, b: str) -> bool:
-    if a == b:
-        return True
-    # an unresolved user type written once qualified and once not
-    return "." in a + b and a.rsplit(".", 1)[-1] == b.rsplit(".", 1)[-1]
-
-
-# How a referencing column's type compares with the referenced one's
-SAME, ALIKE, WIDER, NARROWER, OTHER = "same", "alike", "wider", "narrower", "other"
-
-_INT_BYTES = {"smallint": 2, "integer": 4, "bigint": 8}
-_FLOAT_BYTES = {"real": 4, "double precision": 8}
-_STRINGS = frozenset({"varchar", "text"})
-_TIMES = frozenset({"timestamp", "timestamptz", "time", "timetz"})
-_UNLIMITED = 10**9  # a length or precision that is not limited
-
-
-def _split(t: str) -> tuple[str, list[int] | None]:
-    """``varchar(10)`` → ("varchar", [10]); None when the modifiers are not numbers."""
-    base, paren, rest = t.partition("(")
-    if not paren:
-        return base, []
-    try:
-        return base, [int(x) for x in rest.rstrip(")").split(",")]
-    except ValueError:
-        return t, None
-
-
-def _holds(child: int, parent: int) -> str:
-    return ALIKE if child == parent else WIDER if child > parent else NARROWER
-
-
-def compare_types(child: str, parent: str) -> str:
-    """How a referencing column of type ``child`` compares with a referenced column of type
-    ``parent`` (both as :func:`_canon` gives them): SAME; ALIKE (spelled differently, the
-    same values: ``text`` and ``varchar``, ``timestamptz`` and ``timestamptz(6)``); WIDER (it
-    holds every referenced value: a wider integer, a longer or unlimited string, more
-    precision); NARROWER (it
-    cannot hold every referenced value: a narrower integer, a shorter string, less
-    precision or scale); OTHER (another type family, or types this check cannot compare)."""
-    if _same(child, parent):
-        return SAME
-    while child.endswith("[]") and parent.endswith("[]"):
-        child, parent = child[:-2], parent[:-2]
-    if child.endswith("[]") or parent.endswith("[]"):
-        return OTHER
-    (cb, cm), (pb, pm) = _split(child), _split(parent)
-    if cm is None or pm is None:
-        return OTHER
-    if cb in _INT_BYTES and pb in _INT_BYTES:
-        return _holds(_INT_BYTES[cb], _INT_BYTES[pb])
-    if cb in _FLOAT_BYTES and pb in _FLOAT_BYTES:
-        return _holds(_FLOAT_BYTES[cb], _FLOAT_BYTES[pb])
-    if (cb in _STRINGS and pb in _STRINGS) or (cb == pb and cb in ("char", "varbit")):
-        # text, and varchar or char without a length, hold any length
-        return _holds(cm[0] if cm else _UNLIMITED, pm[0] if pm else _UNLIMITED)
-    if cb == pb == "numeric":
-        if not cm or not pm:
-            # unconstrained numeric holds any value
-            return WIDER if not cm else NARROWER
-        cp, cs = cm[0], cm[1] if len(cm) > 1 else 0
-        pp, ps = pm[0], pm[1] if len(pm) > 1 else 0
-        if (cp, cs) == (pp, ps):
-            return ALIKE
-        # a smaller scale rounds referenced values; fewer integer digits overflow
-        return WIDER if cs >= ps and cp - cs >= pp - ps else NARROWER
-    if cb == pb and cb in _TIMES:
-        # fractional-second digits: 6 when not given (the most there is)
-        return _holds(cm[0] if cm else 6, pm[0] if pm else 6)
-    return OTHER
-
-
-_SERIAL_SHOWN = {"serial": "integer", "bigserial": "bigint", "smallserial": "smallint"}
+from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, ast, enums, rule, util
 
 Mismatch = tuple[str, str, str, str, str]  # column, its type, referenced column, its type, how
 
 
 def _pairs_text(bad: list[Mismatch], table: str, ref: str) -> str:
     def shown(t: str) -> str:
-        return _SERIAL_SHOWN.get(t, t)
+        return serial_integer(t)
 
     parts = []
     for c, ct, r, rt, how in bad:
@@ -215,7 +129,7 @@ def check(node: ast.Constraint | EndOfRun, ctx: Context) -> Iterator[Violation]:
         rt = ref_types.get(r)
         if ct is None or rt is None:
             continue
-        how = compare_types(_canon(ct, ctx), _canon(rt, ctx))
+        how = compare_types(resolved_type(ct, ctx.catalog), resolved_type(rt, ctx.catalog))
         if how != SAME:
             bad.append((c, ct, r, rt, how))
     if bad:
@@ -284,7 +198,9 @@ def _forward_references(ctx: Context) -> Iterator[Violation]:
                 lc, rc = t.columns.get(c), ref.columns.get(r)
                 if lc is None or rc is None:
                     continue
-                how = compare_types(_canon(lc.type, ctx), _canon(rc.type, ctx))
+                how = compare_types(
+                    resolved_type(lc.type, ctx.catalog), resolved_type(rc.type, ctx.catalog)
+                )
                 if how != SAME:
                     bad.append((c, lc.type, r, rc.type, how))
             if not bad:

@@ -3,9 +3,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from pgarch_lint.analysis.nodes import iter_nodes
+from pgarch_lint.analysis.queries import Item, Level, Ref, Scope
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule
 
-from ._queries import Item, Level, Ref, Scope, iter_nodes, prefix
+from ._report import query_prefix
 
 _TABLE_KINDS = ("table", "view", "unknown")
 
@@ -103,7 +105,7 @@ def check(node: Any, ctx: Context) -> Iterator[Violation]:
     names = [", ".join(f'"{i.alias}"' for i in c if i.kind in _TABLE_KINDS) for c in tabled]
     second = next(i for i in tabled[1] if i.kind in _TABLE_KINDS)
     yield Violation(
-        f"{prefix(ctx)}{names[0]} and {names[1]} are comma-joined with no condition between them: "
+        f"{query_prefix(ctx)}{names[0]} and {names[1]} are comma-joined with no condition between them: "
         "a cartesian product",
         node=second.node,
     )

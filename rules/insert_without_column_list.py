@@ -2,9 +2,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule
+from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule, util
 
-from ._queries import prefix, table_label
+from ._report import query_prefix
 
 
 @rule(
@@ -34,7 +34,7 @@ def check(node: ast.InsertStmt, ctx: Context) -> Iterator[Violation]:
     if ctx.catalog.is_new(node.relation):
         return
     yield Violation(
-        f'{prefix(ctx)}INSERT INTO "{table_label(node.relation)}" without a column list depends '
+        f'{query_prefix(ctx)}INSERT INTO "{util.rv_name(node.relation)}" without a column list depends '
         "on the table's column order",
         node=node.relation,
     )

@@ -1,8 +1,9 @@
 from collections.abc import Iterator
 
+from pgarch_lint.analysis.live import live_facts
 from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, rule, util
 
-from ._live import facts_of, short
+from ._report import short_name
 
 
 @rule(
@@ -32,7 +33,7 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
     writes may still maintain it, so the table pays for an index that gives nothing; and a
     migration that re-runs `CREATE INDEX CONCURRENTLY IF NOT EXISTS` silently keeps the broken
     one. Only the live catalog shows it (`pgarch-lint inspect --dsn`)."""
-    facts = facts_of(ctx.catalog)
+    facts = live_facts(ctx.catalog)
     if facts is None:
         return
     for ixf in facts.indexes.values():
@@ -46,7 +47,7 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
             continue
         name = f"{util.quote_ident(ix.schema)}.{util.quote_ident(ix.name)}"
         yield Violation(
-            f'index "{ix.name}" on "{short(ixf.table)}" is invalid (a failed concurrent build '
+            f'index "{ix.name}" on "{short_name(ixf.table)}" is invalid (a failed concurrent build '
             "left it): queries never use it but writes may still maintain it",
             help=f"`DROP INDEX CONCURRENTLY {name};` and build it again, or "
             f"`REINDEX INDEX CONCURRENTLY {name};`",

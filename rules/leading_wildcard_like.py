@@ -3,9 +3,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from pgarch_lint.analysis.nodes import func_name, op_name, string_const, strip_casts
+from pgarch_lint.analysis.query_kinds import runs_once
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule
 
-from ._queries import func_name, op_name, prefix, runs_once, string_const, strip_casts
+from ._report import query_prefix
 
 _LIKE_OPS = {"~~": "LIKE", "~~*": "ILIKE"}
 
@@ -64,7 +66,7 @@ def check(node: ast.A_Expr, ctx: Context) -> Iterator[Violation]:
     if not pat or pat[0] not in "%_" or runs_once(ctx):
         return
     yield Violation(
-        f"{prefix(ctx)}{_LIKE_OPS[op]} pattern starts with a wildcard ('{pat[:20]}'): no b-tree "
+        f"{query_prefix(ctx)}{_LIKE_OPS[op]} pattern starts with a wildcard ('{pat[:20]}'): no b-tree "
         "index can serve it, every row is read",
         node=node,
     )

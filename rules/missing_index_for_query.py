@@ -1,11 +1,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pgarch_lint.api import AnyStatement, Category, Context, Severity, Violation, rule
+from pgarch_lint.analysis.query_kinds import is_query_file, may_read_tables, runs_once
+from pgarch_lint.api import (
+    AnyStatement,
+    Category,
+    Context,
+    Severity,
+    Violation,
+    conventions,
+    rule,
+    util,
+)
 
-from ._query_kinds import may_read_tables, runs_once
+from ._report import fallback_index_name, query_prefix
+
+if TYPE_CHECKING:
+    from pgarch_lint.analysis.index_match import IndexNeed
+    from pgarch_lint.analysis.queries import Access
 
 
 @rule(
@@ -57,6 +71,107 @@ def check(node: Any, ctx: Context) -> Iterator[Violation]:
     be a migration or a query file."""
     if not may_read_tables(node) or runs_once(ctx):
         return
-    from ._missing_index import violations  # the analysis: only for statements that may read
+    yield from _violations(node, ctx)
 
-    yield from violations(node, ctx)
+
+_COMMANDS = {"UpdateStmt": "update", "DeleteStmt": "delete", "MergeStmt": "update"}
+
+
+def _violations(node: Any, ctx: Context) -> Iterator[Violation]:
+    """The findings for one statement that may read tables."""
+    # the query analysis is imported only for statements that may read tables
+    from pgarch_lint.analysis import index_match, queries
+
+    scope, levels = queries.statement_levels(node, ctx)
+    if not levels:
+        return
+    for lvl in levels:
+        for it in lvl.items:
+            if it.kind == "unknown" and it.rv is not None:
+                ctx.note(
+                    f'"{util.rv_name(it.rv)}" is not in the schema catalog: its accesses are '
+                    "not checked for indexes (give its DDL with --context)",
+                    node=it.rv,
+                )
+    tenants: tuple[str, ...] = ("tenant_id",)
+    if ctx.settings is not None:
+        tenants = tuple(ctx.settings.tenancy.tenant_columns)
+    for acc in queries.accesses(scope, levels):
+        command = _COMMANDS.get(type(acc.level.node).__name__, "select")
+        n = index_match.need_of(acc, command, tenants)
+        if n.empty:
+            continue
+        quals_text = index_match.QualsText(acc)
+        indexes = ctx.catalog.indexes_on(acc.table)
+        served, score, ix = index_match.closest_index(acc, n, indexes, quals_text)
+        if served:
+            continue
+        if ix is not None and score > 0:
+            closest = f'closest is "{ix.name}" ({", ".join(ix.columns)})'
+            if ix.predicate:
+                closest += f" WHERE {ix.predicate}"
+                if not index_match.predicate_implied(ix.predicate_node, acc.preds, quals_text)[0]:
+                    closest += ", a partial index whose predicate the query does not imply"
+        elif indexes:
+            closest = "no index on it starts with a column the query constrains"
+        else:
+            closest = "the table has no index at all"
+        yield Violation(
+            f'{query_prefix(ctx)}no index on "{util.rv_name(acc.item.rv)}" serves '
+            f"{_describe(n)}; {closest}",
+            help=f"Add an index that serves the query: {_suggest(acc, n, ctx)}",
+            node=acc.item.rv,
+        )
+        return
+
+
+def _describe(n: IndexNeed) -> str:
+    parts: list[str] = []
+    if n.eq:
+        parts.append("equality on " + ", ".join(t.label for t in n.eq))
+    if n.join:
+        parts.append("join on " + ", ".join(t.label for t in n.join))
+    for t, kind in n.ranges[:1]:
+        parts.append(("LIKE prefix on " if kind == "like" else "range on ") + t.label)
+    if n.sort is not None:
+        parts.append(f"ORDER BY {n.sort.label} with LIMIT")
+    return "; ".join(parts)
+
+
+def _suggest(acc: Access, n: IndexNeed, ctx: Context) -> str:
+    """The CREATE INDEX statement the help text suggests."""
+    from pgarch_lint.analysis import index_match, queries
+
+    # columns an RLS policy fixes lead (tenant-first), then the query's own equalities
+    cols: list[str] = sorted(queries.policy_eq_columns(acc.table, "select"))
+    cols += [t.label for t in n.eq] + [t.label for t in n.join]
+    names = list(cols)
+    if n.sort is not None:
+        cols.append(n.sort.label)
+        names.append(n.sort.label)
+    elif n.ranges:
+        t, kind = n.ranges[0]
+        label = t.label
+        if kind == "like":
+            col = acc.table.columns.get(t.column) if t.column else None
+            ops = index_match.pattern_opclass(col.type if col is not None else "")
+            label = f"{label} {ops}"
+        cols.append(label)
+        names.append(t.label)
+    cols = list(dict.fromkeys(cols))
+    names = list(dict.fromkeys(names))
+    if ctx.settings is not None:
+        ixname = conventions.suggest(
+            ctx.catalog,
+            ctx.settings.naming,
+            "index",
+            acc.table.name,
+            names,
+            complete=is_query_file(ctx),  # a query file does not change the schema
+        )
+    else:
+        ixname = fallback_index_name("ix_{table}__{columns}", acc.table.name, names)
+    return (
+        f"CREATE INDEX CONCURRENTLY {util.quote_ident(ixname)} ON {util.rv_name(acc.item.rv)} "
+        f"({', '.join(cols)});"
+    )

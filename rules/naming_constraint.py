@@ -1,5 +1,6 @@
 from collections.abc import Iterator
 
+from pgarch_lint.analysis.naming import checked_declarations
 from pgarch_lint.api import (
     Category,
     Context,
@@ -11,7 +12,7 @@ from pgarch_lint.api import (
     util,
 )
 
-from ._naming import checked_declarations, convention_text, violation
+from ._naming import convention_text, violation
 
 _LABEL = {
     "primary-key": "primary key",

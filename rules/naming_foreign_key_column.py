@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from pgarch_lint.analysis.naming import checked_declarations
 from pgarch_lint.api import (
     Category,
     Context,
@@ -12,7 +13,7 @@ from pgarch_lint.api import (
     rule,
 )
 
-from ._naming import checked_declarations, violation
+from ._naming import violation
 
 
 @dataclass(frozen=True)

@@ -1,8 +1,9 @@
 from collections.abc import Iterator
 
+from pgarch_lint.analysis.naming import checked_declarations
 from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, conventions, rule
 
-from ._naming import checked_declarations, violation
+from ._naming import violation
 
 
 @rule(

@@ -1,8 +1,9 @@
 from collections.abc import Iterator
 
+from pgarch_lint.analysis.naming import KEYWORD_KIND, checked_declarations
 from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, rule
 
-from ._naming import KEYWORD_KIND, checked_declarations, describe, violation
+from ._naming import declaration_label, violation
 
 
 @rule(
@@ -41,6 +42,6 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
             continue
         yield violation(
             d,
-            f"{describe(d)} is the SQL {kind} {d.name.upper()}: it must be quoted in every "
+            f"{declaration_label(d)} is the SQL {kind} {d.name.upper()}: it must be quoted in every "
             "query that uses it",
         )

@@ -1,15 +1,9 @@
 from collections.abc import Iterator
 
+from pgarch_lint.analysis.naming import checked_declarations, derived_is_snake, is_snake, to_snake
 from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, conventions, rule
 
-from ._naming import (
-    checked_declarations,
-    derived_is_snake,
-    describe,
-    is_snake,
-    to_snake,
-    violation,
-)
+from ._naming import declaration_label, violation
 
 
 @rule(
@@ -62,6 +56,6 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
             continue
         yield violation(
             d,
-            f"{describe(d)} is not lower snake_case: every query has to quote it with this "
+            f"{declaration_label(d)} is not lower snake_case: every query has to quote it with this "
             f'exact case; use "{to_snake(d.name)}"',
         )

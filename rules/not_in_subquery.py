@@ -4,9 +4,10 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from pgarch_lint.analysis.nodes import colref_names, conjuncts, iter_nodes
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule
 
-from ._queries import colref_names, conjuncts, iter_nodes, prefix
+from ._report import query_prefix
 
 
 def _is_not_in(node: ast.SubLink, ctx: Context) -> bool:
@@ -171,7 +172,7 @@ def check(node: ast.SubLink, ctx: Context) -> Iterator[Violation]:
     if never_null(node.subselect, ctx):
         return
     yield Violation(
-        f"{prefix(ctx)}NOT IN (SELECT ...) returns no rows as soon as the subquery yields a NULL, "
+        f"{query_prefix(ctx)}NOT IN (SELECT ...) returns no rows as soon as the subquery yields a NULL, "
         "and PostgreSQL cannot plan it as an anti-join; use NOT EXISTS",
         node=node,
     )

@@ -2,9 +2,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pgarch_lint.analysis.nodes import const_of
+from pgarch_lint.analysis.query_kinds import runs_once
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule
 
-from ._queries import const_of, prefix, runs_once
+from ._report import query_prefix
 
 
 @rule(
@@ -40,7 +42,7 @@ def check(node: ast.SelectStmt, ctx: Context) -> Iterator[Violation]:
     if (ok and (val is None or val in (0, "0"))) or runs_once(ctx):
         return
     yield Violation(
-        f"{prefix(ctx)}OFFSET pagination reads and discards every skipped row; use keyset "
+        f"{query_prefix(ctx)}OFFSET pagination reads and discards every skipped row; use keyset "
         "pagination",
         node=off,
     )

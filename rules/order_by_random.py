@@ -3,9 +3,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from pgarch_lint.analysis.nodes import func_name
+from pgarch_lint.analysis.query_kinds import runs_once
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule
 
-from ._queries import func_name, prefix, runs_once
+from ._report import query_prefix
 
 
 @rule(
@@ -35,6 +37,6 @@ def check(node: ast.SortBy, ctx: Context) -> Iterator[Violation]:
     if func_name(fn) not in ("random", "random_normal") or fn.args or runs_once(ctx):
         return
     yield Violation(
-        f"{prefix(ctx)}ORDER BY random() reads and sorts every candidate row to pick a few",
+        f"{query_prefix(ctx)}ORDER BY random() reads and sorts every candidate row to pick a few",
         node=node.node,
     )

@@ -1,8 +1,7 @@
 from collections.abc import Iterator
 from typing import Any
 
-from pgarch_lint.rules._security import role_name_span
-
+from pgarch_lint.analysis.security import role_name_span
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule
 
 

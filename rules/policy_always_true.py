@@ -1,8 +1,7 @@
 from collections.abc import Iterator
 
+from pgarch_lint.analysis.tenancy import always_true, tenant_column
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule
-
-from ._tenancy import always_true, tenant_column
 
 
 @rule(

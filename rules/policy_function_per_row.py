@@ -1,8 +1,7 @@
 from collections.abc import Iterator
 from typing import Any
 
-from pgarch_lint.rules._security import has_column_ref, qualified_func_name, walk_outside_sublinks
-
+from pgarch_lint.analysis.nodes import has_column_ref, qualified_func_name, walk_outside_sublinks
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, deparse, rule, util
 
 #: Functions that read the session (settings, JWT claims) and give the same answer for every

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, rule
 
-from ._tenancy import qname
+from ._report import sql_name
 
 
 @rule(
@@ -47,7 +47,7 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
         yield Violation(
             f'table "{t.name}" has {"policies" if len(policies) > 1 else "policy"} {names}{more} '
             "but row-level security is not enabled: no policy applies and every row is visible",
-            help=f"Run `ALTER TABLE {qname(t.qualified)} ENABLE ROW LEVEL SECURITY;` (and "
+            help=f"Run `ALTER TABLE {sql_name(t.qualified)} ENABLE ROW LEVEL SECURITY;` (and "
             "FORCE ROW LEVEL SECURITY), or drop the policies.",
             at=at,
         )

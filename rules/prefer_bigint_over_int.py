@@ -2,22 +2,23 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, option, rule, util
-
-from ._design import (
-    INT32_OR_SMALLER,
-    SERIALS,
+from pgarch_lint.analysis.definitions import (
     ColumnSite,
-    base_type,
     column_constraints,
     column_site,
-    comparable,
-    is_array,
     owner_of_constraint,
     statement_coldefs,
     statement_constraints,
+)
+from pgarch_lint.analysis.types import (
+    INT32_OR_SMALLER,
+    SERIALS,
+    base_type,
+    comparable,
+    is_array,
     type_text,
 )
+from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, option, rule, util
 
 _LIMIT = {"integer": "2147483647", "smallint": "32767"}
 _KEY_CONSTRAINTS = (enums.ConstrType.CONSTR_PRIMARY, enums.ConstrType.CONSTR_FOREIGN)

@@ -1,8 +1,8 @@
 from collections.abc import Iterator
 
+from pgarch_lint.analysis.definitions import column_site
+from pgarch_lint.analysis.types import SERIALS, base_type
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule
-
-from ._design import SERIALS, base_type, column_site
 
 
 @rule(

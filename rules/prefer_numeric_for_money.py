@@ -1,9 +1,9 @@
 import re
 from collections.abc import Iterator
 
+from pgarch_lint.analysis.definitions import column_site
+from pgarch_lint.analysis.types import base_type, type_text
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule
-
-from ._design import base_type, column_site, type_text
 
 # Words that mark a column as a money amount, and words that say it is something else.
 _MONEY = frozenset(

@@ -3,12 +3,11 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from pgarch_lint.api import AnyStatement, Category, Context, Severity, Violation, rule
-
-from ._query_kinds import may_read_tables, runs_once
+from pgarch_lint.analysis.query_kinds import may_read_tables, runs_once
+from pgarch_lint.api import AnyStatement, Category, Context, Severity, Violation, rule, util
 
 if TYPE_CHECKING:
-    from ._queries import Access
+    from pgarch_lint.analysis.queries import Access
 
 _PRUNING = {
     "range": ("eq", "null", "range", "like", "join"),
@@ -68,7 +67,9 @@ def check(node: Any, ctx: Context) -> Iterator[Violation]:
     [configuration](../configuration.md#migrations-and-query-files)."""
     if not may_read_tables(node) or runs_once(ctx):
         return
-    from ._queries import accesses, prefix, statement_levels, table_label  # may read: analyse
+    from pgarch_lint.analysis.queries import accesses, statement_levels  # may read: analyse
+
+    from ._report import query_prefix
 
     scope, levels = statement_levels(node, ctx)
     seen: set[str] = set()
@@ -83,7 +84,7 @@ def check(node: Any, ctx: Context) -> Iterator[Violation]:
         seen.add(t.qualified)
         keys = ", ".join(t.partition_key)
         yield Violation(
-            f'{prefix(ctx)}"{table_label(acc.item.rv)}" is partitioned by '
+            f'{query_prefix(ctx)}"{util.rv_name(acc.item.rv)}" is partitioned by '
             f"{(t.partition_strategy or 'range').upper()} ({keys}) but the query does not "
             "constrain the partition key: every partition is scanned",
             node=acc.item.rv,

@@ -1,9 +1,10 @@
 from collections.abc import Iterator
 from typing import Any
 
+from pgarch_lint.analysis.indexes import is_exclusion, key_sig, later, own_indexes
 from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, rule
 
-from ._indexes import describe, drop_sql, is_exclusion, key_sig, later, own_indexes
+from ._report import drop_sql, index_definition
 
 
 @rule(
@@ -47,8 +48,8 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
                 if at is None:
                     break
                 yield Violation(
-                    f'index "{short.name}" on "{t.name}" ({describe(short)}) is redundant: '
-                    f'index "{long.name}" ({describe(long)}) starts with the same keys and '
+                    f'index "{short.name}" on "{t.name}" ({index_definition(short)}) is redundant: '
+                    f'index "{long.name}" ({index_definition(long)}) starts with the same keys and '
                     "serves the same queries",
                     help=f'Keep "{long.name}" and drop the redundant index in a migration '
                     f"without a transaction: `{drop_sql(short)}`",

@@ -1,8 +1,7 @@
 from collections.abc import Iterator
 
-from pgarch_lint.rules._safety_b import column_is_new, is_existing, qname
-
-from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule
+from pgarch_lint.analysis.migration import column_is_new, existed_before
+from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule, util
 
 _OT = enums.ObjectType
 
@@ -40,10 +39,10 @@ def check(node: ast.RenameStmt, ctx: Context) -> Iterator[Violation]:
     ):
         return
     rel = node.relation
-    if not is_existing(ctx, rel) or column_is_new(ctx, rel, node.subname):
+    if not existed_before(ctx, rel) or column_is_new(ctx, rel, node.subname):
         return
     yield Violation(
-        f'renaming column "{node.subname}" of existing table "{qname(rel)}" to "{node.newname}" '
+        f'renaming column "{node.subname}" of existing table "{util.rv_name(rel)}" to "{node.newname}" '
         "breaks every running query that still uses the old name",
         node=rel,
     )

@@ -1,8 +1,7 @@
 from collections.abc import Iterator
 
-from pgarch_lint.rules._safety_b import is_existing, qname
-
-from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule
+from pgarch_lint.analysis.migration import existed_before
+from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule, util
 
 _OT = enums.ObjectType
 
@@ -37,10 +36,10 @@ def check(node: ast.RenameStmt, ctx: Context) -> Iterator[Violation]:
     if node.renameType != _OT.OBJECT_TABLE:
         return
     rel = node.relation
-    if not is_existing(ctx, rel):
+    if not existed_before(ctx, rel):
         return
     yield Violation(
-        f'renaming existing table "{qname(rel)}" to "{node.newname}" breaks every running '
+        f'renaming existing table "{util.rv_name(rel)}" to "{node.newname}" breaks every running '
         "query that still uses the old name",
         node=rel,
     )

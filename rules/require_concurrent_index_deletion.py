@@ -1,8 +1,9 @@
 from collections.abc import Iterator
 
-from pgarch_lint.rules._migration import origin_is_current_file, q, short
-
+from pgarch_lint.analysis.migration import origin_is_current_file
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule, util
+
+from ._report import q, short_name
 
 
 @rule(
@@ -53,8 +54,8 @@ def check(node: ast.DropStmt, ctx: Context) -> Iterator[Violation]:
         if table is not None and (table.partitioned or table.persistence == "temporary"):
             continue
         flagged.append(".".join(parts))
-        if short(ix.table) not in tables:
-            tables.append(short(ix.table))
+        if short_name(ix.table) not in tables:
+            tables.append(short_name(ix.table))
     if not flagged:
         return
     names = ", ".join(q(n) for n in flagged)

@@ -1,8 +1,9 @@
 from collections.abc import Iterator
 
-from pgarch_lint.rules._migration import AT, existing_alter_target, q
-
+from pgarch_lint.analysis.migration import AT, existing_alter_target
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule, util
+
+from ._report import q
 
 
 @rule(

@@ -1,8 +1,9 @@
 from collections.abc import Iterator
 
-from pgarch_lint.rules._migration import is_existing_relation, origin_is_current_file, q, short
-
+from pgarch_lint.analysis.migration import is_existing_relation, origin_is_current_file
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule, util
+
+from ._report import q, short_name
 
 _RK = enums.ReindexObjectType
 
@@ -51,7 +52,7 @@ def check(node: ast.ReindexStmt, ctx: Context) -> Iterator[Violation]:
                 return
             if table is not None and table.partitioned and ctx.pg_version < 14:
                 return  # partitioned indexes cannot be reindexed at all before 14
-            target += f" on {q(short(ix.table))}"
+            target += f" on {q(short_name(ix.table))}"
         what = (
             "writes to its table for the whole rebuild and, with an ACCESS EXCLUSIVE lock on "
             "the index, every query whose plan considers it"

@@ -1,8 +1,9 @@
 from collections.abc import Iterator
 
+from pgarch_lint.analysis.tenancy import tenant_tables
 from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, rule
 
-from ._tenancy import qname, table_loc, tenant_tables
+from ._report import object_loc, sql_name
 
 
 @rule(
@@ -35,12 +36,12 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
     for t, col in tenant_tables(ctx):
         if not t.rls_enabled or t.rls_forced:
             continue
-        at = table_loc(ctx, t)
+        at = object_loc(ctx, t)
         if at is None:
             continue
         yield Violation(
             f'tenant table "{t.name}" ({col}) has row-level security enabled but not forced: '
             "the table owner (often the application's own role) bypasses every policy",
-            help=f"Run `ALTER TABLE {qname(t.qualified)} FORCE ROW LEVEL SECURITY;`",
+            help=f"Run `ALTER TABLE {sql_name(t.qualified)} FORCE ROW LEVEL SECURITY;`",
             at=at,
         )

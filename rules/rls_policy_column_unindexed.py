@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 from typing import Any
 
+from pgarch_lint.analysis.tenancy import filter_columns
 from pgarch_lint.api import (
     Category,
     Context,
@@ -12,7 +13,7 @@ from pgarch_lint.api import (
     util,
 )
 
-from ._tenancy import filter_columns, qname
+from ._report import sql_name
 
 
 @rule(
@@ -83,7 +84,7 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
                 f"{'leads' if len(cols) == 1 else 'lead'} no index: every query on the table "
                 "scans all tenants' rows to apply the policy",
                 help=f"Create an index led by the column, e.g. `CREATE INDEX CONCURRENTLY "
-                f"{util.quote_ident(_ix_name(ctx, t.name, cols[0]))} ON {qname(t.qualified)} "
+                f"{util.quote_ident(_ix_name(ctx, t.name, cols[0]))} ON {sql_name(t.qualified)} "
                 f"({util.quote_ident(cols[0])});` (or a composite index starting with it)",
                 at=at,
             )

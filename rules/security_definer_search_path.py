@@ -1,15 +1,15 @@
 from collections.abc import Iterator
 
-from pgarch_lint.rules._security import (
+from pgarch_lint.analysis.security import (
     catalog_functions,
     defelem,
-    display_name,
     input_arg_count,
     search_path_action,
     security_definer,
 )
-
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule, util
+
+from ._report import display_name
 
 _HELP = (
     "add `SET search_path = ''` (and schema-qualify every name in the body) or "

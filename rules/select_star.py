@@ -2,9 +2,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from pgarch_lint.analysis.nodes import is_star, iter_nodes
+from pgarch_lint.analysis.queries import DML_ROOTS
+from pgarch_lint.analysis.query_kinds import application_query
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule
 
-from ._queries import DML_ROOTS, application_query, is_star, iter_nodes, prefix
+from ._report import query_prefix
 
 
 def _output_select(node: ast.SelectStmt, ctx: Context) -> bool:
@@ -94,7 +97,7 @@ def check(node: ast.SelectStmt, ctx: Context) -> Iterator[Violation]:
         return  # the columns come from CTEs/subqueries of the query itself, not from a table
     star = next(t.val for t in node.targetList or () if is_star(getattr(t, "val", None)))
     yield Violation(
-        f"{prefix(ctx)}SELECT * returns every column of the table, including columns added "
+        f"{query_prefix(ctx)}SELECT * returns every column of the table, including columns added "
         "later; list the columns the code uses",
         node=star,
     )

@@ -1,5 +1,7 @@
 from collections.abc import Iterator
 
+from pgarch_lint.analysis.live import format_size, live_facts
+from pgarch_lint.analysis.query_kinds import is_query_file, runs_once
 from pgarch_lint.api import (
     AnyStatement,
     Category,
@@ -11,8 +13,7 @@ from pgarch_lint.api import (
     util,
 )
 
-from ._live import facts_of, format_size, short
-from ._queries import index_name, is_query_file, runs_once
+from ._report import fallback_index_name, short_name
 
 
 @rule(
@@ -45,7 +46,7 @@ def check(node: object, ctx: Context) -> Iterator[Violation]:
     row), are left alone, and so are the top-level statements of a migration (a one-off
     backfill; see [configuration](../configuration.md#migrations-and-query-files)): the rule
     reviews the queries of query files and statements with bind parameters (`$1`)."""
-    facts = facts_of(ctx.catalog)
+    facts = live_facts(ctx.catalog)
     stmt = ctx.statement
     if facts is None or stmt is None or stmt.nested or runs_once(ctx):
         return
@@ -68,12 +69,12 @@ def check(node: object, ctx: Context) -> Iterator[Violation]:
                     complete=is_query_file(ctx),
                 )
             else:
-                name = index_name("ix_{table}__{columns}", tname, list(s.columns))
+                name = fallback_index_name("ix_{table}__{columns}", tname, list(s.columns))
             ix = util.quote_ident(name)
             suggestion = f"; an index such as {ix} ({cols}) would serve it"
             how = f"`CREATE INDEX CONCURRENTLY {ix} ON {util.quote_ident(tname)} ({cols});`"
         yield Violation(
-            f'the plan reads "{short(s.table)}" ({size}) sequentially to filter it '
+            f'the plan reads "{short_name(s.table)}" ({size}) sequentially to filter it '
             f"(Filter: {s.filter}){suggestion}",
             help=how,
             start=stmt.start,

@@ -1,7 +1,6 @@
 from collections.abc import Iterator
 
-from pgarch_lint.rules._safety_b import is_existing, qname
-
+from pgarch_lint.analysis.migration import existed_before
 from pgarch_lint.api import (
     AnyStatement,
     Category,
@@ -51,7 +50,7 @@ def _slow_alter(node: ast.Node, ctx: Context) -> bool:
     """Index builds and ALTER TABLE forms that scan or rewrite an existing table."""
     if not isinstance(node, (ast.IndexStmt, ast.AlterTableStmt)):
         return False
-    if not is_existing(ctx, node.relation):
+    if not existed_before(ctx, node.relation):
         return False  # a table created earlier in this file is empty
     if isinstance(node, ast.IndexStmt):
         return True
@@ -80,8 +79,8 @@ def _work(node: ast.Node, ctx: Context, held: LockTaken) -> str | None:
         return "scans or rewrites a table"
     if isinstance(node, _DML):
         rel = getattr(node, "relation", None)
-        if rel is not None and is_existing(ctx, rel):
-            return f'reads or writes rows of "{qname(rel)}"'
+        if rel is not None and existed_before(ctx, rel):
+            return f'reads or writes rows of "{util.rv_name(rel)}"'
         sel = node.selectStmt if isinstance(node, ast.InsertStmt) else None
         if isinstance(sel, ast.SelectStmt) and sel.fromClause:
             return "copies rows from other tables"

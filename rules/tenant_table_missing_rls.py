@@ -1,8 +1,9 @@
 from collections.abc import Iterator
 
+from pgarch_lint.analysis.tenancy import tenant_tables
 from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, rule
 
-from ._tenancy import qname, table_loc, tenant_tables
+from ._report import object_loc, sql_name
 
 
 @rule(
@@ -43,7 +44,7 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
     for t, col in tenant_tables(ctx):
         if t.rls_enabled:
             continue
-        at = table_loc(ctx, t)
+        at = object_loc(ctx, t)
         if at is None:
             continue
         yield Violation(
@@ -51,9 +52,9 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
             "enabled: any query that forgets the tenant filter reads or changes every "
             "tenant's rows",
             help=f"Add a policy and enable RLS: `CREATE POLICY {t.name}_tenant_isolation ON "
-            f"{qname(t.qualified)} USING ({col} = (SELECT current_setting('app.{col}')::"
-            f"{t.columns[col].type})); ALTER TABLE {qname(t.qualified)} ENABLE ROW LEVEL "
-            f"SECURITY; ALTER TABLE {qname(t.qualified)} FORCE ROW LEVEL SECURITY;` "
+            f"{sql_name(t.qualified)} USING ({col} = (SELECT current_setting('app.{col}')::"
+            f"{t.columns[col].type})); ALTER TABLE {sql_name(t.qualified)} ENABLE ROW LEVEL "
+            f"SECURITY; ALTER TABLE {sql_name(t.qualified)} FORCE ROW LEVEL SECURITY;` "
             "(or list the table in `[tenancy] global-tables` if it is shared by design)",
             at=at,
         )

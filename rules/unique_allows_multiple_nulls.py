@@ -1,17 +1,16 @@
 from collections.abc import Iterator
 from typing import Any
 
-from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule, util
-
-from ._design import (
-    SERIALS,
-    base_type,
+from pgarch_lint.analysis.definitions import (
     column_constraints,
     owner_of_constraint,
-    quoted_list,
     statement_coldefs,
     statement_constraints,
 )
+from pgarch_lint.analysis.types import SERIALS, base_type
+from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule, util
+
+from ._report import quoted_list
 
 _NOT_NULL_CONSTRAINTS = (
     enums.ConstrType.CONSTR_NOTNULL,

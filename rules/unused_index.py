@@ -1,8 +1,9 @@
 from collections.abc import Iterator
 
+from pgarch_lint.analysis.live import format_size, live_facts
 from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, rule, util
 
-from ._live import facts_of, format_size, short
+from ._report import short_name
 
 
 @rule(
@@ -33,7 +34,7 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
     without ever being scanned) and are not unique (a unique index enforces uniqueness).
     The counters start at the last statistics reset (`pg_stat_database.stats_reset`) and are
     lost on a crash, and a replica keeps its own: the message says since when they count."""
-    facts = facts_of(ctx.catalog)
+    facts = live_facts(ctx.catalog)
     if facts is None:
         return
     since = (
@@ -54,7 +55,7 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
         if at is None:
             continue
         yield Violation(
-            f'index "{ix.name}" on "{short(ixf.table)}" ({format_size(ixf.size_bytes)}) has not '
+            f'index "{ix.name}" on "{short_name(ixf.table)}" ({format_size(ixf.size_bytes)}) has not '
             f"been used by any query {since}",
             help="If the statistics cover a representative period on every server, drop it: "
             f"`DROP INDEX CONCURRENTLY {util.quote_ident(ix.schema)}."

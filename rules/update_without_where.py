@@ -1,8 +1,7 @@
 from collections.abc import Iterator
 
-from pgarch_lint.rules._safety_b import is_existing, qname
-
-from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule
+from pgarch_lint.analysis.migration import existed_before
+from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule, util
 
 
 @rule(
@@ -30,12 +29,12 @@ def check(node: ast.UpdateStmt, ctx: Context) -> Iterator[Violation]:
     if node.whereClause is not None:
         return
     rel = node.relation
-    if not isinstance(rel, ast.RangeVar) or not is_existing(ctx, rel):
+    if not isinstance(rel, ast.RangeVar) or not existed_before(ctx, rel):
         return
     join = (
         " (FROM without a WHERE pairs every row with every source row)" if node.fromClause else ""
     )
     yield Violation(
-        f'UPDATE "{qname(rel)}" has no WHERE clause: it changes every row of the table{join}',
+        f'UPDATE "{util.rv_name(rel)}" has no WHERE clause: it changes every row of the table{join}',
         node=rel,
     )

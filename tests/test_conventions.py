@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pgarch_lint import conventions as conv
+from pgarch_lint.analysis import conventions as conv
 from pgarch_lint.config import ConfigError, Naming, Settings, load_settings
 from pgarch_lint.engine import Engine, FileInput
 from pgarch_lint.testing import lint_sql

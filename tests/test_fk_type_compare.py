@@ -4,7 +4,8 @@ run the rule end to end; these are the comparisons on their own)."""
 from __future__ import annotations
 
 import pytest
-from pgarch_lint.rules.fk_type_mismatch import (
+
+from pgarch_lint.analysis.types import (
     ALIKE,
     NARROWER,
     OTHER,

@@ -145,7 +145,7 @@ def test_hatchet_sqlc_queries() -> None:
     ],
 )
 def test_migration_paths(path: str, migration: bool) -> None:
-    from pgarch_lint.rules._query_kinds import migration_path
+    from pgarch_lint.analysis.query_kinds import migration_path
 
     assert migration_path(path) is migration
 

@@ -1,69 +1,61 @@
-"""Helpers shared by the migration-safety rules (part A): which table an ALTER TABLE targets,
-whether it is existing (assumed large and live), and the facts about columns, constraints and
-defaults those rules need.
+"""Migration facts: is a table existing (assumed large and live), what does ADD COLUMN add.
 
-The registry skips this module (its name starts with ``_``).
+PostgreSQL locks and rewrites the same way for every table; what makes a statement dangerous
+is that the table already holds data that applications are using. The catalog knows where
+each relation came from (``ctx.catalog.origin_of``, ``ctx.catalog.is_new``):
+
+* :func:`is_existing_relation`: not created earlier in the file (or migration unit) being
+  checked, and not temporary. A relation never seen at all counts as existing (assume large
+  and live). :func:`existing_alter_target` applies it to an ALTER TABLE of an ordinary table
+  (shared per statement);
+* :func:`existed_before`: the same test without the temporary-table exception (the rules of
+  the compatibility family); :func:`column_is_new`: the column was added earlier in the
+  current file; :func:`origin_is_current_file` for any catalog object;
+* :func:`added_column`: what an ``ADD COLUMN`` column definition says (an
+  :class:`AddedColumn`: normalised type, NOT NULL, DEFAULT, identity, generated, serial,
+  constraints with NOT ENFORCED resolved); :func:`column_already_exists` for ``ADD COLUMN IF
+  NOT EXISTS`` no-ops; :func:`domain_default` (a domain's DEFAULT a column inherits);
+  :func:`volatile_call` (the first VOLATILE function an expression calls);
+* :func:`runs_nested`: the statement sits in a DO block or a PL/pgSQL body.
+
+Types are normalised by the catalog (:func:`pgarch_lint.catalog.normalize_type`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pgarch_lint.api import (
-    Context,
-    Origin,
-    ast,
-    deparse,
-    enums,
-    is_binary_coercible,
-    normalize_type,
-    per_statement,
-    util,
-)
+from pgarch_lint import astutil as util
+from pgarch_lint.catalog import Origin, normalize_type
+from pgarch_lint.sql import ast, enums
+
+from .memo import per_statement
+from .nodes import is_null_const
+from .types import SERIAL_SPELLINGS
+
+if TYPE_CHECKING:
+    from pgarch_lint.api import Context
 
 __all__ = [
     "AT",
     "CT",
     "AddedColumn",
-    "add_label",
     "added_column",
+    "column_already_exists",
+    "column_is_new",
+    "domain_default",
+    "existed_before",
     "existing_alter_target",
-    "is_binary_coercible",
     "is_existing_relation",
-    "normalize_type",
-    "q",
-    "short",
-    "table_label",
+    "origin_is_current_file",
+    "runs_nested",
+    "volatile_call",
 ]
 
 AT = enums.AlterTableType
 CT = enums.ConstrType
-
-_SERIAL_TYPES = {"serial", "serial4", "bigserial", "serial8", "smallserial", "serial2"}
-_SERIAL_BASE = {"serial": "integer", "bigserial": "bigint", "smallserial": "smallint"}
-
-
-def q(name: str) -> str:
-    """An identifier for a message: always double-quoted, as PostgreSQL's errors print it."""
-    return '"' + name.replace('"', '""') + '"'
-
-
-def short(qualified: str) -> str:
-    """A catalog qualified name for a message: ``public.`` is left out."""
-    return qualified[7:] if qualified.startswith("public.") else qualified
-
-
-def table_label(rv: Any) -> str:
-    """``"schema.table"`` / ``"table"`` as written in the statement, quoted for a message."""
-    return q(util.rv_name(rv))
-
-
-def add_label(con: Any, kind: str) -> str:
-    """``ADD CONSTRAINT "name" KIND`` or, for an unnamed constraint, ``ADD KIND``."""
-    name = getattr(con, "conname", None)
-    return f"ADD CONSTRAINT {q(name)} {kind}" if name else f"ADD {kind}"
 
 
 def is_existing_relation(rv: Any, ctx: Context) -> bool:
@@ -89,6 +81,7 @@ def existing_alter_target(node: ast.AlterTableStmt, ctx: Context) -> bool:
 
 
 def origin_is_current_file(ctx: Context, obj: Any) -> bool:
+    """``obj`` (a catalog object) was created earlier in the file being checked."""
     return obj is not None and ctx.catalog.origin_of(obj) is Origin.CURRENT_FILE
 
 
@@ -115,12 +108,6 @@ class AddedColumn:
                 yield c
 
 
-def _is_null_const(expr: Any) -> bool:
-    while isinstance(expr, ast.TypeCast):
-        expr = expr.arg
-    return isinstance(expr, ast.A_Const) and bool(expr.isnull)
-
-
 def added_column(cmd: ast.AlterTableCmd) -> AddedColumn | None:
     """The column an ``AT_AddColumn`` command adds."""
     cd = cmd.def_
@@ -128,7 +115,7 @@ def added_column(cmd: ast.AlterTableCmd) -> AddedColumn | None:
         return None
     tname = normalize_type(cd.typeName)
     names = util.names_of(cd.typeName) if cd.typeName is not None else []
-    serial = len(names) == 1 and names[0].lower() in _SERIAL_TYPES
+    serial = len(names) == 1 and names[0].lower() in SERIAL_SPELLINGS
     not_null = bool(cd.is_not_null)
     default: Any = cd.raw_default
     identity = False
@@ -161,7 +148,7 @@ def added_column(cmd: ast.AlterTableCmd) -> AddedColumn | None:
             generated = "virtual" if c.generated_kind == "v" else "stored"
         enforced = not (ct in (CT.CONSTR_CHECK, CT.CONSTR_FOREIGN) and c.is_enforced is False)
         cons.append((c, enforced))
-    if default is not None and _is_null_const(default):
+    if default is not None and is_null_const(default):
         default = None
     return AddedColumn(
         coldef=cd,
@@ -199,11 +186,26 @@ def volatile_call(expr: Any, ctx: Context) -> str | None:
     return f"{fname}()" if fname is not None else None
 
 
-def expr_text(expr: Any, limit: int = 60) -> str:
-    text = deparse(expr)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+# --- where a relation or column comes from ------------------------------------------------
 
 
-def base_type(t: str) -> str:
-    """``serial`` → ``integer`` etc.: the type a serial column really has."""
-    return _SERIAL_BASE.get(t, t)
+def existed_before(ctx: Context, rv: Any) -> bool:
+    """The relation was not created earlier in the file being checked (unknown = existing;
+    unlike :func:`is_existing_relation`, a temporary table counts too)."""
+    if not isinstance(rv, ast.RangeVar):
+        return False
+    return not ctx.catalog.is_new(rv)
+
+
+def column_is_new(ctx: Context, rv: Any, column: str | None) -> bool:
+    """The column was added earlier in the current file (nobody can be using it yet)."""
+    if not column or not isinstance(rv, ast.RangeVar):
+        return False
+    table = ctx.catalog.table(rv)
+    col = ctx.catalog.column(table, column)
+    return col is not None and ctx.catalog.origin_of(col) is Origin.CURRENT_FILE
+
+
+def runs_nested(ctx: Context) -> bool:
+    """The statement sits inside a DO block or a PL/pgSQL body."""
+    return ctx.statement is not None and ctx.statement.nested

@@ -1,25 +1,41 @@
-"""Helpers shared by the tenancy and Row-Level Security rules.
+"""Tenancy and Row-Level Security: tenant tables, and what a policy expression says.
 
 A *tenant table* is a table (not a partition, not temporary) that has one of the configured
 tenant columns (``[tenancy] tenant-columns``, default ``["tenant_id"]``) and does not match
-``[tenancy] global-tables``.
+``[tenancy] global-tables``: :func:`tenant_column` (the column, or None), :func:`tenant_tables`
+(every tenant table of the final schema, partitions skipped: their parent carries RLS and
+policies for queries through it), :func:`tenant_columns` (the configured names).
+
+Policy expressions: :func:`always_true` (a constant-true USING / WITH CHECK: ``true``,
+``1 = 1``, ``'t'::boolean``...), :func:`filter_columns` (the columns an expression compares to
+something that does not depend on the row: the columns an index should lead with). Which
+columns every permissive policy fixes with ``=`` for a query is
+:func:`pgarch_lint.analysis.queries.policy_eq_columns`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pgarch_lint.api import Context, ast, enums, util
+from pgarch_lint import astutil as util
+from pgarch_lint.catalog import Table
+from pgarch_lint.sql import ast, enums
+
+if TYPE_CHECKING:
+    from pgarch_lint.api import Context
+
+__all__ = ["always_true", "filter_columns", "tenant_column", "tenant_columns", "tenant_tables"]
 
 
 def tenant_columns(ctx: Context) -> tuple[str, ...]:
+    """The configured tenant columns (``[tenancy] tenant-columns``)."""
     if ctx.settings is None:
         return ("tenant_id",)
     return tuple(ctx.settings.tenancy.tenant_columns)
 
 
-def tenant_column(ctx: Context, table: Any) -> str | None:
+def tenant_column(ctx: Context, table: Table | None) -> str | None:
     """The tenant column of ``table`` when it is a tenant table, else None."""
     if table is None or getattr(table, "persistence", "") == "temporary":
         return None
@@ -31,7 +47,7 @@ def tenant_column(ctx: Context, table: Any) -> str | None:
     return None
 
 
-def tenant_tables(ctx: Context) -> Iterator[tuple[Any, str]]:
+def tenant_tables(ctx: Context) -> Iterator[tuple[Table, str]]:
     """(table, tenant column) for every tenant table of the final schema (partitions skipped:
     their parent carries RLS and policies for queries through it)."""
     for t in ctx.catalog.tables():
@@ -40,17 +56,6 @@ def tenant_tables(ctx: Context) -> Iterator[tuple[Any, str]]:
         col = tenant_column(ctx, t)
         if col is not None:
             yield t, col
-
-
-def table_loc(ctx: Context, table: Any) -> Any:
-    return ctx.report_loc([table.created, *table.changed])
-
-
-def qname(qualified: str) -> str:
-    schema, _, name = qualified.rpartition(".")
-    if not schema or schema == "public":
-        return util.quote_ident(name)
-    return f"{util.quote_ident(schema)}.{util.quote_ident(name)}"
 
 
 # --- expressions -----------------------------------------------------------------------------

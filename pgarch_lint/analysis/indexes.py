@@ -1,16 +1,33 @@
-"""Helpers shared by the index rules (fk-missing-index, duplicate-index, redundant-index...).
+"""Comparing index definitions and asking which lookups an index serves.
 
-Index definitions are compared in a normalised form built from the catalog's :class:`Index`
-objects: method, key columns/expressions (expressions by their deparsed text), opclasses,
-collations, sort order, predicate (deparsed) and INCLUDE columns.
+Index definitions are compared in a normalised form built from the catalog's
+:class:`~pgarch_lint.catalog.Index` objects (:func:`index_sig`): method, key
+columns/expressions (:func:`key_sig`: expressions by their deparsed text, the default opclass
+and collation and the default NULLS order left out), predicate (deparsed), INCLUDE columns and
+NULLS NOT DISTINCT. Two indexes with the same signature are duplicates whatever their names.
+
+Lookups by a list of columns (a foreign key's, say): :func:`covers` (the columns lead a b-tree
+index in any order, or are the single key of a hash index), :func:`finds_one_row` (a unique
+b-tree index whose keys are all among the columns), :func:`predicate_ok_for` (a partial
+index's predicate is implied by ``col IS NOT NULL`` on the columns). Indexes that back an
+EXCLUDE constraint (:func:`is_exclusion`) never count: their operators are their meaning.
+
+:func:`own_indexes` leaves out the partition clones of a parent's index; :func:`later` picks
+the one of two indexes created later (the one to drop); :func:`statement_columns` reads the
+plain-column keys of a CREATE INDEX with their catalog columns. Matching indexes against a
+query's conditions is :mod:`.index_match`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pgarch_lint.api import Context, ast, enums, util
+from pgarch_lint.catalog import Column, Index, IndexKey, Table
+from pgarch_lint.sql import ast, enums
+
+if TYPE_CHECKING:
+    from pgarch_lint.api import Context
 
 KeySig = tuple[str, str | None, str | None, str | None, str | None, str | None]
 
@@ -59,7 +76,7 @@ def _collation(name: str | None) -> str | None:
     return None if bare == "default" else bare
 
 
-def key_sig(k: Any) -> KeySig:
+def key_sig(k: IndexKey) -> KeySig:
     """One index key, normalised: (kind, text, opclass, collation, ordering, nulls)."""
     ordering = k.ordering if k.ordering != "asc" else None
     nulls = k.nulls
@@ -71,7 +88,7 @@ def key_sig(k: Any) -> KeySig:
     return ("expr", k.expression, _opclass(k.opclass), _collation(k.collation), ordering, nulls)
 
 
-def index_sig(ix: Any) -> tuple[Any, ...]:
+def index_sig(ix: Index) -> tuple[Any, ...]:
     """The normalised definition of an index (uniqueness excluded)."""
     return (
         ix.method,
@@ -82,52 +99,23 @@ def index_sig(ix: Any) -> tuple[Any, ...]:
     )
 
 
-def is_exclusion(ix: Any) -> bool:
+def is_exclusion(ix: Index) -> bool:
     """An index that backs an EXCLUDE constraint (its operators are part of its meaning)."""
     return bool(ix.constraint) and not ix.unique and not ix.primary
 
 
-def own_indexes(ctx: Context, table: Any) -> list[Any]:
+def own_indexes(ctx: Context, table: Table) -> list[Index]:
     """Indexes of ``table`` that are not partition clones of a parent's index."""
     return [ix for ix in ctx.catalog.indexes_on(table) if ix.parent is None]
 
 
-def describe(ix: Any) -> str:
-    """A short definition for messages: ``btree (a, b) WHERE ...``."""
-    keys = ", ".join(k.text for k in ix.keys)
-    inc = f" INCLUDE ({', '.join(ix.include)})" if ix.include else ""
-    where = f" WHERE {ix.predicate}" if ix.predicate else ""
-    uniq = "unique " if ix.unique else ""
-    return f"{uniq}{ix.method} ({keys}){inc}{where}"
-
-
-def qname(qualified: str) -> str:
-    """A qualified ``schema.name`` for SQL text: the schema is dropped for ``public``."""
-    schema, _, name = qualified.rpartition(".")
-    if not schema or schema == "public":
-        return util.quote_ident(name)
-    return f"{util.quote_ident(schema)}.{util.quote_ident(name)}"
-
-
-def index_ref(ix: Any) -> str:
-    return qname(f"{ix.schema}.{ix.name}")
-
-
-def drop_sql(ix: Any) -> str:
-    return f"DROP INDEX CONCURRENTLY {index_ref(ix)};"
-
-
-def later(a: Any, b: Any) -> Any:
+def later(a: Index, b: Index) -> Index:
     """The index of the two that was created later (by file, then offset)."""
 
-    def pos(ix: Any) -> tuple[int, int]:
+    def pos(ix: Index) -> tuple[int, int]:
         return (ix.file_index, ix.created.start if ix.created is not None else -1)
 
     return b if pos(b) >= pos(a) else a
-
-
-def loc_of(ctx: Context, ix: Any) -> Any:
-    return ctx.report_loc([ix.created, *ix.changed])
 
 
 def _not_null_columns(pred: Any) -> set[str] | None:
@@ -152,7 +140,7 @@ def _not_null_columns(pred: Any) -> set[str] | None:
     return None
 
 
-def predicate_ok_for(ix: Any, columns: list[str]) -> bool:
+def predicate_ok_for(ix: Index, columns: list[str]) -> bool:
     """Whether a partial index still serves lookups by ``columns`` (a foreign key): its
     predicate is implied by ``col IS NOT NULL`` on those columns."""
     if ix.predicate is None:
@@ -163,7 +151,7 @@ def predicate_ok_for(ix: Any, columns: list[str]) -> bool:
     return cols is not None and cols <= set(columns)
 
 
-def covers(ix: Any, columns: list[str]) -> bool:
+def covers(ix: Index, columns: list[str]) -> bool:
     """Whether ``ix`` serves lookups by ``columns`` (in any order): they are the leading key
     columns of a b-tree index, or the single key of a hash index."""
     if not columns or is_exclusion(ix):
@@ -183,7 +171,7 @@ def covers(ix: Any, columns: list[str]) -> bool:
     return predicate_ok_for(ix, columns)
 
 
-def finds_one_row(ix: Any, columns: list[str], *, predicate: bool = True) -> bool:
+def finds_one_row(ix: Index, columns: list[str], *, predicate: bool = True) -> bool:
     """Whether ``ix`` is a unique b-tree index (a primary key, a unique constraint's index or
     a UNIQUE index) whose key columns are all among ``columns`` (in any order): a lookup by
     ``columns`` finds its at most one row through it. Expression keys do not count; a partial
@@ -196,13 +184,14 @@ def finds_one_row(ix: Any, columns: list[str], *, predicate: bool = True) -> boo
     return not predicate or predicate_ok_for(ix, columns)
 
 
-def pairs(indexes: list[Any]) -> Iterator[tuple[Any, Any]]:
+def pairs(indexes: list[Index]) -> Iterator[tuple[Index, Index]]:
+    """Every unordered pair of ``indexes``, in order."""
     for i, a in enumerate(indexes):
         for b in indexes[i + 1 :]:
             yield a, b
 
 
-def statement_columns(node: Any, ctx: Context) -> Iterator[tuple[Any, Any]]:
+def statement_columns(node: Any, ctx: Context) -> Iterator[tuple[Any, Column | None]]:
     """(IndexElem, catalog Column or None) for each plain-column key of a CREATE INDEX."""
     if not isinstance(node.relation, ast.RangeVar):
         return

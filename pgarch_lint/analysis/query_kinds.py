@@ -1,5 +1,6 @@
-"""Cheap tests the query rules make before importing their analysis (``_queries``), so that a
-migration of DDL only never loads it: which statements can contain a query that reads a table,
+"""Which statements hold queries, and how often they run: cheap tests the query rules make
+before importing the query analysis (:mod:`.queries`), so that a migration of DDL only never
+loads it: which statements can contain a query that reads a table,
 whether a file holds application queries or is a migration, and whether a statement runs once
 (when the migration is applied) or again and again.
 
@@ -44,9 +45,24 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pgarch_lint.api import Context, ast, enums, util
+from pgarch_lint import astutil as util
+from pgarch_lint.sql import ast, enums
+
+if TYPE_CHECKING:
+    from pgarch_lint.api import Context
+
+__all__ = [
+    "NO_QUERY_ROOTS",
+    "application_query",
+    "has_parameters",
+    "is_query_file",
+    "may_read_tables",
+    "migration_path",
+    "runs_once",
+    "stored_query",
+]
 
 #: Statements that cannot hold a query reading a table: PostgreSQL rejects subqueries in
 #: DEFAULT, CHECK, index expressions/predicates, generated columns and partition bounds, and

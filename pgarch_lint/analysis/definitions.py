@@ -1,6 +1,22 @@
-"""Helpers shared by the schema-design rules (column types, key columns, FK clauses).
+"""What a CREATE TABLE / ALTER TABLE statement declares: column sites, constraints, FK clauses.
 
-Not a rule module (the registry skips names starting with ``_``).
+Rules that judge a declaration where it is written (a column's type, a key's columns) ask
+here rather than re-walk the statement:
+
+* :func:`column_site` (for a ``ColumnDef`` node): a :class:`ColumnSite` when the column
+  belongs to a table and has a type (CREATE TABLE, ADD COLUMN, ALTER COLUMN ... TYPE), with
+  its table's RangeVar and its statement; None for composite types, function column lists,
+  foreign tables and partition column options. Shared per node (:mod:`.memo`);
+* :func:`statement_coldefs`: the column definitions a statement itself declares, by name;
+  :func:`statement_constraints`: every constraint it declares, with its columns (inline
+  column constraints get their column); :func:`constraint_columns` for one constraint;
+* :func:`owner_of_constraint` (for a ``Constraint`` node): the table, columns and statement
+  of a table constraint being declared;
+* :func:`written_fk_actions`: which of ``ON DELETE`` / ``ON UPDATE`` a FOREIGN KEY clause
+  spells out in its text (the parse tree cannot tell an explicit ``NO ACTION`` from none).
+
+Types are read with :mod:`.types`. The catalog holds the result of the statement once it is
+applied; these readers see the statement as written, before it is.
 """
 
 from __future__ import annotations
@@ -8,138 +24,27 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pgarch_lint.api import Context, ast, enums, per_statement, util
+from pgarch_lint import astutil as util
+from pgarch_lint.sql import ast, enums
 
-# Canonical base names: PostgreSQL's internal names, whatever spelling the SQL used.
-_CANON: dict[str, str] = {
-    "int": "int4",
-    "integer": "int4",
-    "int4": "int4",
-    "smallint": "int2",
-    "int2": "int2",
-    "bigint": "int8",
-    "int8": "int8",
-    "serial": "serial",
-    "serial4": "serial",
-    "bigserial": "bigserial",
-    "serial8": "bigserial",
-    "smallserial": "smallserial",
-    "serial2": "smallserial",
-    "real": "float4",
-    "float4": "float4",
-    "double precision": "float8",
-    "float8": "float8",
-    "float": "float8",
-    "decimal": "numeric",
-    "numeric": "numeric",
-    "bool": "bool",
-    "boolean": "bool",
-    "varchar": "varchar",
-    "character varying": "varchar",
-    "bpchar": "bpchar",
-    "character": "bpchar",
-    "timestamp": "timestamp",
-    "timestamp without time zone": "timestamp",
-    "timestamptz": "timestamptz",
-    "timestamp with time zone": "timestamptz",
-    "time": "time",
-    "time without time zone": "time",
-    "timetz": "timetz",
-    "time with time zone": "timetz",
-    "varbit": "varbit",
-    "bit varying": "varbit",
-}
+from .memo import per_statement
 
-# Display names (what format_type() prints, short forms) for canonical base names.
-_DISPLAY: dict[str, str] = {
-    "int4": "integer",
-    "int2": "smallint",
-    "int8": "bigint",
-    "float4": "real",
-    "float8": "double precision",
-    "bool": "boolean",
-    "bpchar": "char",
-}
+if TYPE_CHECKING:
+    from pgarch_lint.api import Context
 
-# serial pseudo-types → the integer type they create (for type comparisons).
-_SERIAL_BASE = {"serial": "int4", "bigserial": "int8", "smallserial": "int2"}
-
-INT32_OR_SMALLER = frozenset({"int4", "int2", "serial", "smallserial"})
-SERIALS = frozenset({"serial", "bigserial", "smallserial"})
-
-
-def type_parts(tn: Any) -> list[str]:
-    return [str(n.sval) for n in (getattr(tn, "names", None) or ()) if isinstance(n, ast.String)]
-
-
-def base_type(tn: Any) -> str:
-    """Canonical base name of a TypeName (``int4``, ``varchar``, ``bpchar``, ``timestamp``...).
-
-    Built-in types are recognised whether written unqualified or as ``pg_catalog.x``; the
-    single-byte ``"char"`` type stays ``char``. User types keep their (qualified) name.
-    """
-    parts = type_parts(tn)
-    if not parts:
-        return ""
-    if len(parts) == 2 and parts[0] == "pg_catalog":
-        name = parts[1]
-        return _CANON.get(name, name)
-    if len(parts) == 1:
-        return _CANON.get(parts[0], parts[0])
-    return ".".join(parts)
-
-
-def typmods(tn: Any) -> list[str]:
-    out: list[str] = []
-    for m in getattr(tn, "typmods", None) or ():
-        if isinstance(m, ast.A_Const):
-            val = m.val
-            if isinstance(val, ast.Integer):
-                out.append(str(val.ival))
-            elif isinstance(val, ast.String):
-                out.append(str(val.sval))
-    return out
-
-
-def is_array(tn: Any) -> bool:
-    return bool(getattr(tn, "arrayBounds", None))
-
-
-def type_text(tn: Any) -> str:
-    """A TypeName as ``format_type()`` would show it: ``integer``, ``varchar(10)``, ``text[]``.
-
-    ``char`` written without a length is ``char(1)``; the ``"char"`` type shows as ``"char"``.
-    """
-    parts = type_parts(tn)
-    base = base_type(tn)
-    shown = '"char"' if parts == ["char"] else _DISPLAY.get(base, base)
-    mods = typmods(tn)
-    if mods and base != "interval":
-        shown = f"{shown}({','.join(mods)})"
-    return shown + "[]" * len(getattr(tn, "arrayBounds", None) or ())
-
-
-def comparable(type_str: str) -> str:
-    """A type string (``type_text`` or the catalog's normalised ``Column.type``) reduced to a
-    form where equal types compare equal: aliases folded, serials to their integer type."""
-    t = type_str.strip().lower()
-    dims = 0
-    while t.endswith("[]"):
-        t = t[:-2]
-        dims += 1
-    base, paren, rest = t.partition("(")
-    base = base.strip()
-    if base.startswith("pg_catalog."):
-        base = base[len("pg_catalog.") :]
-    base = _CANON.get(base, base)
-    base = _SERIAL_BASE.get(base, base)
-    base = _DISPLAY.get(base, base)
-    base = base.strip('"') if base == '"char"' else base
-    mods = f"({rest.replace(' ', '')}" if paren else ""
-    return base + mods + "[]" * dims
-
+__all__ = [
+    "ColumnSite",
+    "column_constraints",
+    "column_site",
+    "constraint_columns",
+    "contype",
+    "owner_of_constraint",
+    "statement_coldefs",
+    "statement_constraints",
+    "written_fk_actions",
+]
 
 # --- where a column type is declared ------------------------------------------------------
 
@@ -192,10 +97,12 @@ def column_site(node: Any, ctx: Context) -> ColumnSite | None:
 
 
 def contype(con: Any) -> Any:
+    """The ``ConstrType`` of a constraint node (None for other nodes)."""
     return getattr(con, "contype", None)
 
 
-def column_constraints(cd: Any) -> Iterator[Any]:
+def column_constraints(cd: Any) -> Iterator[ast.Constraint]:
+    """The constraints written on a column definition."""
     for c in getattr(cd, "constraints", None) or ():
         if isinstance(c, ast.Constraint):
             yield c
@@ -297,10 +204,6 @@ def owner_of_constraint(con: Any, ctx: Context) -> tuple[Any, list[str], Any] | 
     if not isinstance(rel, ast.RangeVar):
         return None
     return rel, cols, stmt
-
-
-def quoted_list(names: list[str]) -> str:
-    return ", ".join(util.quote_ident(n) for n in names)
 
 
 # --- FOREIGN KEY clause text ---------------------------------------------------------------

@@ -1,36 +1,80 @@
-"""Helpers shared by the query-review rules (missing-index-for-query, between-timestamps,
-implicit-cross-join, query-without-partition-key, select-star ...).
+"""Query scopes and the conditions an index could use: the model of the query rules.
 
-The central piece is a small *scope* model of a statement: every SELECT / UPDATE / DELETE /
-MERGE in it (CTEs, subqueries, sublinks and set-operation arms included) becomes a
-:class:`Level` holding the :class:`Item` s of its FROM list (tables, views, CTE references,
-subqueries, functions) and the AND-ed conditions of its WHERE and JOIN ... ON clauses. Column
-references are resolved against a level and then its enclosing levels (correlated references);
-a reference that resolves nowhere (a PL/pgSQL variable, a masked sqlc ``@param``, ``NEW.x``)
-counts as a *value*, like a constant or a ``$1`` parameter.
+A statement is cut into *levels*: every SELECT / UPDATE / DELETE / MERGE in it (CTEs,
+subqueries, sublinks and set-operation arms included) becomes a :class:`Level` holding the
+:class:`Item` s of its FROM list (catalog tables, views, CTE references, subqueries,
+functions, unknown relations) and the AND-ed conditions (:class:`Qual`) of its WHERE and
+JOIN ... ON clauses. A condition of a LEFT JOIN's ON clause only filters the right side
+(``Qual.only``).
 
-:func:`accesses` then classifies, for each access to a catalog table, the conditions that an
-index could use: equality (``=``, ``IN``, ``= ANY``, ``IS NULL``, boolean columns), ranges
-(``<``, ``<=``, ``>``, ``>=``, ``BETWEEN``), ``LIKE 'prefix%'``, join equalities and
-``ORDER BY ... LIMIT``.
+Column references are resolved (:meth:`Scope.resolve`) against a level and then its
+enclosing levels (correlated references) into a :class:`Ref` (a column of one item), the
+marker :data:`VALUE` (a constant for the level: a ``$1`` parameter, an outer reference, a
+PL/pgSQL variable, a masked sqlc ``@param``, ``NEW.x``) or None (ambiguous or unknown: an
+item whose columns are not known could hold it).
+
+:func:`classify` turns a level's conditions into :class:`Pred` s, one per (item, condition),
+on a :class:`Term` (a column, or an expression over one item's columns as an index would
+name it): equality (``=``, ``IN``, ``= ANY``; ``IS NULL`` and boolean tests are weak
+equalities), ranges (``<``, ``<=``, ``>``, ``>=``, ``BETWEEN``), ``LIKE 'prefix%'``, ``<>``,
+``IS NOT NULL`` and join equalities between two items. :func:`accesses` gives, for each read
+of a catalog table, its predicates and its ``ORDER BY ... LIMIT`` terms (an :class:`Access`).
+
+Entry points: :func:`statement_levels` (the scope and levels of the statement being checked,
+built once per statement and shared by every rule that asks), then :func:`accesses`, or
+:func:`classify` / :meth:`Scope.resolve` / :meth:`Scope.column_type` for a rule's own
+questions. :func:`policy_eq_columns` reads the columns an RLS policy fixes.
+
+Known gaps: the size of a table is unknown; set-returning functions and views are items whose
+conditions are not classified; a qualified reference to a name the level does not know is a
+value (``NEW.x``, ``excluded.x``, a record variable).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pgarch_lint.api import Catalog, Context, ast, deparse, enums, per_statement, util
+from pgarch_lint.catalog import Catalog
+from pgarch_lint.sql import ast, deparse, enums
 
-from ._query_kinds import (  # noqa: F401  (re-exported)
-    NO_QUERY_ROOTS,
-    application_query,
-    is_query_file,
-    may_read_tables,
-    runs_once,
+from .memo import per_statement
+from .nodes import (
+    colref_names,
+    conjuncts,
+    const_of,
+    func_name,
+    is_null_const,
+    iter_nodes,
+    op_name,
+    string_const,
+    strip_casts,
 )
+
+if TYPE_CHECKING:
+    from pgarch_lint.api import Context
+
+__all__ = [
+    "DML_ROOTS",
+    "QUERY_NODES",
+    "VALUE",
+    "Access",
+    "Item",
+    "Level",
+    "Pred",
+    "Qual",
+    "Ref",
+    "Scope",
+    "Side",
+    "Term",
+    "accesses",
+    "classify",
+    "policy_eq_columns",
+    "side",
+    "statement_levels",
+]
 
 QUERY_NODES: tuple[type, ...] = (ast.SelectStmt, ast.UpdateStmt, ast.DeleteStmt, ast.MergeStmt)
 
@@ -43,136 +87,7 @@ DML_ROOTS: tuple[type, ...] = (
 )
 _K = enums.A_Expr_Kind
 _RANGE_OPS = {"<": ">", "<=": ">=", ">": "<", ">=": "<="}
-_PATTERN_OPCLASSES = ("text_pattern_ops", "varchar_pattern_ops", "bpchar_pattern_ops")
-_C_COLLATIONS = ("c", "posix", "ucs_basic")
 _WITH = re.compile(r"with", re.IGNORECASE)
-
-
-# --- generic AST helpers ------------------------------------------------------------------------
-
-
-def prefix(ctx: Context) -> str:
-    """``query GetUser: `` for sqlc queries, else the empty string."""
-    name = ctx.statement.query_name if ctx.statement is not None else None
-    return f"query {name}: " if name else ""
-
-
-def _children(node: Any) -> Iterator[Any]:
-    return util.children(node)
-
-
-def iter_nodes(node: Any, stop: tuple[type, ...] = (), enter_root: bool = True) -> Iterator[Any]:
-    """Pre-order walk; nodes of a ``stop`` type are yielded but not entered (the first node
-    yielded is entered anyway when ``enter_root``)."""
-    stack: list[Any] = [node]
-    first = True
-    while stack:
-        cur = stack.pop()
-        if isinstance(cur, tuple):
-            stack.extend(reversed(cur))
-            continue
-        if not isinstance(cur, ast.Node):
-            continue
-        yield cur
-        was_first, first = first, False
-        if stop and isinstance(cur, stop) and not (was_first and enter_root):
-            continue
-        stack.extend(reversed(list(_children(cur))))
-
-
-def conjuncts(expr: Any) -> list[Any]:
-    """The AND-ed parts of a condition (nested ANDs flattened)."""
-    if expr is None:
-        return []
-    if isinstance(expr, ast.BoolExpr) and expr.boolop == enums.BoolExprType.AND_EXPR:
-        out: list[Any] = []
-        for a in expr.args or ():
-            out.extend(conjuncts(a))
-        return out
-    return [expr]
-
-
-def op_name(node: Any) -> str:
-    names = [str(s.sval) for s in getattr(node, "name", None) or () if isinstance(s, ast.String)]
-    return names[-1] if names else ""
-
-
-def strip_casts(node: Any) -> Any:
-    while isinstance(node, ast.TypeCast):
-        node = node.arg
-    return node
-
-
-def const_of(node: Any) -> tuple[bool, Any]:
-    """(True, python value) for a literal (through casts), else (False, None)."""
-    node = strip_casts(node)
-    if not isinstance(node, ast.A_Const):
-        return False, None
-    if node.isnull:
-        return True, None
-    v = node.val
-    if isinstance(v, ast.Integer):
-        return True, v.ival or 0
-    if isinstance(v, ast.Float):
-        return True, v.fval
-    if isinstance(v, ast.Boolean):
-        return True, bool(v.boolval)
-    if isinstance(v, ast.String):
-        return True, v.sval or ""
-    if isinstance(v, ast.BitString):
-        return True, v.bsval
-    return True, None
-
-
-def is_null_const(node: Any) -> bool:
-    node = strip_casts(node)
-    return isinstance(node, ast.A_Const) and bool(node.isnull)
-
-
-def string_const(node: Any) -> str | None:
-    ok, v = const_of(node)
-    return v if ok and isinstance(v, str) else None
-
-
-def type_name(tn: Any) -> str:
-    """Lower-case last part of a TypeName (``timestamptz``, ``timestamp``, ``date``...)."""
-    names = [str(s.sval) for s in getattr(tn, "names", None) or () if isinstance(s, ast.String)]
-    return names[-1].lower() if names else ""
-
-
-def func_name(node: Any) -> str:
-    if not isinstance(node, ast.FuncCall):
-        return ""
-    names = [str(s.sval) for s in node.funcname or () if isinstance(s, ast.String)]
-    return names[-1].lower() if names else ""
-
-
-def func_schema(node: Any) -> str:
-    names = [str(s.sval) for s in node.funcname or () if isinstance(s, ast.String)]
-    return names[-2].lower() if len(names) > 1 else ""
-
-
-def colref_names(node: Any) -> list[str] | None:
-    """The name parts of a ColumnRef, or None for ``*`` / ``t.*``."""
-    out: list[str] = []
-    for f in node.fields or ():
-        if isinstance(f, ast.String) and f.sval is not None:
-            out.append(f.sval)
-        else:
-            return None
-    return out
-
-
-def is_star(node: Any) -> bool:
-    return isinstance(node, ast.ColumnRef) and any(
-        isinstance(f, ast.A_Star) for f in node.fields or ()
-    )
-
-
-def table_label(rv: Any) -> str:
-    if not isinstance(rv, ast.RangeVar):
-        return "?"
-    return f"{rv.schemaname}.{rv.relname}" if rv.schemaname else str(rv.relname)
 
 
 # --- scope model ----------------------------------------------------------------------------
@@ -824,148 +739,3 @@ def _mentions(expr: Any, cols: set[str]) -> bool:
             if len(names) == 1 and names[0] in cols:
                 return True
     return False
-
-
-# --- index matching -------------------------------------------------------------------------
-
-
-def key_term(k: Any) -> str:
-    return f"col:{k.column}" if k.column is not None else f"expr:{k.expression}"
-
-
-def _norm_value(node: Any) -> str:
-    ok, v = const_of(node)
-    if ok:
-        return repr(v)
-    return deparse(node)
-
-
-def predicate_implied(
-    index_pred: Any, preds: list[Pred], quals_text: Container[str]
-) -> tuple[bool, set[str]]:
-    """Whether the query's conditions imply a partial index's predicate.
-
-    Returns (implied, terms the predicate fixes to one value: ``col = 'x'``, ``col IS NULL``,
-    boolean ``col``). Handles the common literal forms; anything else must appear verbatim
-    (after removing table qualifiers) among the query's conditions.
-    """
-    fixed: set[str] = set()
-    by_term: dict[str, list[Pred]] = {}
-    for p in preds:
-        by_term.setdefault(p.term.key, []).append(p)
-    for c in conjuncts(index_pred):
-        ok, fix = _implied_one(c, by_term, quals_text)
-        if not ok:
-            return False, set()
-        if fix is not None:
-            fixed.add(fix)
-    return True, fixed
-
-
-def _implied_one(
-    c: Any, by_term: dict[str, list[Pred]], quals_text: Container[str]
-) -> tuple[bool, str | None]:
-    ok, fix = _implied_form(c, by_term)
-    if ok:
-        return ok, fix
-    return deparse(c) in quals_text, None
-
-
-def _implied_form(c: Any, by_term: dict[str, list[Pred]]) -> tuple[bool, str | None]:
-    if isinstance(c, ast.ColumnRef) or (
-        isinstance(c, ast.BoolExpr)
-        and c.boolop == enums.BoolExprType.NOT_EXPR
-        and isinstance((c.args or (None,))[0], ast.ColumnRef)
-    ):
-        want = not isinstance(c, ast.BoolExpr)
-        ref = c if isinstance(c, ast.ColumnRef) else (c.args or (None,))[0]
-        key = f"col:{(colref_names(ref) or ['?'])[-1]}"
-        for p in by_term.get(key, []):
-            if p.kind == "bool" and p.value is want:
-                return True, key
-            if p.kind == "eq" and p.op == "=":
-                ok, v = const_of(p.value)
-                if ok and v is want:
-                    return True, key
-        return False, None
-    if isinstance(c, ast.NullTest) and isinstance(strip_casts(c.arg), ast.ColumnRef):
-        key = f"col:{(colref_names(strip_casts(c.arg)) or ['?'])[-1]}"
-        ps = by_term.get(key, [])
-        if c.nulltesttype == enums.NullTestType.IS_NULL:
-            return any(p.kind == "null" for p in ps), key
-        return any(p.kind in ("eq", "range", "like", "join", "notnull", "bool") for p in ps), None
-    if isinstance(c, ast.A_Expr) and isinstance(strip_casts(c.lexpr), ast.ColumnRef):
-        key = f"col:{(colref_names(strip_casts(c.lexpr)) or ['?'])[-1]}"
-        ps = by_term.get(key, [])
-        op = op_name(c)
-        if c.kind == _K.AEXPR_OP and op == "=":
-            wanted = _norm_value(c.rexpr)
-            for p in ps:
-                if p.kind == "eq" and p.op == "=" and _norm_value(p.value) == wanted:
-                    return True, key
-                if (
-                    p.kind == "eq"
-                    and p.op == "in"
-                    and len(p.value) == 1
-                    and _norm_value(p.value[0]) == wanted
-                ):
-                    return True, key
-            return False, None
-        if c.kind == _K.AEXPR_OP and op == "<>":
-            bad = _norm_value(c.rexpr)
-            for p in ps:
-                if p.kind == "ne" and _norm_value(p.value) == bad:
-                    return True, None
-                if (
-                    p.kind == "eq"
-                    and p.op == "="
-                    and const_of(p.value)[0]
-                    and _norm_value(p.value) != bad
-                ):
-                    return True, None
-                if (
-                    p.kind == "eq"
-                    and p.op == "in"
-                    and all(const_of(v)[0] and _norm_value(v) != bad for v in p.value)
-                ):
-                    return True, None
-            return False, None
-        if c.kind == _K.AEXPR_IN and op == "=" and isinstance(c.rexpr, tuple):
-            allowed = {_norm_value(v) for v in c.rexpr}
-            for p in ps:
-                if p.kind == "eq" and p.op == "=" and _norm_value(p.value) in allowed:
-                    return True, None
-                if p.kind == "eq" and p.op == "in" and {_norm_value(v) for v in p.value} <= allowed:
-                    return True, None
-            return False, None
-    return False, None
-
-
-def pattern_capable(k: Any, table: Any) -> bool:
-    """An index key usable for ``LIKE 'prefix%'``: a pattern opclass or the C collation."""
-    if k.opclass and k.opclass.rsplit(".", 1)[-1] in _PATTERN_OPCLASSES:
-        return True
-    coll = (k.collation or "").rsplit(".", 1)[-1].strip('"').lower()
-    if not coll and k.column is not None and table is not None:
-        col = table.columns.get(k.column)
-        coll = (
-            (col.collation or "").rsplit(".", 1)[-1].strip('"').lower() if col is not None else ""
-        )
-    return coll in _C_COLLATIONS
-
-
-def index_name(template: str, table: str, terms: list[str]) -> str:
-    cols = "_".join(re.sub(r"\W+", "_", t).strip("_") or "expr" for t in terms)
-    name = template.replace("{table}", table).replace("{columns}", cols)
-    return name[:63]
-
-
-def dedupe(items: Iterable[Any], key: Callable[[Any], Any]) -> list[Any]:
-    seen: set[Any] = set()
-    out: list[Any] = []
-    for x in items:
-        k = key(x)
-        if k not in seen:
-            seen.add(k)
-            out.append(x)
-    return out

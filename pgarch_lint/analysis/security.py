@@ -1,16 +1,37 @@
-"""Helpers shared by the security/privilege rules (not a rule: no ``@rule`` here).
+"""Security readers: function options, function resolution, GRANT kinds, role names.
 
-Only :mod:`pgarch_lint.api` is imported, like in every rule module.
+* function options of CREATE / ALTER FUNCTION: :func:`defelem` (the option PostgreSQL keeps),
+  :func:`security_definer` (True / False / None when not written),
+  :func:`search_path_action` (``set``, ``reset`` or None), :func:`input_arg_count`;
+* :func:`catalog_functions`: the catalog's functions of a (possibly qualified) name,
+  resolved through the catalog's search_path like PostgreSQL (the first schema with a match
+  wins), optionally by input-argument count;
+* :func:`grant_kind`: ``table``, ``sequence``, ``function``, ``schema``... of a GRANT;
+* :func:`role_name_span`: where the role name sits in a CREATE / ALTER ROLE statement's text
+  (to place a finding on it).
+
+Expressions that read a row (``has_column_ref``, ``walk_outside_sublinks``) are in
+:mod:`.nodes`.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from pgarch_lint.api import Catalog, ast, enums, util
+from pgarch_lint.catalog import Catalog, Function
+from pgarch_lint.sql import ast, enums
+
+__all__ = [
+    "catalog_functions",
+    "defelem",
+    "grant_kind",
+    "input_arg_count",
+    "role_name_span",
+    "search_path_action",
+    "security_definer",
+]
 
 # --- function options (CREATE FUNCTION / ALTER FUNCTION) -------------------------------------
 
@@ -63,7 +84,7 @@ def input_arg_count(params: Any) -> int:
     return n
 
 
-def catalog_functions(catalog: Catalog, names: list[str], nargs: int | None) -> list[Any]:
+def catalog_functions(catalog: Catalog, names: list[str], nargs: int | None) -> list[Function]:
     """Functions the catalog knows by (possibly qualified) name, optionally by input-arg count.
 
     Resolution follows the catalog's search_path for unqualified names, first schema with a
@@ -85,12 +106,6 @@ def catalog_functions(catalog: Catalog, names: list[str], nargs: int | None) -> 
     return []
 
 
-def display_name(names: list[str]) -> str:
-    return ".".join(names)
-
-
-# --- EXECUTE privileges ----------------------------------------------------------------------
-
 # --- GRANT statements ------------------------------------------------------------------------
 
 
@@ -98,22 +113,6 @@ def grant_kind(node: ast.GrantStmt) -> str:
     """``table``, ``sequence``, ``function``, ``schema``... of a GrantStmt."""
     name = getattr(node.objtype, "name", str(node.objtype))
     return name.removeprefix("OBJECT_").lower().replace("_", " ")
-
-
-def grant_targets(node: ast.GrantStmt, kind: str) -> str:
-    """``table "app.t", "app.u"`` or ``all tables in schema "app"`` for a message."""
-    names: list[str] = []
-    for o in node.objects or ():
-        if isinstance(o, ast.RangeVar):
-            names.append(util.rv_name(o))
-        elif isinstance(o, ast.ObjectWithArgs):
-            names.append(".".join(util.names_of(o.objname)))
-        elif isinstance(o, ast.String):
-            names.append(o.sval or "")
-    listed = ", ".join(f'"{n}"' for n in names)
-    if node.targtype == enums.GrantTargetType.ACL_TARGET_ALL_IN_SCHEMA:
-        return f"all {kind}s in schema {listed}"
-    return f"{kind} {listed}" if listed else kind
 
 
 # --- role statements -------------------------------------------------------------------------
@@ -143,34 +142,3 @@ def role_name_span(text: str, base: int, role: str) -> tuple[int, int] | None:
             if name == role or w.lower() == role.lower():
                 return (base + nxt.start(), base + nxt.end())
     return None
-
-
-# --- expressions -----------------------------------------------------------------------------
-
-
-def walk_outside_sublinks(node: Any) -> Iterator[Any]:
-    """Every AST node under ``node`` that is not inside a sub-select (``(SELECT ...)``)."""
-    stack: list[Any] = [node]
-    while stack:
-        cur = stack.pop()
-        if isinstance(cur, ast.SubLink):
-            continue
-        if isinstance(cur, ast.Node):
-            yield cur
-            kids = []
-            for attr in getattr(cur, "__slots__", ()):
-                v = getattr(cur, attr, None)
-                if isinstance(v, (ast.Node, tuple)):
-                    kids.append(v)
-            stack.extend(reversed(kids))
-        elif isinstance(cur, tuple):
-            stack.extend(reversed([v for v in cur if isinstance(v, (ast.Node, tuple))]))
-
-
-def has_column_ref(node: Any) -> bool:
-    return any(isinstance(n, ast.ColumnRef) for n in walk_outside_sublinks(node))
-
-
-def qualified_func_name(call: Any) -> str:
-    """``schema.name`` or ``name`` of a FuncCall, lower case."""
-    return ".".join(p.lower() for p in util.names_of(call.funcname))

@@ -1,0 +1,39 @@
+"""The analysis layer: questions rules ask about a statement, the catalog or a run, answered once.
+
+Public and documented for rule packs (docs/writing-rules.md, "The analysis layer"); the
+built-in rules use exactly these modules. Import the module you need, e.g.
+``from pgarch_lint.analysis import queries``; this package imports none of them itself, so that
+a run only loads the analysis its rules use (the query analysis is the costliest: the query
+rules import it only for statements that may read a table, after the cheap tests of
+:mod:`.query_kinds`).
+
+==================  ============================================================================
+module              what it answers
+==================  ============================================================================
+``nodes``           reading expressions: walks, AND-ed conditions, literals, column references,
+                    function and type names
+``types``           type facts: canonical and display names, serials, integer widths, comparing
+                    two types (built on the catalog's ``normalize_type``/``is_binary_coercible``)
+``definitions``     what a CREATE/ALTER TABLE declares: column sites, constraints, FK clauses
+``query_kinds``     which statements hold queries; query file or migration; runs once or often
+``queries``         query scopes: levels, FROM items, resolved column references, the conditions
+                    an index could use, table accesses
+``indexes``         comparing index definitions; which lookups by columns an index serves
+``index_match``     which index serves a query's table access (and what one would need)
+``migration``       is a relation existing (large, live) or new; what ADD COLUMN adds
+``tenancy``         tenant tables; what an RLS policy expression fixes or allows
+``security``        function options, function resolution, GRANT kinds, role names
+``naming``          declared names: letter case, keywords, which declarations to judge
+``conventions``     house style: naming conventions inferred from the schema, suggested names
+``name_templates``  naming templates: syntax, known conventions, matching names
+``live``            facts a live database gives (sizes, index usage, plans), None when static
+``memo``            ``per_statement``: share one helper's result between rules
+==================  ============================================================================
+
+Layering: analysis reads the catalog (:mod:`pgarch_lint.catalog`), the SQL tree
+(:mod:`pgarch_lint.sql`, :mod:`pgarch_lint.astutil`) and the ledger of declared names
+(:mod:`pgarch_lint.declared`); it never imports the engine, the CLI, the config loader, the
+registry, the live package or any rule. ``pgarch_lint.api`` sits above it (it re-exports
+``conventions`` and ``per_statement``); analysis names the api's ``Context`` in type hints only.
+Rules only read what these functions return: they never change the catalog or the nodes.
+"""
