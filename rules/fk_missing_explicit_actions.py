@@ -9,6 +9,7 @@ from pgarch_lint.analysis.definitions import (
     statement_constraints,
     written_fk_actions,
 )
+from pgarch_lint.analysis.types import INTEGER_SPELLINGS, SERIAL_SPELLINGS
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, option, rule, util
 
 from ._report import quoted_list
@@ -191,15 +192,13 @@ _UUID_GENERATORS = frozenset(
         "uuidv7",
     }
 )
-_INTEGERS = frozenset({"smallint", "integer", "bigint", "int2", "int4", "int8", "int"})
-_SERIALS = frozenset({"serial", "bigserial", "smallserial", "serial2", "serial4", "serial8"})
 
 
 def _generator(type_: str, call: str, no_args: bool) -> str | None:
     """What a column DEFAULT calling ``call`` makes of a column of type ``type_``."""
     if type_ == "uuid" and call in _UUID_GENERATORS and no_args:
         return f"a uuid filled by {call}()"
-    if type_ in _INTEGERS and call == "nextval":
+    if type_ in INTEGER_SPELLINGS and call == "nextval":
         return "filled by nextval()"
     return None
 
@@ -218,7 +217,7 @@ def _generated_column(col: Any) -> str | None:
 def _generated_coldef(cd: Any) -> str | None:
     names = util.names_of(cd.typeName.names) if cd.typeName is not None else []
     type_ = names[-1].lower() if names and not cd.typeName.arrayBounds else ""
-    if type_ in _SERIALS:
+    if type_ in SERIAL_SPELLINGS:
         return f"a {type_} column"
     for con in column_constraints(cd):
         if con.contype == enums.ConstrType.CONSTR_IDENTITY:

@@ -12,6 +12,7 @@ from pgarch_lint.analysis.definitions import (
 )
 from pgarch_lint.analysis.types import (
     INT32_OR_SMALLER,
+    INT_MAX,
     SERIALS,
     base_type,
     comparable,
@@ -20,7 +21,6 @@ from pgarch_lint.analysis.types import (
 )
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, option, rule, util
 
-_LIMIT = {"integer": "2147483647", "smallint": "32767"}
 _KEY_CONSTRAINTS = (enums.ConstrType.CONSTR_PRIMARY, enums.ConstrType.CONSTR_FOREIGN)
 
 
@@ -99,7 +99,7 @@ def _message(role: str | None, label: str, shown: str) -> str:
         "sequence": "sequence-fed",
     }.get(role or "", "")
     base = comparable(shown)
-    limit = _LIMIT.get("smallint" if base.startswith("small") else "integer")
+    limit = INT_MAX["smallint" if base.startswith("small") else "integer"]
     what = f"{kind} column" if kind else "column"
     tail = (
         " (and every foreign key that references it)"

@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from pgarch_lint.analysis.definitions import column_site
-from pgarch_lint.analysis.types import SERIALS, base_type
+from pgarch_lint.analysis.types import SERIAL_INTEGER, SERIALS, base_type
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule
 
 
@@ -38,7 +38,7 @@ def check(node: ast.ColumnDef, ctx: Context) -> Iterator[Violation]:
     base = base_type(site.type_name)
     if base not in SERIALS:
         return
-    target = {"serial": "integer", "bigserial": "bigint", "smallserial": "smallint"}[base]
+    target = SERIAL_INTEGER[base]
     yield Violation(
         f"column {site.label} is {base}: it hides a separately owned sequence (own grants, "
         f"copied by LIKE, out of step after manual inserts); use {target} GENERATED ... AS "

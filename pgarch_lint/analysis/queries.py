@@ -37,7 +37,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pgarch_lint.catalog import Catalog
+from pgarch_lint.catalog import Catalog, Table
 from pgarch_lint.sql import ast, deparse, enums
 
 from .memo import per_statement
@@ -102,7 +102,7 @@ class Item:
     node: Any
     order: int
     rv: Any = None
-    table: Any = None  # the catalog Table for kind "table"
+    table: Table | None = None  # the catalog Table for kind "table"
     columns: frozenset[str] | None = None  # None: unknown
     inner: bool = False
     group: int = 0  # index of the top-level FROM entry it belongs to
@@ -451,6 +451,8 @@ def _strip_qualifiers(text: str, quals: list[str]) -> str:
 
 
 class Side:
+    """Which items of a level an expression reads, and the term it is when it reads one."""
+
     __slots__ = ("items", "term", "unknown")
 
     def __init__(self) -> None:
@@ -646,11 +648,15 @@ class Access:
     level_preds: list[Pred] = field(default_factory=list)  # every item's conditions
 
     @property
-    def table(self) -> Any:
+    def table(self) -> Table:
+        """The catalog table read (an access is only made for a known table)."""
+        assert self.item.table is not None
         return self.item.table
 
 
 def accesses(scope: Scope, levels: list[Level]) -> Iterator[Access]:
+    """Every read (or write) of a catalog table in ``levels``, with its classified conditions
+    and its ``ORDER BY ... LIMIT`` terms."""
     for lvl in levels:
         preds = classify(scope, lvl)
         sort_item, sort_terms = _sort_of(scope, lvl)
@@ -691,7 +697,7 @@ def _sort_of(scope: Scope, lvl: Level) -> tuple[Item | None, list[Term]]:
 # --- RLS policies ---------------------------------------------------------------------------
 
 
-def policy_eq_columns(table: Any, command: str = "select") -> set[str]:
+def policy_eq_columns(table: Table | None, command: str = "select") -> set[str]:
     """Columns every permissive policy on ``table`` compares with ``=`` to a value.
 
     With RLS enabled, PostgreSQL adds the policy's USING expression to each query, so a

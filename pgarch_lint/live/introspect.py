@@ -30,10 +30,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from pgarch_lint.analysis.types import SERIAL_INTEGER
 from pgarch_lint.live.facts import IndexFacts, LiveFacts, TableFacts
 from pgarch_lint.sql import RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
 
 __all__ = ["PseudoFile", "Snapshot", "introspect", "quote_ident", "quote_literal"]
+
+#: an integer column fed by a sequence it owns is shown as the serial that creates it
+_SERIAL_OF = {integer: serial for serial, integer in SERIAL_INTEGER.items()}
 
 _SIMPLE = re.compile(r"[a-z_][a-z0-9_$]*")
 _EXCLUDED = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_'"
@@ -334,7 +338,7 @@ class _Reader:
             if is_partition or (parents and not local):
                 continue  # comes from the parent
             parts = [quote_ident(cname)]
-            serial = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}
+            serial = _SERIAL_OF
             if (
                 seq_oid is not None
                 and not identity
