@@ -26,6 +26,12 @@ last file, with the final catalog: whole-schema rules). The engine stamps the ru
 category and severity on each finding, so a rule cannot misreport who it is; a rule may give
 one finding another severity than its default (``Violation(..., severity=Severity.INFO)``),
 unless the user set the rule's severity in ``[severity]``, which always wins.
+
+The questions several rules ask (query scopes and predicates, index matching, type facts,
+existing or new tables, tenancy, naming) are answered by the public analysis layer,
+:mod:`pgarch_lint.analysis` (also reachable as ``api.analysis``): rules import this module and
+those. ``conventions`` and ``per_statement`` here are the analysis layer's
+(``analysis.conventions``, ``analysis.memo.per_statement``).
 """
 
 from __future__ import annotations

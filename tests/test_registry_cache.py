@@ -182,7 +182,7 @@ def test_a_builtin_rule_file_mtime_is_part_of_the_key(fresh: None) -> None:
     assert rules_dir in builtin["watch"]
     sig = registry._files_signature(builtin["watch"])
     names = {e[0] for s in sig if s[0] == rules_dir for e in s[1]}
-    assert "ban_drop_table.py" in names and "_queries.py" in names  # helpers count too
+    assert "ban_drop_table.py" in names and "_report.py" in names  # helpers count too
 
 
 def test_edited_pack_file_is_a_miss(pack_site: Path) -> None:

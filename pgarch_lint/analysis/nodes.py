@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from pgarch_lint import astutil as util
+from pgarch_lint.astutil import func_name  # lower-case name of a FuncCall, without its schema
 from pgarch_lint.sql import ast, enums
 
 __all__ = [
@@ -146,14 +147,6 @@ def string_const(node: Any) -> str | None:
 def type_name(tn: Any) -> str:
     """Lower-case last part of a TypeName (``timestamptz``, ``timestamp``, ``date``...)."""
     names = [str(s.sval) for s in getattr(tn, "names", None) or () if isinstance(s, ast.String)]
-    return names[-1].lower() if names else ""
-
-
-def func_name(node: Any) -> str:
-    """Lower-case name of a function call, without its schema (``""`` for other nodes)."""
-    if not isinstance(node, ast.FuncCall):
-        return ""
-    names = [str(s.sval) for s in node.funcname or () if isinstance(s, ast.String)]
     return names[-1].lower() if names else ""
 
 
