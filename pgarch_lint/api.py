@@ -39,11 +39,13 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar
 
 from pgarch_lint import astutil as util
-from pgarch_lint import conventions, declared
+from pgarch_lint import conventions
 from pgarch_lint.catalog import (
     Catalog,
+    CatalogView,
     Loc,
     Origin,
+    declared,
     is_binary_coercible,
     make_object_name,
     normalize_type,
@@ -63,6 +65,7 @@ __all__ = [
     "TYPE_FUNC_NAME_KEYWORDS",
     "AnyStatement",
     "Catalog",
+    "CatalogView",
     "Category",
     "Context",
     "DynamicExecute",

@@ -24,12 +24,12 @@ from functools import lru_cache
 from itertools import permutations
 from typing import TYPE_CHECKING, Any
 
-from pgarch_lint.declared import CASE_KIND, CaseEvidence, case_style
+from pgarch_lint.catalog.declared import CASE_KIND, CaseEvidence, case_style
 
 if TYPE_CHECKING:
     from pgarch_lint.catalog import Catalog
+    from pgarch_lint.catalog.declared import NameDef
     from pgarch_lint.config import Naming
-    from pgarch_lint.declared import NameDef
 
 NAMEDATALEN = 63  # PostgreSQL truncates identifiers to 63 bytes
 
