@@ -257,7 +257,7 @@ class Violation:
 class Context:
     """Everything a rule may read. Rules never change it."""
 
-    catalog: Catalog
+    catalog: CatalogView  # the Catalog, typed read-only: rules ask it, never change it
     file: FileInfo
     tx: TxState
     pg_version: int

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 from pgarch_lint.catalog.declared import CASE_KIND, CaseEvidence, case_style
 
 if TYPE_CHECKING:
-    from pgarch_lint.catalog import Catalog
+    from pgarch_lint.catalog import CatalogView as Catalog  # what rules see: read-only
     from pgarch_lint.catalog.declared import NameDef
     from pgarch_lint.config import Naming
 

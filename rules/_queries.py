@@ -22,7 +22,7 @@ from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from pgarch_lint.api import Catalog, Context, ast, deparse, enums, per_statement, util
+from pgarch_lint.api import CatalogView, Context, ast, deparse, enums, per_statement, util
 
 from ._query_kinds import (  # noqa: F401  (re-exported)
     NO_QUERY_ROOTS,
@@ -250,7 +250,7 @@ class Scope:
 
     def __init__(self, ctx: Context, root: Any):
         self.ctx = ctx
-        self.catalog: Catalog = ctx.catalog
+        self.catalog: CatalogView = ctx.catalog
         self.ctes: dict[str, frozenset[str] | None] = {}
         st = ctx.statement
         # a CTE needs the keyword WITH in the statement's text: without it, skip the walk

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from functools import cache
 from typing import Any
 
-from pgarch_lint.api import Catalog, ast, enums, util
+from pgarch_lint.api import CatalogView, ast, enums, util
 
 # --- function options (CREATE FUNCTION / ALTER FUNCTION) -------------------------------------
 
@@ -63,7 +63,7 @@ def input_arg_count(params: Any) -> int:
     return n
 
 
-def catalog_functions(catalog: Catalog, names: list[str], nargs: int | None) -> list[Any]:
+def catalog_functions(catalog: CatalogView, names: list[str], nargs: int | None) -> list[Any]:
     """Functions the catalog knows by (possibly qualified) name, optionally by input-arg count.
 
     Resolution follows the catalog's search_path for unqualified names, first schema with a

@@ -3,7 +3,7 @@ from collections.abc import Iterator
 from pgarch_lint.rules._safety_b import is_existing, join_names, qname
 
 from pgarch_lint.api import (
-    Catalog,
+    CatalogView,
     Category,
     Context,
     Origin,
@@ -15,7 +15,7 @@ from pgarch_lint.api import (
 )
 
 
-def _referencing(cat: Catalog, rv: ast.RangeVar) -> list[str]:
+def _referencing(cat: CatalogView, rv: ast.RangeVar) -> list[str]:
     """Tables that reference ``rv`` through foreign keys, transitively (CASCADE's reach)."""
     start = cat.table(rv)
     if start is None:
