@@ -43,14 +43,16 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from pgarch_lint import analysis, declared
+from pgarch_lint import analysis
 from pgarch_lint import astutil as util
 from pgarch_lint.analysis import conventions
 from pgarch_lint.analysis.memo import per_statement
 from pgarch_lint.catalog import (
     Catalog,
+    CatalogView,
     Loc,
     Origin,
+    declared,
     is_binary_coercible,
     make_object_name,
     normalize_type,
@@ -70,6 +72,7 @@ __all__ = [
     "TYPE_FUNC_NAME_KEYWORDS",
     "AnyStatement",
     "Catalog",
+    "CatalogView",
     "Category",
     "Context",
     "DynamicExecute",
@@ -262,7 +265,7 @@ class Violation:
 class Context:
     """Everything a rule may read. Rules never change it."""
 
-    catalog: Catalog
+    catalog: CatalogView  # the Catalog, typed read-only: rules ask it, never change it
     file: FileInfo
     tx: TxState
     pg_version: int

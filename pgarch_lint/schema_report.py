@@ -26,14 +26,11 @@ __all__ = ["JSON_FORMAT_VERSION", "render_json", "render_text"]
 
 JSON_FORMAT_VERSION = 1
 
-# Fields never rendered: AST nodes and bookkeeping internals.
+# Fields never rendered (by name, without a lazy field's trailing "_"): a view's query and
+# bookkeeping internals.
 _SKIP = frozenset(
     {
-        "expr",
         "query",
-        "using_node",
-        "with_check_node",
-        "predicate_node",
         "grants_before",
         "file_index",
         "context",
@@ -69,11 +66,11 @@ def _value(v: Any, catalog: Catalog, locations: bool) -> Any:
 def _obj(obj: Any, catalog: Catalog, locations: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in dataclasses.fields(obj):
-        if f.name in _SKIP:
+        name = f.name.rstrip("_")  # a lazily computed field behind a property (Column.default)
+        if name in _SKIP:
             continue
         if f.name == "loc" and not locations:
             continue
-        name = f.name.rstrip("_")  # a lazily computed field behind a property (Column.default)
         val = getattr(obj, name)
         if f.name in _OBJECT_DICTS and isinstance(val, dict):
             rendered: Any = [_obj(x, catalog, locations) for x in val.values()]

@@ -2,7 +2,7 @@ from collections.abc import Iterator
 
 from pgarch_lint.analysis.migration import existed_before
 from pgarch_lint.api import (
-    Catalog,
+    CatalogView,
     Category,
     Context,
     Origin,
@@ -17,7 +17,7 @@ from pgarch_lint.api import (
 from ._report import join_names
 
 
-def _referencing(cat: Catalog, rv: ast.RangeVar) -> list[str]:
+def _referencing(cat: CatalogView, rv: ast.RangeVar) -> list[str]:
     """Tables that reference ``rv`` through foreign keys, transitively (CASCADE's reach)."""
     start = cat.table(rv)
     if start is None:

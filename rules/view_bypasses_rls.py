@@ -1,10 +1,10 @@
 from collections.abc import Iterator
 from typing import Any
 
-from pgarch_lint.api import Catalog, Category, Context, EndOfRun, Severity, Violation, rule
+from pgarch_lint.api import CatalogView, Category, Context, EndOfRun, Severity, Violation, rule
 
 
-def _rls_tables(catalog: Catalog, view: Any) -> list[str]:
+def _rls_tables(catalog: CatalogView, view: Any) -> list[str]:
     """RLS-enabled tables a view reads directly or through security_invoker views.
 
     A relation read through a view that is *not* security_invoker is that view's own finding,

@@ -32,7 +32,7 @@ module              what it answers
 
 Layering: analysis reads the catalog (:mod:`pgarch_lint.catalog`), the SQL tree
 (:mod:`pgarch_lint.sql`, :mod:`pgarch_lint.astutil`) and the ledger of declared names
-(:mod:`pgarch_lint.declared`); it never imports the engine, the CLI, the config loader, the
+(:mod:`pgarch_lint.catalog.declared`); it never imports the engine, the CLI, the config loader, the
 registry, the live package or any rule. ``pgarch_lint.api`` sits above it (it re-exports
 ``conventions`` and ``per_statement``); analysis names the api's ``Context`` in type hints only.
 Rules only read what these functions return: they never change the catalog or the nodes.

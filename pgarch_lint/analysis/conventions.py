@@ -22,7 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pgarch_lint.declared import CASE_KIND, CaseEvidence, case_style
+from pgarch_lint.catalog.declared import CASE_KIND, CaseEvidence, case_style
 
 from .name_templates import (  # noqa: F401  (re-exported: api.conventions has them all)
     COLUMN_KINDS,
@@ -49,9 +49,9 @@ from .name_templates import (  # noqa: F401  (re-exported: api.conventions has t
 )
 
 if TYPE_CHECKING:
-    from pgarch_lint.catalog import Catalog
+    from pgarch_lint.catalog import CatalogView
+    from pgarch_lint.catalog.declared import NameDef
     from pgarch_lint.config import Naming
-    from pgarch_lint.declared import NameDef
 
 #: a convention needs at least this many names of its kind ...
 MIN_EVIDENCE = 5
@@ -472,7 +472,7 @@ def _family_fallback(style: HouseStyle, by_kind: Mapping[str, list[Item]], namin
 
 
 def house_style(
-    catalog: Catalog, naming: Naming, allow_prefixed: bool = True, *, complete: bool = True
+    catalog: CatalogView, naming: Naming, allow_prefixed: bool = True, *, complete: bool = True
 ) -> HouseStyle:
     """The run's house style from the catalog's ledger of declared names.
 
@@ -511,7 +511,7 @@ def house_style(
 
 
 def suggest(
-    catalog: Catalog,
+    catalog: CatalogView,
     naming: Naming,
     kind: str,
     table: str,

@@ -2,7 +2,7 @@
 
 Every naming rule is a whole-schema rule: it judges the names the checked files declared,
 which the catalog records as they are replayed (``ctx.catalog.names``, a ledger of
-:class:`pgarch_lint.declared.NameDef`), once the whole run is known, so that the project's own
+:class:`pgarch_lint.catalog.declared.NameDef`), once the whole run is known, so that the project's own
 conventions (:mod:`.conventions`, also ``pgarch_lint.api.conventions``) can be read from every
 name first. Here: :func:`checked_declarations` (the names of given kinds that checked files
 declared, context files left out), :func:`is_snake` / :func:`derived_is_snake` (snake_case,
@@ -17,7 +17,7 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING
 
-from pgarch_lint import declared
+from pgarch_lint.catalog import declared
 from pgarch_lint.sql import RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
 
 from .name_templates import to_snake

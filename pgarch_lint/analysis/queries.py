@@ -37,7 +37,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pgarch_lint.catalog import Catalog, Table
+from pgarch_lint.catalog import CatalogView, Table
 from pgarch_lint.sql import ast, deparse, enums
 
 from .memo import per_statement
@@ -165,7 +165,7 @@ class Scope:
 
     def __init__(self, ctx: Context, root: Any):
         self.ctx = ctx
-        self.catalog: Catalog = ctx.catalog
+        self.catalog: CatalogView = ctx.catalog
         self.ctes: dict[str, frozenset[str] | None] = {}
         st = ctx.statement
         # a CTE needs the keyword WITH in the statement's text: without it, skip the walk

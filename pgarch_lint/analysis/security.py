@@ -20,7 +20,7 @@ import re
 from functools import cache
 from typing import Any
 
-from pgarch_lint.catalog import Catalog, Function
+from pgarch_lint.catalog import CatalogView, Function
 from pgarch_lint.sql import ast, enums
 
 __all__ = [
@@ -84,7 +84,7 @@ def input_arg_count(params: Any) -> int:
     return n
 
 
-def catalog_functions(catalog: Catalog, names: list[str], nargs: int | None) -> list[Function]:
+def catalog_functions(catalog: CatalogView, names: list[str], nargs: int | None) -> list[Function]:
     """Functions the catalog knows by (possibly qualified) name, optionally by input-arg count.
 
     Resolution follows the catalog's search_path for unqualified names, first schema with a

@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from pgarch_lint.catalog import Catalog, is_binary_coercible, normalize_type
+from pgarch_lint.catalog import CatalogView, is_binary_coercible, normalize_type
 from pgarch_lint.sql import ast
 
 __all__ = [
@@ -216,7 +216,7 @@ def serial_integer(type_str: str) -> str:
 # --- comparing two types ----------------------------------------------------------------------
 
 
-def resolved_type(type_str: str, catalog: Catalog) -> str:
+def resolved_type(type_str: str, catalog: CatalogView) -> str:
     """A comparable type: aliases and serials folded, domains resolved to their base type,
     user types qualified when the catalog knows them."""
     t = comparable(type_str)

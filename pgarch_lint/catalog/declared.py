@@ -21,10 +21,12 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pgarch_lint import astutil as util
+from pgarch_lint.catalog.names import make_object_name
 from pgarch_lint.sql import RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS, ast, enums, walk
 
 if TYPE_CHECKING:
-    from pgarch_lint.catalog import Catalog, Loc
+    from pgarch_lint.catalog.objects import Loc
+    from pgarch_lint.catalog.view import CatalogView
 
 _CT = enums.ConstrType
 _OT = enums.ObjectType
@@ -122,8 +124,6 @@ class ConstraintInfo:
     def generated_name(self) -> str:
         """The name PostgreSQL generates, truncated to 63 bytes as it does (without the clash
         numbering, which depends on the names already taken)."""
-        from pgarch_lint.catalog import make_object_name
-
         suffix = _PG_SUFFIX[self.kind]
         if self.kind == "primary-key":
             return make_object_name(self.table, None, suffix)
@@ -148,7 +148,7 @@ def owner_statement(parents: tuple[Any, ...]) -> tuple[Any, ast.ColumnDef | None
 
 
 def constraint_info(
-    node: ast.Constraint, stmt: Any, coldef: ast.ColumnDef | None, catalog: Catalog
+    node: ast.Constraint, stmt: Any, coldef: ast.ColumnDef | None, catalog: CatalogView
 ) -> ConstraintInfo | None:
     """Describe a PK/FK/UNIQUE/CHECK/EXCLUDE constraint of the CreateStmt/AlterTableStmt
     ``stmt`` (declared inline on ``coldef`` or at table level), or None for anything else (NOT
@@ -227,7 +227,7 @@ def table_constraints(stmt: Any) -> Iterator[tuple[ast.Constraint, ast.ColumnDef
                         yield con, d
 
 
-def statement_columns(stmt: Any, catalog: Catalog) -> list[str]:
+def statement_columns(stmt: Any, catalog: CatalogView) -> list[str]:
     """Column names of the table a CreateStmt/AlterTableStmt defines or changes."""
     cols: list[str] = []
     if isinstance(stmt, ast.CreateStmt):
@@ -285,7 +285,7 @@ def _rel_kind(objtype: Any) -> str:
     return "table"
 
 
-def defined_names(node: Any, catalog: Catalog) -> Iterator[Defined]:
+def defined_names(node: Any, catalog: CatalogView) -> Iterator[Defined]:
     """Every table, view, column, named index, named constraint and type ``node`` defines."""
     cat = catalog
     if isinstance(node, ast.CreateStmt):
@@ -367,7 +367,7 @@ def defined_names(node: Any, catalog: Catalog) -> Iterator[Defined]:
         yield from _renamed(node, cat)
 
 
-def _renamed(node: ast.RenameStmt, cat: Catalog) -> Iterator[Defined]:
+def _renamed(node: ast.RenameStmt, cat: CatalogView) -> Iterator[Defined]:
     rt = node.renameType
     new = node.newname or ""
     rel = node.relation if isinstance(node.relation, ast.RangeVar) else None
@@ -555,7 +555,7 @@ class Ledger:
 
 
 def name_definitions(
-    node: Any, catalog: Catalog, loc: Loc, base: int | None, context: bool
+    node: Any, catalog: CatalogView, loc: Loc, base: int | None, context: bool
 ) -> list[NameDef]:
     """Every name ``node`` declares, for the catalog's ledger. Call it *before* the catalog
     applies ``node``. ``base`` is the offset the node's locations are relative to (None when
@@ -601,7 +601,7 @@ def _offset(node: Any, base: int | None, loc: Loc) -> int | None:
 
 
 def _constraint_defs(
-    stmt: Any, catalog: Catalog, loc: Loc, base: int | None, context: bool, out: list[NameDef]
+    stmt: Any, catalog: CatalogView, loc: Loc, base: int | None, context: bool, out: list[NameDef]
 ) -> None:
     infos = [
         info
@@ -654,7 +654,7 @@ def _constraint_defs(
 
 
 def _index_def(
-    node: ast.IndexStmt, catalog: Catalog, loc: Loc, context: bool, out: list[NameDef]
+    node: ast.IndexStmt, catalog: CatalogView, loc: Loc, context: bool, out: list[NameDef]
 ) -> None:
     rel = node.relation
     if not isinstance(rel, ast.RangeVar) or not rel.relname:
@@ -682,8 +682,6 @@ def _index_def(
     name = node.idxname
     explicit = bool(name)
     if not name:
-        from pgarch_lint.catalog import make_object_name
-
         name = make_object_name(rel.relname, "_".join(cols) or None, "idx")
     out.append(
         NameDef(
@@ -707,7 +705,7 @@ def _index_def(
 
 
 def _index_rename_def(
-    node: ast.RenameStmt, catalog: Catalog, loc: Loc, context: bool, out: list[NameDef]
+    node: ast.RenameStmt, catalog: CatalogView, loc: Loc, context: bool, out: list[NameDef]
 ) -> None:
     rel = node.relation
     if not node.newname or not isinstance(rel, ast.RangeVar) or not rel.relname:

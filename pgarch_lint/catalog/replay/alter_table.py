@@ -1,0 +1,284 @@
+"""ALTER TABLE (and the ALTER VIEW / SEQUENCE / INDEX forms pglast parses as one), one
+function per family of sub-commands; the column and constraint sub-commands that PostgreSQL
+applies to partitions and inheritance children too are applied to them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from pgarch_lint.catalog.nodes import enum_name, partbound_text, role_name, texts_of, value_text
+from pgarch_lint.catalog.objects import Column, Constraint, Table
+from pgarch_lint.catalog.replay.constraints import add_constraint
+from pgarch_lint.catalog.replay.indexes import alter_index, on_IndexStmt
+from pgarch_lint.catalog.replay.tables import add_column, set_default
+from pgarch_lint.catalog.types import normalize_type
+from pgarch_lint.sql import ast
+
+if TYPE_CHECKING:
+    from pgarch_lint.catalog.store import Catalog
+
+# sub-commands PostgreSQL recurses to partitions and inheritance children (without ONLY)
+_RECURSIVE_SUBCOMMANDS = frozenset(
+    {
+        "AT_AddColumn",
+        "AT_DropColumn",
+        "AT_AlterColumnType",
+        "AT_SetNotNull",
+        "AT_DropNotNull",
+        "AT_ColumnDefault",
+        "AT_ValidateConstraint",
+    }
+)
+
+
+def on_AlterTableStmt(cat: Catalog, node: Any) -> None:
+    objtype = enum_name(node.objtype)
+    if objtype == "OBJECT_INDEX":
+        alter_index(cat, node)
+        return
+    key = cat.key_of(node.relation)
+    if objtype in ("OBJECT_VIEW", "OBJECT_MATVIEW"):
+        _alter_view(cat, key, node)
+        return
+    if objtype == "OBJECT_SEQUENCE":
+        seq = cat.sequence_at(key)
+        if seq is None:
+            cat.note_unknown(f"{key[0]}.{key[1]}")
+            return
+        cat.touch(seq)
+        for cmd in node.cmds or ():
+            if enum_name(cmd.subtype) == "AT_ChangeOwner":
+                seq.owner = role_name(cmd.newowner)
+        return
+    t = cat.table_at(key)
+    if t is None:
+        cat.note_unknown(f"{key[0]}.{key[1]}")
+        return
+    cat.touch(t)
+    for cmd in node.cmds or ():
+        alter_table_cmd(cat, t, cmd)
+        if node.relation.inh is not False and enum_name(cmd.subtype) in _RECURSIVE_SUBCOMMANDS:
+            for child in cat.descendants(t):
+                cat.touch(child)
+                alter_table_cmd(cat, child, cmd)
+
+
+def _alter_view(cat: Catalog, key: tuple[str, str], node: Any) -> None:
+    v = cat.view_at(key)
+    if v is None:
+        cat.note_unknown(f"{key[0]}.{key[1]}")
+        return
+    cat.touch(v)
+    for cmd in node.cmds or ():
+        st = enum_name(cmd.subtype)
+        if st == "AT_SetRelOptions":
+            for d in cmd.def_ or ():
+                v.options[d.defname] = value_text(d.arg) if d.arg is not None else "true"
+        elif st == "AT_ResetRelOptions":
+            for d in cmd.def_ or ():
+                v.options.pop(d.defname, None)
+        elif st == "AT_ChangeOwner":
+            v.owner = role_name(cmd.newowner)
+
+
+def alter_table_cmd(cat: Catalog, t: Table, cmd: Any) -> None:
+    """Apply one ALTER TABLE sub-command to ``t``."""
+    st = enum_name(cmd.subtype)
+    col = t.columns.get(cmd.name) if cmd.name else None
+    if col is not None:
+        cat.touch(col)
+    family = _FAMILIES.get(st)
+    if family is not None:
+        family(cat, t, cmd, st, col)
+
+
+SubCommand = Callable[["Catalog", Table, Any, str, "Column | None"], None]
+
+
+def _column_cmd(cat: Catalog, t: Table, cmd: Any, st: str, col: Column | None) -> None:
+    """ADD / DROP COLUMN, ALTER COLUMN ... TYPE / DEFAULT / [DROP] NOT NULL."""
+    if st == "AT_AddColumn":
+        if cmd.def_.colname not in t.columns:  # else ADD COLUMN IF NOT EXISTS (or an error)
+            add_column(cat, t, cmd.def_)
+    elif st == "AT_DropColumn":
+        if col is not None:
+            cat.drop_column(t, col.name)
+    elif col is None:
+        return
+    elif st == "AT_ColumnDefault":
+        if cmd.def_ is None:
+            col.default = None
+            col.default_volatile = False
+        else:
+            set_default(cat, col, cmd.def_)
+    elif st == "AT_DropNotNull":
+        col.not_null = False
+        for c in list(t.constraints.values()):
+            if c.kind == "not null" and c.columns == [col.name]:
+                del t.constraints[c.name]
+    elif st == "AT_SetNotNull":
+        col.not_null = True
+    elif st == "AT_AlterColumnType":
+        col.type = normalize_type(cmd.def_.typeName)
+        if cmd.def_.collClause is not None:
+            col.collation = ".".join(texts_of(cmd.def_.collClause.collname))
+        if col.serial:
+            col.serial = False
+
+
+def _generated_cmd(cat: Catalog, t: Table, cmd: Any, st: str, col: Column | None) -> None:
+    """Identity and generated columns: ADD / SET / DROP IDENTITY, SET / DROP EXPRESSION."""
+    if col is None:
+        return
+    if st == "AT_AddIdentity":
+        col.identity = "always" if cmd.def_.generated_when == "a" else "by default"
+        col.not_null = True
+        cat.make_implicit_sequence(t, col.name)
+    elif st == "AT_DropIdentity":
+        col.identity = None
+        cat.drop_owned_sequences(f"{t.qualified}.{col.name}", implicit_only=True)
+    elif st == "AT_SetIdentity":
+        for d in cmd.def_ or ():
+            if d.defname == "generated":
+                col.identity = "always" if value_text(d.arg) in ("1", "a") else "by default"
+    elif st == "AT_DropExpression":
+        col.generated = None
+        col.generated_expr = None
+    elif st == "AT_SetExpression":
+        col.generated_expr_ = cmd.def_
+
+
+def _constraint_cmd(cat: Catalog, t: Table, cmd: Any, st: str, col: Column | None) -> None:
+    """ADD / DROP / VALIDATE / ALTER CONSTRAINT."""
+    c: Constraint | None
+    if st == "AT_AddConstraint":
+        if isinstance(cmd.def_, ast.Constraint):
+            add_constraint(cat, t, cmd.def_, None)
+    elif st == "AT_DropConstraint":
+        c = t.constraints.get(cmd.name or "")
+        if c is not None:
+            cat.drop_constraint(t, c)
+    elif st == "AT_ValidateConstraint":
+        c = t.constraints.get(cmd.name or "")
+        if c is not None:
+            c.validated = True
+            c.not_valid = False
+            cat.touch(c)
+    else:  # AT_AlterConstraint
+        ac = cmd.def_
+        c = t.constraints.get(getattr(ac, "conname", None) or "")
+        if c is not None:
+            cat.touch(c)
+            if getattr(ac, "alterDeferrability", False):
+                c.deferrable = bool(ac.deferrable)
+                c.initially_deferred = bool(ac.initdeferred)
+            if getattr(ac, "alterEnforceability", False):
+                c.enforced = bool(ac.is_enforced)
+                if not c.enforced:
+                    c.validated = False
+
+
+def _table_cmd(cat: Catalog, t: Table, cmd: Any, st: str, col: Column | None) -> None:
+    """Row-level security, owner, persistence, ADD INDEX (a constraint's USING INDEX form)."""
+    if st == "AT_EnableRowSecurity":
+        t.rls_enabled = True
+    elif st == "AT_DisableRowSecurity":
+        t.rls_enabled = False
+    elif st == "AT_ForceRowSecurity":
+        t.rls_forced = True
+    elif st == "AT_NoForceRowSecurity":
+        t.rls_forced = False
+    elif st == "AT_ChangeOwner":
+        t.owner = role_name(cmd.newowner)
+    elif st == "AT_SetLogged":
+        t.persistence = "permanent"
+    elif st == "AT_SetUnLogged":
+        t.persistence = "unlogged"
+    elif st == "AT_AddIndex" and isinstance(cmd.def_, ast.IndexStmt):
+        on_IndexStmt(cat, cmd.def_)
+
+
+def _hierarchy_cmd(cat: Catalog, t: Table, cmd: Any, st: str, col: Column | None) -> None:
+    """ATTACH / DETACH PARTITION, [NO] INHERIT."""
+    if st == "AT_AttachPartition":
+        pc = cmd.def_
+        k = cat.key_of(pc.name)
+        child = cat.table_at(k)
+        if child is None:
+            cat.note_unknown(f"{k[0]}.{k[1]}")
+            return
+        cat.set_partition_of(child, t.qualified)
+        child.partition_bound = partbound_text(pc.bound) if pc.bound is not None else None
+        cat.touch(child)
+    elif st in ("AT_DetachPartition", "AT_DetachPartitionFinalize"):
+        child = cat.table_at(cat.key_of(cmd.def_.name))
+        if child is not None and child.partition_of == t.qualified:
+            if st == "AT_DetachPartition":
+                child.partition_of = None
+                child.partition_bound = None
+            cat.touch(child)
+    else:
+        k = cat.key_of(cmd.def_)
+        q = f"{k[0]}.{k[1]}"
+        if st == "AT_AddInherit" and q not in t.inherits:
+            cat.add_inherit(t, q)
+        elif st == "AT_DropInherit" and q in t.inherits:
+            t.inherits.remove(q)
+
+
+_FAMILIES: dict[str, SubCommand] = {
+    **dict.fromkeys(
+        (
+            "AT_AddColumn",
+            "AT_DropColumn",
+            "AT_ColumnDefault",
+            "AT_DropNotNull",
+            "AT_SetNotNull",
+            "AT_AlterColumnType",
+        ),
+        _column_cmd,
+    ),
+    **dict.fromkeys(
+        (
+            "AT_AddIdentity",
+            "AT_DropIdentity",
+            "AT_SetIdentity",
+            "AT_DropExpression",
+            "AT_SetExpression",
+        ),
+        _generated_cmd,
+    ),
+    **dict.fromkeys(
+        (
+            "AT_AddConstraint",
+            "AT_DropConstraint",
+            "AT_ValidateConstraint",
+            "AT_AlterConstraint",
+        ),
+        _constraint_cmd,
+    ),
+    **dict.fromkeys(
+        (
+            "AT_EnableRowSecurity",
+            "AT_DisableRowSecurity",
+            "AT_ForceRowSecurity",
+            "AT_NoForceRowSecurity",
+            "AT_ChangeOwner",
+            "AT_SetLogged",
+            "AT_SetUnLogged",
+            "AT_AddIndex",
+        ),
+        _table_cmd,
+    ),
+    **dict.fromkeys(
+        (
+            "AT_AttachPartition",
+            "AT_DetachPartition",
+            "AT_DetachPartitionFinalize",
+            "AT_AddInherit",
+            "AT_DropInherit",
+        ),
+        _hierarchy_cmd,
+    ),
+}
