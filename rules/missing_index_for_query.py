@@ -110,7 +110,9 @@ def _violations(node: Any, ctx: Context) -> Iterator[Violation]:
             closest = f'closest is "{ix.name}" ({", ".join(ix.columns)})'
             if ix.predicate:
                 closest += f" WHERE {ix.predicate}"
-                if not index_match.predicate_implied(ix.predicate_node, acc.preds, quals_text)[0]:
+                if not index_match.predicate_implied(
+                    ctx.catalog.expression_tree(ix.predicate), acc.preds, quals_text
+                )[0]:
                     closest += ", a partial index whose predicate the query does not imply"
         elif indexes:
             closest = "no index on it starts with a column the query constrains"

@@ -65,7 +65,10 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
         }
         policies = ctx.catalog.policies_on(t)
         columns = {
-            p.name: [c for c in filter_columns(p.using_node) if c in t.columns] for p in policies
+            p.name: [
+                c for c in filter_columns(ctx.catalog.expression_tree(p.using)) if c in t.columns
+            ]
+            for p in policies
         }
         permissive_ok = any(
             p.permissive and any(c in leading for c in columns[p.name]) for p in policies

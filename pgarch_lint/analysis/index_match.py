@@ -29,7 +29,7 @@ from collections.abc import Callable, Container, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pgarch_lint.catalog import Index, IndexKey, Table
+from pgarch_lint.catalog import Index, IndexKey, Table, expression_tree
 from pgarch_lint.sql import ast, deparse, enums
 
 from .nodes import colref_names, conjuncts, const_of, op_name, strip_casts
@@ -256,8 +256,9 @@ def serves(ix: Index, acc: Access, n: IndexNeed, quals_text: Container[str]) -> 
     """(serves, closeness score) of one index for one table access."""
     fixed: set[str] = set()
     implied = True
-    if ix.predicate_node is not None:
-        implied, fixed = predicate_implied(ix.predicate_node, acc.preds, quals_text)
+    predicate = expression_tree(ix.predicate)
+    if predicate is not None:
+        implied, fixed = predicate_implied(predicate, acc.preds, quals_text)
     if not implied:
         _, score = _serves_keys(ix, acc, n, fixed)
         return False, score - 1

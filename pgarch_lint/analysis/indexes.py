@@ -23,7 +23,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from pgarch_lint.catalog import Column, Index, IndexKey, Table
+from pgarch_lint.catalog import Column, Index, IndexKey, Table, expression_tree
 from pgarch_lint.sql import ast, enums
 
 if TYPE_CHECKING:
@@ -145,9 +145,10 @@ def predicate_ok_for(ix: Index, columns: list[str]) -> bool:
     predicate is implied by ``col IS NOT NULL`` on those columns."""
     if ix.predicate is None:
         return True
-    if ix.predicate_node is None:
+    predicate = expression_tree(ix.predicate)
+    if predicate is None:
         return False
-    cols = _not_null_columns(ix.predicate_node)
+    cols = _not_null_columns(predicate)
     return cols is not None and cols <= set(columns)
 
 

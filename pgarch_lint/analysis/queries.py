@@ -37,7 +37,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from pgarch_lint.catalog import CatalogView, Table
+from pgarch_lint.catalog import CatalogView, Table, expression_tree
 from pgarch_lint.sql import ast, deparse, enums
 
 from .memo import per_statement
@@ -708,10 +708,11 @@ def policy_eq_columns(table: Table | None, command: str = "select") -> set[str]:
     cols = set(table.columns)
     sets: list[set[str]] = []
     for p in table.policies.values():
-        if not p.permissive or p.command not in ("all", command) or p.using_node is None:
+        using = expression_tree(p.using)
+        if not p.permissive or p.command not in ("all", command) or using is None:
             continue
         found: set[str] = set()
-        for c in conjuncts(p.using_node):
+        for c in conjuncts(using):
             if (
                 isinstance(c, ast.A_Expr)
                 and c.kind in (_K.AEXPR_OP, _K.AEXPR_IN)

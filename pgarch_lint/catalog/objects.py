@@ -25,7 +25,7 @@ their text is first read, because most are never read and deparsing costs. A rul
 the tree of a stored expression asks :func:`expression_tree` (``ctx.catalog.expression_tree``)
 for it: the text parsed again, once per distinct text. ``Index.predicate_node``,
 ``Policy.using_node``, ``Policy.with_check_node`` and ``Constraint.expr`` (a CHECK's) are that
-accessor applied to the text, kept for the rules written against them.
+accessor applied to the text, kept for rule packs written against them.
 
 Foreign-key actions
 ===================

@@ -142,8 +142,9 @@ def test_predicate_implied() -> None:
     def run(node: Any, ctx: Context) -> tuple[bool, set[str]]:
         scope, levels = queries.statement_levels(node, ctx)
         [acc] = queries.accesses(scope, levels)
-        ix = next(i for i in ctx.catalog.indexes_on(acc.table) if i.predicate_node is not None)
-        return index_match.predicate_implied(ix.predicate_node, acc.preds, set())
+        ix = next(i for i in ctx.catalog.indexes_on(acc.table) if i.predicate is not None)
+        tree = ctx.catalog.expression_tree(ix.predicate)
+        return index_match.predicate_implied(tree, acc.preds, set())
 
     [(implied, fixed)] = probe(
         "SELECT 1 FROM orders WHERE status = 'open';", (ast.SelectStmt,), run, context=SCHEMA
