@@ -45,6 +45,7 @@ from pgarch_lint.config import (
     ignored_for_path,
     rule_options,
 )
+from pgarch_lint.errors import InternalError
 from pgarch_lint.findings import Finding, Report, Summary
 from pgarch_lint.locks import LockMode, locks_of
 from pgarch_lint.source import SourceFile, load_source
@@ -54,10 +55,6 @@ SYNTAX_RULE = "syntax-error"
 UNUSED_SUPPRESSION_RULE = "unused-suppression"
 _LAZY = object()  # options not built yet
 _TOKEN = re.compile(r'"(?:[^"]|"")*"|[\w$]+|::|<>|!=|>=|<=|\S', re.UNICODE)
-
-
-class InternalError(Exception):
-    """A rule or the engine failed: the CLI prints one line and exits 2."""
 
 
 @dataclass(frozen=True, slots=True)

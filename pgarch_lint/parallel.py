@@ -209,7 +209,7 @@ def _worker(
 def _picklable(exc: BaseException) -> BaseException:
     import pickle
 
-    from pgarch_lint.engine import InternalError
+    from pgarch_lint.errors import InternalError
 
     try:
         pickle.loads(pickle.dumps(exc))
@@ -249,7 +249,7 @@ def _merge(engine: Engine, workers: list[_Worker]) -> None:
     the insertion points of earlier ones stay valid); raise the first worker's error."""
     import pickle
 
-    from pgarch_lint.engine import InternalError
+    from pgarch_lint.errors import InternalError
 
     outcomes: list[Any] = []
     for w in workers:
