@@ -22,7 +22,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any
 
-from pgarch_lint import sql
+from pgarch_lint import sql, transaction
 from pgarch_lint.api import (
     AnyStatement,
     Context,
@@ -47,7 +47,7 @@ from pgarch_lint.config import (
 )
 from pgarch_lint.errors import InternalError
 from pgarch_lint.findings import Finding, Report, Summary
-from pgarch_lint.locks import LockMode, locks_of
+from pgarch_lint.locks import locks_of
 from pgarch_lint.source import SourceFile, load_source
 from pgarch_lint.suppress import Suppressions, attach, parse_directives
 
@@ -235,7 +235,7 @@ class Engine:
         wrapped = src.in_transaction
         if wrapped is None:
             wrapped = bool(self.settings.assume_in_transaction)
-        tx = TxState(wrapped=wrapped, lock_timeout_set=self.settings.lock_timeout_set_by_runner)
+        tx = transaction.for_file(wrapped, self.settings.lock_timeout_set_by_runner)
         if src.decode_error is not None:
             off, msg = src.decode_error
             self._event(fr, tx, SyntaxErrorEvent(msg, off, off + 1))
@@ -367,7 +367,7 @@ class Engine:
         extract = not nested and (runs_now or self._checks(fr))
         nested_list = sql.nested_sql(node, fr.src.masked[start:end], start) if extract else []
         if not deferred:  # a SET or LOCK inside a function body does not run in the migration
-            self._update_tx(tx, stmt)
+            transaction.advance(tx, node, start, stmt.locks)
         if runs_now:
             self._apply(node, fr.info.path, start, end, base if exact else None)
         exact_spans = [
@@ -424,51 +424,6 @@ class Engine:
             self.catalog.apply(node, Loc(path, start, end), base)
         except Exception as exc:  # the catalog must never take the run down
             raise InternalError(f"catalog failed on {path} at offset {start}: {exc!r}") from exc
-
-    def _update_tx(self, tx: TxState, stmt: Statement) -> None:
-        node: Any = stmt.node
-        kind = type(node).__name__
-        if kind == "TransactionStmt":
-            TK = sql.enums.TransactionStmtKind
-            if node.kind in (TK.TRANS_STMT_BEGIN, TK.TRANS_STMT_START):
-                if tx.depth == 0:
-                    tx.begin_offset = stmt.start
-                tx.depth += 1
-            elif node.kind in (TK.TRANS_STMT_COMMIT, TK.TRANS_STMT_ROLLBACK, TK.TRANS_STMT_PREPARE):
-                tx.depth = 0
-                tx.begin_offset = None
-                tx.exclusive_lock = None
-                tx.exclusive_lock_table = None
-                tx.exclusive_lock_offset = None
-                tx.new_enum_labels = frozenset()
-                if not tx.wrapped:
-                    pass
-            return
-        if kind == "VariableSetStmt":
-            name = (node.name or "").lower()
-            if name in ("lock_timeout", "statement_timeout"):
-                VK = sql.enums.VariableSetKind
-                on = node.kind in (VK.VAR_SET_VALUE, VK.VAR_SET_CURRENT) and not _is_zero(node.args)
-                if name == "lock_timeout":
-                    tx.lock_timeout_set = on
-                else:
-                    tx.statement_timeout_set = on
-            return
-        if kind == "AlterEnumStmt" and node.newVal and not node.oldVal and tx.in_transaction:
-            tname = ".".join(s.sval for s in node.typeName or () if hasattr(s, "sval"))
-            tx.new_enum_labels = tx.new_enum_labels | {(tname, node.newVal)}
-        for lk in stmt.locks:
-            if lk.existing and lk.mode.blocks_writes:
-                tx.strong_lock_seen = True
-            if (
-                lk.existing
-                and lk.mode == LockMode.ACCESS_EXCLUSIVE
-                and tx.in_transaction
-                and tx.exclusive_lock_table is None
-            ):
-                tx.exclusive_lock = lk
-                tx.exclusive_lock_table = lk.table if lk.table is not None else lk.index
-                tx.exclusive_lock_offset = stmt.start
 
     # --- rules and findings --------------------------------------------------------------------
 
@@ -708,18 +663,6 @@ def _has_ddl(src: SourceFile) -> bool:
     """Whether any statement of the file starts with a schema-changing keyword."""
     masked = src.masked
     return any(_DDL_START.match(masked, c.start) for c in src.chunks)
-
-
-def _is_zero(args: Any) -> bool:
-    for a in args or ():
-        v = getattr(a, "val", None)
-        ival = getattr(v, "ival", None)
-        sval = getattr(v, "sval", None)
-        if ival == 0 or (isinstance(sval, str) and sval.strip() in ("0", "0s", "0ms")):
-            return True
-        if v is not None and ival is None and sval is None and type(v).__name__ == "Integer":
-            return True  # Integer(0) prints no ival
-    return False
 
 
 def iter_findings(report: Report) -> Iterator[Finding]:
