@@ -302,7 +302,7 @@ class _Section:
     parentheses); the character says what comes (``_KINDS``): what is not a token of the
     statement (``;``, a comment, a psql meta-command) or a token of the statement (a literal,
     a parameter, a bracket, a word that nests inside a function body), which opens a chunk
-    when none is open.
+    when none is open. Each method returns where the scan goes on.
     """
 
     __slots__ = (
@@ -310,6 +310,7 @@ class _Section:
         "begin_depth",
         "block",
         "chunk_start",
+        "chunks",
         "depth",
         "end",
         "fn_pat",
@@ -321,7 +322,6 @@ class _Section:
         "name",
         "pending_name",
         "plain_pat",
-        "pos",
         "pre",
         "search",
         "start",
@@ -329,6 +329,7 @@ class _Section:
 
     def __init__(self, lexer: _Lexer, start: int, end: int, block: bool) -> None:
         self.lexer = lexer
+        self.chunks = lexer.chunks
         self.pre = lexer.pre
         self.start = start
         self.end = end
@@ -336,7 +337,6 @@ class _Section:
         self.plain_pat = _PAT_SQLC if lexer.sqlc else _PAT_PLAIN
         self.fn_pat = _PAT_FN_SQLC if lexer.sqlc else _PAT_FN
         self.search = self.plain_pat.search
-        self.pos = start
         self.depth = 0  # parentheses
         self.bdepth = 0  # brackets
         self.begin_depth = 0  # BEGIN ... END inside CREATE FUNCTION/PROCEDURE
@@ -351,16 +351,19 @@ class _Section:
     def scan(self) -> None:
         """Mask the section and append its chunks and comments to the lexer's."""
         pre, end, kinds, separators = self.pre, self.end, _KINDS, _SEPARATORS
+        pos = self.start
         while True:
-            pos = self.pos
             m = self.search(pre, pos, end)
             i = m.start() if m is not None else end
             if i > pos:
                 seg = pre[pos:i]
                 stripped = seg.rstrip(_WS)
                 if stripped:
-                    if self.chunk_start < 0 and self.open_code(pos, seg):
-                        continue
+                    if self.chunk_start < 0:
+                        restart = self.open_code(pos, seg)
+                        if restart >= 0:
+                            pos = restart
+                            continue
                     self.last_end = pos + len(stripped)
                     if not self.in_fn:
                         # A stray ")" may take the depth below zero: the statement still
@@ -369,19 +372,36 @@ class _Section:
             if m is None:
                 break
             c = pre[i]
-            if self.chunk_start < 0 and c not in separators:  # a token opens a chunk
+            if c in separators:
+                pos = kinds[c](self, m, i)
+                continue
+            if self.chunk_start < 0:  # a token opens a chunk
                 self.chunk_start = i
                 self.name, self.pending_name = self.pending_name, None
-            kinds[c](self, m, i)
+            pos = self.last_end = kinds[c](self, m, i)
         if self.chunk_start >= 0:
-            self.lexer.chunks.append(Chunk(self.chunk_start, self.last_end, self.name))
+            self.chunks.append(Chunk(self.chunk_start, self.last_end, self.name))
 
     # --- the open chunk ----------------------------------------------------------------------
+
+    def open_code(self, pos: int, seg: str) -> int:
+        """Open a chunk at the first word of the plain code ``seg`` (at ``pos``). When it is
+        a CREATE FUNCTION/PROCEDURE, the scan starts again at the chunk's start (returned),
+        now watching for parentheses and BEGIN/CASE/END; else -1."""
+        pre = self.pre
+        chunk_start = self.chunk_start = pos + len(seg) - len(seg.lstrip(_WS))
+        self.name, self.pending_name = self.pending_name, None
+        self.is_copy = _COPY_START_RE.match(pre, chunk_start) is not None
+        if not self.block and _FUNC_START_RE.match(pre, chunk_start):
+            self.in_fn = True
+            self.search = self.fn_pat.search
+            return chunk_start
+        return -1
 
     def close(self, end: int | None) -> None:
         """End the open chunk (``end``: where; None: psql discarded it) and reset the state."""
         if end is not None:
-            self.lexer.chunks.append(Chunk(self.chunk_start, end, self.name))
+            self.chunks.append(Chunk(self.chunk_start, end, self.name))
         self.chunk_start = -1
         self.depth = self.bdepth = self.begin_depth = 0
         self.is_copy = self.multi = False
@@ -389,64 +409,52 @@ class _Section:
             self.in_fn = False
             self.search = self.plain_pat.search
 
-    def open_code(self, pos: int, seg: str) -> bool:
-        """Open a chunk at the first word of the plain code ``seg`` (at ``pos``). True when
-        it is a CREATE FUNCTION/PROCEDURE: the scan starts again at the chunk's start, now
-        watching for parentheses and BEGIN/CASE/END."""
-        chunk_start = self.chunk_start = pos + len(seg) - len(seg.lstrip(_WS))
-        self.name, self.pending_name = self.pending_name, None
-        self.is_copy = _COPY_START_RE.match(self.pre, chunk_start) is not None
-        if not self.block and _FUNC_START_RE.match(self.pre, chunk_start):
-            self.in_fn = True
-            self.search = self.fn_pat.search
-            self.pos = chunk_start
-            return True
-        return False
-
     # --- what is not a token of the statement ------------------------------------------------
 
-    def semicolon(self, m: re.Match[str], i: int) -> None:
+    def semicolon(self, m: re.Match[str], i: int) -> int:
         """``;`` ends the statement unless inside parentheses, a function body or a block;
         after ``COPY ... FROM stdin`` the data lines that follow are blanked."""
-        self.pos = i + 1
         if self.depth <= 0 and self.begin_depth == 0 and not self.block:
-            if self.chunk_start >= 0:
-                pre, chunk_start = self.pre, self.chunk_start
+            chunk_start = self.chunk_start
+            if chunk_start >= 0:
                 copies = 0
                 if self.multi:
-                    copies = len(_COPY_FROM_STDIN_RE.findall(pre, chunk_start, i))
-                elif self.is_copy and _FROM_STDIN_RE.search(pre, chunk_start, i):
+                    copies = len(_COPY_FROM_STDIN_RE.findall(self.pre, chunk_start, i))
+                elif self.is_copy and _FROM_STDIN_RE.search(self.pre, chunk_start, i):
                     copies = 1
                 self.close(i + 1)
                 if copies:
-                    self.copy_data(copies)
+                    return self.copy_data(i + 1, copies)
         elif self.chunk_start >= 0:
             self.last_end = i + 1
+        return i + 1
 
-    def copy_data(self, copies: int) -> None:
-        """Skip the data of ``copies`` COPY ... FROM stdin statements that just ended (a
-        comment on the rest of the ``;``'s line is a comment, not data)."""
+    def copy_data(self, pos: int, copies: int) -> int:
+        """Skip the data of ``copies`` COPY ... FROM stdin statements that ended just before
+        ``pos`` (a comment on the rest of the ``;``'s line is a comment, not data)."""
         lexer, end = self.lexer, self.end
-        rest = _REST_OF_LINE_COMMENT_RE.match(self.pre, self.pos, end)
+        rest = _REST_OF_LINE_COMMENT_RE.match(self.pre, pos, end)
         if rest is not None and rest.group(1) is not None:
             a, b = rest.start(1), rest.end(1)
             lexer.comments.append(Comment(a, b, lexer.text[a:b]))
         for _ in range(copies):
-            self.pos = lexer.skip_copy_data(self.pos, end)
+            pos = lexer.skip_copy_data(pos, end)
+        return pos
 
-    def line_comment(self, m: re.Match[str], i: int) -> None:
+    def line_comment(self, m: re.Match[str], i: int) -> int:
         """``-- ...`` up to the end of the line; sqlc's ``-- name: X :kind`` names the next
         statement."""
         e = _EOL_RE.search(self.pre, i, self.end)
-        self.pos = e.start() if e is not None else self.end
+        pos = e.start() if e is not None else self.end
         lexer = self.lexer
-        lexer.comments.append(Comment(i, self.pos, lexer.text[i : self.pos]))
+        lexer.comments.append(Comment(i, pos, lexer.text[i:pos]))
         if lexer.sqlc:
             nm = _SQLC_NAME_RE.match(self.pre, i)
             if nm is not None:
                 self.pending_name = nm.group(1)
+        return pos
 
-    def block_comment(self, m: re.Match[str], i: int) -> None:
+    def block_comment(self, m: re.Match[str], i: int) -> int:
         """``/* ... */``, nested."""
         pre, end = self.pre, self.end
         level = 1
@@ -458,10 +466,10 @@ class _Section:
                 break
             level += 1 if cm.group() == "/*" else -1
             k = cm.end()
-        self.pos = k
         self.lexer.comments.append(Comment(i, k, self.lexer.text[i:k]))
+        return k
 
-    def meta_command(self, m: re.Match[str], i: int) -> None:
+    def meta_command(self, m: re.Match[str], i: int) -> int:
         """A psql meta-command (blanked to the end of its line); those that send or discard
         the query buffer end the statement; ``\\copy ... from stdin`` is followed by data."""
         lexer, pre, end = self.lexer, self.pre, self.end
@@ -470,64 +478,56 @@ class _Section:
         if nxt == ";" or nxt == ":":
             # psql's \; and \: put a literal ; or : into the query buffer
             lexer.mask(i, i + 1, " ")
-            self.pos = i + 2
             if self.chunk_start >= 0:  # a leading \; is an empty statement
                 self.multi = self.multi or nxt == ";"
-                self.last_end = self.pos
-            return
+                self.last_end = i + 2
+            return i + 2
         e = _EOL_RE.search(pre, i, end)
         eol = e.start() if e is not None else end
         lexer.blank(i, eol)
-        self.pos = eol
         cmds = [c.lower() for c in _META_CMD_RE.findall(pre, i, eol)]
         if self.chunk_start >= 0 and any(c in _SENDING_META or c in _RESET_META for c in cmds):
             reset = any(c in _RESET_META for c in cmds)
             self.close(None if reset else self.last_end)
         elif cmds and cmds[0] == "copy" and _FROM_STDIN_RE.search(pre, i, eol):
-            self.pos = lexer.skip_copy_data(eol, end)
+            return lexer.skip_copy_data(eol, end)
+        return eol
 
-    # --- tokens of the statement -------------------------------------------------------------
+    # --- tokens of the statement (each returns the end of the token) --------------------------
 
-    def string(self, m: re.Match[str], i: int) -> None:
+    def string(self, m: re.Match[str], i: int) -> int:
         """``'...'``, or ``E'...'`` with backslash escapes."""
-        pre, end = self.pre, self.end
-        k = i + 1
+        pre = self.pre
         if i > 0 and pre[i - 1] in "eE" and (i < 2 or not _is_ident_char(pre[i - 2])):
-            em = _ESTRING_BODY_RE.match(pre, k, end)
-            k = em.end() if em is not None else end
-        else:
-            k = _skip_quoted(pre, k, end, "'")
-        self.last_end = self.pos = k
+            em = _ESTRING_BODY_RE.match(pre, i + 1, self.end)
+            return em.end() if em is not None else self.end
+        return _skip_quoted(pre, i + 1, self.end, "'")
 
-    def quoted_identifier(self, m: re.Match[str], i: int) -> None:
-        self.last_end = self.pos = _skip_quoted(self.pre, i + 1, self.end, '"')
+    def quoted_identifier(self, m: re.Match[str], i: int) -> int:
+        return _skip_quoted(self.pre, i + 1, self.end, '"')
 
-    def dollar(self, m: re.Match[str], i: int) -> None:
+    def dollar(self, m: re.Match[str], i: int) -> int:
         """A dollar-quoted string, or ``$`` inside an identifier (``a$b``) or a parameter."""
         pre = self.pre
         if i > self.start and _is_ident_char(pre[i - 1]):
-            self.last_end = self.pos = i + 1  # part of an identifier such as a$b
-            return
+            return i + 1  # part of an identifier such as a$b
         dm = _DOLLAR_TAG_RE.match(pre, i, self.end)
         if dm is None:
-            self.last_end = self.pos = i + 1  # $1 parameter or stray $
-            return
+            return i + 1  # $1 parameter or stray $
         tag = dm.group()
         j = pre.find(tag, dm.end(), self.end)
-        self.last_end = self.pos = j + len(tag) if j >= 0 else self.end
+        return j + len(tag) if j >= 0 else self.end
 
-    def colon(self, m: re.Match[str], i: int) -> None:
+    def colon(self, m: re.Match[str], i: int) -> int:
         """``::``, or a psql variable (``:v``, ``:'v'``, ``:"v"``, ``:{?v}``) replaced by a
         same-length identifier or literal (not inside brackets: ``a[1:n]`` is a slice)."""
         pre = self.pre
         nxt = pre[i + 1 : i + 2]
         if nxt == ":":
-            self.last_end = self.pos = i + 2
-            return
+            return i + 2
         vm = _PSQL_VAR_RE.match(pre, i, self.end) if self.bdepth == 0 else None
         if vm is None or (i > self.start and pre[i - 1] == ":"):
-            self.last_end = self.pos = i + 1
-            return
+            return i + 1
         lexer = self.lexer
         lexer.saw_psql = True
         ve = vm.end()
@@ -539,37 +539,35 @@ class _Section:
             lexer.mask(i, ve, '"' + "_" * (ve - i - 2) + '"')
         else:
             lexer.mask(i, i + 1, "_")
-        self.last_end = self.pos = ve
+        return ve
 
-    def bracket(self, m: re.Match[str], i: int) -> None:
+    def bracket(self, m: re.Match[str], i: int) -> int:
         if self.pre[i] == "[":
             self.bdepth += 1
         elif self.bdepth:
             self.bdepth -= 1
-        self.last_end = self.pos = i + 1
+        return i + 1
 
-    def parameter(self, m: re.Match[str], i: int) -> None:
+    def parameter(self, m: re.Match[str], i: int) -> int:
         """sqlc's ``@name`` (not an operator such as ``@>`` or ``<@``): ``_name``."""
         pre = self.pre
         pm = _SQLC_PARAM_RE.match(pre, i, self.end)
         if pm is not None and (i == self.start or pre[i - 1] not in "@<>!~#&|^*+-/%=?"):
             self.lexer.mask(i, i + 1, "_")
-            self.last_end = self.pos = pm.end()
-        else:
-            self.last_end = self.pos = i + 1
+            return pm.end()
+        return i + 1
 
-    def parenthesis(self, m: re.Match[str], i: int) -> None:
+    def parenthesis(self, m: re.Match[str], i: int) -> int:
         """A parenthesis inside CREATE FUNCTION (elsewhere the plain code counts them)."""
         if self.pre[i] == "(":
             self.depth += 1
         elif self.depth:
             self.depth -= 1
-        self.last_end = self.pos = i + 1
+        return i + 1
 
-    def block_word(self, m: re.Match[str], i: int) -> None:
+    def block_word(self, m: re.Match[str], i: int) -> int:
         """BEGIN, CASE or END inside CREATE FUNCTION: ``;`` ends the statement only outside
         BEGIN ... END (CASE ... END nests inside a body)."""
-        self.last_end = self.pos = m.end()
         if self.depth == 0:
             w = m.group().lower()
             if w == "begin":
@@ -579,10 +577,11 @@ class _Section:
                     self.begin_depth += 1
             elif self.begin_depth:
                 self.begin_depth -= 1
+        return m.end()
 
 
 # The first character of what the lexer's patterns find → the _Section method it calls.
-_KINDS: Final[dict[str, Callable[[_Section, re.Match[str], int], None]]] = {
+_KINDS: Final[dict[str, Callable[[_Section, re.Match[str], int], int]]] = {
     # not tokens of the statement
     ";": _Section.semicolon,
     "-": _Section.line_comment,
