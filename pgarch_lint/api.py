@@ -66,6 +66,7 @@ from pgarch_lint.sql import (
     enums,
     walk,
 )
+from pgarch_lint.transaction import TxState
 
 __all__ = [
     "RESERVED_KEYWORDS",
@@ -218,29 +219,6 @@ class FileInfo:
     tool: str | None  # goose, dbmate, flyway, sqlc, psql, or None
     context: bool  # replayed for the catalog only, never reported
     ddl: bool = False  # some statement of the file changes the schema (CREATE, ALTER, DROP...)
-
-
-@dataclass(slots=True)
-class TxState:
-    """Transaction and session state of the file *before* the current statement."""
-
-    wrapped: bool = False  # the migration runner wraps the whole file in a transaction
-    depth: int = 0  # explicit BEGIN nesting
-    begin_offset: int | None = None  # where the open explicit BEGIN started
-    lock_timeout_set: bool = False
-    statement_timeout_set: bool = False
-    strong_lock_seen: bool = False  # an earlier statement of this file took a strong lock
-    # the first ACCESS EXCLUSIVE lock on an existing table taken earlier in this transaction:
-    # the lock, its table's name (the index's name when the catalog cannot place the index it
-    # came through) and the statement's offset
-    exclusive_lock: LockTaken | None = None
-    exclusive_lock_table: str | None = None
-    exclusive_lock_offset: int | None = None
-    new_enum_labels: frozenset[tuple[str, str]] = frozenset()  # (type, label) added in this tx
-
-    @property
-    def in_transaction(self) -> bool:
-        return self.wrapped or self.depth > 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,14 +26,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from pgarch_lint.errors import BaselineError
 from pgarch_lint.findings import Finding, Report, Summary
 
 VERSION = 1
 Key = tuple[str, str, str]
-
-
-class BaselineError(Exception):
-    """The baseline file cannot be read or is not a baseline: one line, exit 2."""
 
 
 def _norm_path(p: str) -> str:

@@ -19,6 +19,7 @@ from typing import Any, TypeVar
 
 from pgarch_lint.analysis.name_templates import DEFAULTS, PLACEHOLDERS, template_error
 from pgarch_lint.api import Category, RuleLike, Severity
+from pgarch_lint.errors import ConfigError
 
 R = TypeVar("R", bound=RuleLike)
 
@@ -29,10 +30,6 @@ CATEGORIES = tuple(c.value for c in Category)
 
 NAMING_PLACEHOLDERS = PLACEHOLDERS
 NAMING_DEFAULTS = DEFAULTS
-
-
-class ConfigError(Exception):
-    """A configuration or usage problem: one clear line, exit code 2."""
 
 
 @dataclass(frozen=True, slots=True)

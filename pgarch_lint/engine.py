@@ -8,9 +8,16 @@ The engine never imports a rule: rules arrive as a list (see registry.py), eithe
 :class:`Rule` objects or the registry's lazy stand-ins, whose module is imported the first time
 their check must run.
 
+The engine walks and dispatches; the rest is in modules of their own: the transaction state
+machine in transaction.py, where nodes lie in spans.py, and turning a rule's violations into
+findings (placement, suppressions, fingerprints, severity) in emit.py.
+
 A run is a sequence of resumable steps, one per top-level statement (:meth:`Engine._steps`), so
 that parallel.py can fork worker processes at any statement boundary; ``rules_on`` false makes
 a step only update the state shared between statements (catalog, transaction state, counts).
+What parallel.py needs from the engine is the small interface :class:`parallel.Checker`
+(``rules_on``, :meth:`Engine.prepare_rules`, :meth:`Engine.output_mark`,
+:meth:`Engine.start_worker`, :meth:`Engine.segment_output`, :meth:`Engine.insert_output`).
 """
 
 from __future__ import annotations
@@ -22,7 +29,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import Any
 
-from pgarch_lint import sql
+from pgarch_lint import parallel, sql, transaction
 from pgarch_lint.api import (
     AnyStatement,
     Context,
@@ -31,33 +38,24 @@ from pgarch_lint.api import (
     EndOfRun,
     FileInfo,
     RuleLike,
-    Severity,
     Statement,
     SuppressionDirective,
     SyntaxErrorEvent,
-    TxState,
     Violation,
 )
 from pgarch_lint.catalog import Catalog, Loc
-from pgarch_lint.config import (
-    Settings,
-    effective_severity,
-    ignored_for_path,
-    rule_options,
-)
+from pgarch_lint.config import Settings, ignored_for_path, rule_options
+from pgarch_lint.emit import UNUSED_SUPPRESSION_RULE, FindingMaker
+from pgarch_lint.errors import InternalError
 from pgarch_lint.findings import Finding, Report, Summary
-from pgarch_lint.locks import LockMode, locks_of
+from pgarch_lint.locks import locks_of
 from pgarch_lint.source import SourceFile, load_source
+from pgarch_lint.spans import node_spans, token_end
 from pgarch_lint.suppress import Suppressions, attach, parse_directives
+from pgarch_lint.transaction import TxState
 
 SYNTAX_RULE = "syntax-error"
-UNUSED_SUPPRESSION_RULE = "unused-suppression"
 _LAZY = object()  # options not built yet
-_TOKEN = re.compile(r'"(?:[^"]|"")*"|[\w$]+|::|<>|!=|>=|<=|\S', re.UNICODE)
-
-
-class InternalError(Exception):
-    """A rule or the engine failed: the CLI prints one line and exits 2."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +105,9 @@ class _FileRun:
 
 
 class Engine:
+    """One run: the rules, the catalog they read, and what they found (``findings``,
+    ``notes``, ``summary``). :meth:`run` checks a sequence of files."""
+
     def __init__(
         self, settings: Settings, rules: Sequence[RuleLike], catalog: Catalog | None = None
     ):
@@ -138,11 +139,7 @@ class Engine:
             t: tuple(self._runners[r.qualified_name] for r in rs) for t, rs in self.dispatch.items()
         }
         self._file_dispatch: dict[frozenset[str], dict[type, tuple[_Runner, ...]]] = {}
-        self._severity = {
-            r.qualified_name: effective_severity(r, settings).value for r in self.rules
-        }
-        # rules whose severity the user set: a finding's own severity does not apply to them
-        self._severity_fixed = frozenset(n for n in self._severity if n in settings.severity)
+        self._maker = FindingMaker(self.rules, settings)
         self._by_name = {r.qualified_name: r for r in self.rules}
         self.findings: list[Finding] = []
         self.notes: list[str] = []
@@ -184,8 +181,6 @@ class Engine:
         self.on_file = on_file
         steps = self._steps(inputs)
         size = sum(len(f.data) for f in inputs if not f.context)
-        from pgarch_lint import parallel
-
         if jobs > 1 and parallel.worthwhile(size):
             # the whole-schema rules run while the last workers finish
             parallel.run(self, steps, jobs, parallel.segment_size(size, jobs), self._whole_schema)
@@ -196,6 +191,55 @@ class Engine:
         self._suppression_report()
         self.findings.sort(key=Finding.sort_key)
         return Report(self.findings, self.summary, list(self.rules), notes=self.notes)
+
+    # --- what parallel.py needs (parallel.Checker) ---------------------------------------------
+
+    def prepare_rules(self) -> None:
+        """Import every dispatched rule's module and build its options now (before forking
+        workers, so that they do not each do it again)."""
+        for runners in self._dispatch.values():
+            for x in runners:
+                x.resolve(self.settings)
+
+    def output_mark(self) -> tuple[int, int]:
+        """Where the findings and notes of the statements to come go: the lengths of both."""
+        return len(self.findings), len(self.notes)
+
+    def start_worker(self) -> None:
+        """In a forked worker: start with no findings, notes or counts (the driver has them)
+        and no progress display (the driver's)."""
+        self.on_file = None
+        self.findings, self.notes = [], []
+        counts = self.summary.by_severity
+        for k in counts:
+            counts[k] = 0
+
+    def segment_output(self) -> parallel.SegmentOutput:
+        """What a worker found since :meth:`start_worker`, and which suppression comments
+        suppressed something (per file, their indexes)."""
+        used = {
+            path: [i for i, d in enumerate(fr.suppressions.directives) if d.used]
+            for path, fr in self._files.items()
+        }
+        return parallel.SegmentOutput(
+            self.findings, self.notes, dict(self.summary.by_severity), used
+        )
+
+    def insert_output(self, mark: tuple[int, int], out: parallel.SegmentOutput) -> None:
+        """Put a worker's output where its segment lies (``mark``: :meth:`output_mark` when
+        the worker was forked); insert later segments first, so that earlier marks hold."""
+        findings_at, notes_at = mark
+        self.findings[findings_at:findings_at] = out.findings
+        self.notes[notes_at:notes_at] = out.notes
+        for k, v in out.counts.items():
+            self.summary.by_severity[k] += v
+        for path, indexes in out.used_suppressions.items():
+            fr = self._files.get(path)
+            if fr is not None:
+                for i in indexes:
+                    fr.suppressions.directives[i].used = True
+
+    # --- steps -------------------------------------------------------------------------------
 
     def _steps(self, inputs: list[FileInput]) -> Iterator[int]:
         """The whole run as resumable steps: one per top-level statement (see
@@ -238,7 +282,7 @@ class Engine:
         wrapped = src.in_transaction
         if wrapped is None:
             wrapped = bool(self.settings.assume_in_transaction)
-        tx = TxState(wrapped=wrapped, lock_timeout_set=self.settings.lock_timeout_set_by_runner)
+        tx = transaction.for_file(wrapped, self.settings.lock_timeout_set_by_runner)
         if src.decode_error is not None:
             off, msg = src.decode_error
             self._event(fr, tx, SyntaxErrorEvent(msg, off, off + 1))
@@ -316,7 +360,7 @@ class Engine:
         off = exc.offset if exc.offset is not None else end
         off = min(max(off, start), max(end - 1, start))
         msg = exc.message if exc.offset is not None else f"{exc.message} (at end of statement)"
-        self._event(fr, tx, SyntaxErrorEvent(msg, off, self._token_end(fr.src.text, off)))
+        self._event(fr, tx, SyntaxErrorEvent(msg, off, token_end(fr.src.text, off)))
         created = sql.created_name(fr.src.masked[start:end])
         if created is not None:
             self.catalog.apply_unparsed(created, Loc(fr.info.path, start, end))
@@ -350,7 +394,7 @@ class Engine:
             tuple(locks_of(node, self.catalog, self.settings.pg_version)),
         )
         if self._checks(fr):
-            spans = self._span_fn(fr.src.text, base, stmt, exact)
+            spans = node_spans(fr.src.text, base, stmt, exact)
             ctx = self._context(fr, tx, stmt, spans)
             dispatch = fr.dispatch
             run_rule = self._run_rule
@@ -370,7 +414,7 @@ class Engine:
         extract = not nested and (runs_now or self._checks(fr))
         nested_list = sql.nested_sql(node, fr.src.masked[start:end], start) if extract else []
         if not deferred:  # a SET or LOCK inside a function body does not run in the migration
-            self._update_tx(tx, stmt)
+            transaction.advance(tx, node, start, stmt.locks)
         if runs_now:
             self._apply(node, fr.info.path, start, end, base if exact else None)
         exact_spans = [
@@ -427,51 +471,6 @@ class Engine:
             self.catalog.apply(node, Loc(path, start, end), base)
         except Exception as exc:  # the catalog must never take the run down
             raise InternalError(f"catalog failed on {path} at offset {start}: {exc!r}") from exc
-
-    def _update_tx(self, tx: TxState, stmt: Statement) -> None:
-        node: Any = stmt.node
-        kind = type(node).__name__
-        if kind == "TransactionStmt":
-            TK = sql.enums.TransactionStmtKind
-            if node.kind in (TK.TRANS_STMT_BEGIN, TK.TRANS_STMT_START):
-                if tx.depth == 0:
-                    tx.begin_offset = stmt.start
-                tx.depth += 1
-            elif node.kind in (TK.TRANS_STMT_COMMIT, TK.TRANS_STMT_ROLLBACK, TK.TRANS_STMT_PREPARE):
-                tx.depth = 0
-                tx.begin_offset = None
-                tx.exclusive_lock = None
-                tx.exclusive_lock_table = None
-                tx.exclusive_lock_offset = None
-                tx.new_enum_labels = frozenset()
-                if not tx.wrapped:
-                    pass
-            return
-        if kind == "VariableSetStmt":
-            name = (node.name or "").lower()
-            if name in ("lock_timeout", "statement_timeout"):
-                VK = sql.enums.VariableSetKind
-                on = node.kind in (VK.VAR_SET_VALUE, VK.VAR_SET_CURRENT) and not _is_zero(node.args)
-                if name == "lock_timeout":
-                    tx.lock_timeout_set = on
-                else:
-                    tx.statement_timeout_set = on
-            return
-        if kind == "AlterEnumStmt" and node.newVal and not node.oldVal and tx.in_transaction:
-            tname = ".".join(s.sval for s in node.typeName or () if hasattr(s, "sval"))
-            tx.new_enum_labels = tx.new_enum_labels | {(tname, node.newVal)}
-        for lk in stmt.locks:
-            if lk.existing and lk.mode.blocks_writes:
-                tx.strong_lock_seen = True
-            if (
-                lk.existing
-                and lk.mode == LockMode.ACCESS_EXCLUSIVE
-                and tx.in_transaction
-                and tx.exclusive_lock_table is None
-            ):
-                tx.exclusive_lock = lk
-                tx.exclusive_lock_table = lk.table if lk.table is not None else lk.index
-                tx.exclusive_lock_offset = stmt.start
 
     # --- rules and findings --------------------------------------------------------------------
 
@@ -545,7 +544,7 @@ class Engine:
         start = getattr(ev, "start", getattr(ev, "offset", 0)) or 0
         end = getattr(ev, "end", start) or start
         stmt = Statement(None, start, end, fr.src.text[start:end])
-        spans = self._span_fn(fr.src.text, start, stmt, True)
+        spans = node_spans(fr.src.text, start, stmt, True)
         ctx = self._context(fr, tx, stmt, spans)
         for x in runners:
             self._run_rule(fr, x, ev, ctx, ())
@@ -607,98 +606,10 @@ class Engine:
                 self._event(fr, TxState(), ev2)
 
     def _emit(self, fr: _FileRun, r: RuleLike, v: Violation, ctx: Context) -> None:
-        name = r.qualified_name
-        if v.at is not None and v.start is not None:
-            # a place inside the statement at ``at`` (a whole-schema rule judging what the
-            # statement declared): positioned there, anchored and fingerprinted as the statement
-            start = v.start
-            end = v.end if v.end is not None else self._token_end(fr.src.text, start)
-            anchor = v.at.start
-        elif v.at is not None:
-            start, end = (
-                v.at.start,
-                v.at.start + len(fr.src.text[v.at.start : v.at.end].split("\n", 1)[0]),
-            )
-            anchor = v.at.start
-        elif v.start is not None:
-            start = v.start
-            end = v.end if v.end is not None else self._token_end(fr.src.text, start)
-            anchor = start
-        else:
-            node = v.node if v.node is not None else (ctx.statement.node if ctx.statement else None)
-            start, end = ctx.span(node) if node is not None else (0, 0)
-            anchor = ctx.statement.start if ctx.statement is not None else start
-        if name != UNUSED_SUPPRESSION_RULE and (
-            fr.suppressions.suppresses(name, anchor) or fr.suppressions.suppresses(name, start)
-        ):
-            return
-        src = fr.src
-        line, col = src.position(start)
-        eline, ecol = src.position(max(end, start))
-        if v.redact:
-            stmt_text = ""
-        elif ctx.statement is not None and v.at is None:
-            stmt_text = ctx.statement_key()  # normalised once per statement
-        elif v.at is not None and v.start is not None:
-            stmt_text = " ".join(src.text[v.at.start : v.at.end].split())
-        else:
-            stmt_text = " ".join(src.text[anchor : max(end, anchor)].split())
-        fp_path = fr.rel_path or fr.info.path  # relative to the config root: cwd-independent
-        import hashlib  # here, not at import: a clean run never pays for it
-
-        key = f"{name}\0{fp_path}\0{stmt_text}\0{v.message}"
-        # backslashreplace: paths from non-UTF-8 file names carry surrogates
-        fp = hashlib.sha1(key.encode("utf-8", "backslashreplace")).hexdigest()[:16]
-        severity = self._severity[name]
-        if v.severity is not None and name not in self._severity_fixed:
-            severity = Severity(v.severity).value
-        self.findings.append(
-            Finding(
-                rule=name,
-                category=r.category.value,
-                severity=severity,
-                path=fr.info.path,
-                line=line,
-                column=col,
-                end_line=eline,
-                end_column=ecol,
-                message=v.message,
-                help=v.help or r.fix,
-                source_line="" if v.redact else src.line_text(line),
-                fingerprint=fp,
-            )
-        )
-        self.summary.by_severity[severity] += 1
-
-    # --- spans -------------------------------------------------------------------------------
-
-    @staticmethod
-    def _token_end(text: str, off: int) -> int:
-        m = _TOKEN.match(text, off)
-        return m.end() if m else off
-
-    def _span_fn(self, text: str, base: int, stmt: Statement, exact: bool) -> Any:
-        def span(node: Any, parents: tuple[Any, ...]) -> tuple[int, int]:
-            if not exact or node is None:
-                return (stmt.start, stmt.end)
-            if node is stmt.node:
-                return (stmt.start, stmt.end)
-            loc = sql.location(node)
-            if loc is None:
-                loc = sql.first_location(node)
-            if loc is None:
-                for p in reversed(parents):
-                    loc = sql.location(p)
-                    if loc is not None:
-                        break
-            if loc is None:
-                return (stmt.start, stmt.end)
-            off = base + loc
-            if not stmt.start <= off <= stmt.end:
-                return (stmt.start, stmt.end)
-            return (off, self._token_end(text, off))
-
-        return span
+        finding = self._maker.make(r, v, ctx, fr.src, fr.suppressions, fr.rel_path or fr.info.path)
+        if finding is not None:
+            self.findings.append(finding)
+            self.summary.by_severity[finding.severity] += 1
 
 
 _DDL_START = re.compile(
@@ -713,20 +624,15 @@ def _has_ddl(src: SourceFile) -> bool:
     return any(_DDL_START.match(masked, c.start) for c in src.chunks)
 
 
-def _is_zero(args: Any) -> bool:
-    for a in args or ():
-        v = getattr(a, "val", None)
-        ival = getattr(v, "ival", None)
-        sval = getattr(v, "sval", None)
-        if ival == 0 or (isinstance(sval, str) and sval.strip() in ("0", "0s", "0ms")):
-            return True
-        if v is not None and ival is None and sval is None and type(v).__name__ == "Integer":
-            return True  # Integer(0) prints no ival
-    return False
-
-
 def iter_findings(report: Report) -> Iterator[Finding]:
     yield from report.findings
 
 
-__all__ = ["Engine", "FileInput", "InternalError", "iter_findings", "replace"]
+__all__ = [
+    "UNUSED_SUPPRESSION_RULE",
+    "Engine",
+    "FileInput",
+    "InternalError",
+    "iter_findings",
+    "replace",
+]

@@ -51,3 +51,13 @@ class Report:
     rules: list[object] = field(default_factory=list)  # the Rule objects that ran (for SARIF etc.)
     checked_paths: list[str] = field(default_factory=list)  # checked (not context) files, in order
     notes: list[str] = field(default_factory=list)  # `path:line:col: note[rule] ...` (--verbose)
+
+
+def fingerprint(rule: str, path: str, statement: str, message: str) -> str:
+    """A finding's stable identity: a hash of its rule, its file's path, the normalised text
+    of its statement and its message, so that it survives line moves and reformatting."""
+    import hashlib  # here, not at import: a clean run never pays for it
+
+    key = f"{rule}\0{path}\0{statement}\0{message}"
+    # backslashreplace: paths from non-UTF-8 file names carry surrogates
+    return hashlib.sha1(key.encode("utf-8", "backslashreplace")).hexdigest()[:16]

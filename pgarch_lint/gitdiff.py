@@ -18,11 +18,9 @@ import os
 import subprocess
 from pathlib import Path
 
+from pgarch_lint.errors import GitError
+
 TIMEOUT = 60.0
-
-
-class GitError(Exception):
-    """git is missing, this is not a repository, or the ref cannot be resolved."""
 
 
 def _git(args: list[str], cwd: Path, *, check: bool = True) -> subprocess.CompletedProcess[bytes]:

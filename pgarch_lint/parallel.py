@@ -6,7 +6,8 @@ than building them (pglast nodes pickle slower than they parse), so the state is
 by ``fork()`` instead:
 
 * the engine's run is a sequence of resumable steps, one per top-level statement
-  (``Engine._steps``), each yielding the size of the SQL it processed;
+  (``Engine._steps``), each yielding the size of the SQL it processed; the engine hands them
+  over with what the driver and the workers need from it, :class:`Checker`;
 * when a worker slot is free, the driver forks at the current step. The worker inherits the
   catalog, transaction state, open files and the half-consumed step generator, runs the next
   *segment* of steps (``segment`` bytes of SQL) with the rules on, writes its findings, notes,
@@ -20,6 +21,7 @@ by ``fork()`` instead:
   in the driver afterwards.
 
 Only where ``os.fork`` exists (Linux, macOS, BSDs); elsewhere ``--jobs`` runs one process.
+This module does not import the engine: the engine imports it and is a :class:`Checker`.
 """
 
 from __future__ import annotations
@@ -29,10 +31,9 @@ import gc
 import os
 import sys
 from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any, NamedTuple, Protocol
 
-if TYPE_CHECKING:
-    from pgarch_lint.engine import Engine
+from pgarch_lint.findings import Finding
 
 # Below this much checked SQL a single process is faster than forking (measured: the fork, the
 # worker's result file and importing every rule module up front cost ~40 ms).
@@ -45,6 +46,40 @@ DRIVER_CHECKS = True  # the driver checks statements itself while every worker i
 
 MAX_DEFAULT_JOBS = 4  # the driver replays ~3 segments while a worker checks one: more jobs
 # than this rarely help, and a container's CPU quota may be far below the cores it can see
+
+
+class SegmentOutput(NamedTuple):
+    """What a worker found in its segment (pickled from the worker to the driver)."""
+
+    findings: list[Finding]
+    notes: list[str]
+    counts: dict[str, int]  # findings per severity
+    used_suppressions: dict[str, list[int]]  # per file: the suppression comments that were used
+
+
+class Checker(Protocol):
+    """What the driver and its workers need from the engine (``pgarch_lint.engine.Engine``).
+
+    ``rules_on`` false makes the run's steps update only the state shared between statements
+    (catalog, transaction state, counts): the driver replays a worker's segment that way.
+    """
+
+    rules_on: bool
+
+    def prepare_rules(self) -> None:
+        """Import every rule module and build every option set (before the first fork)."""
+
+    def output_mark(self) -> tuple[int, int]:
+        """Where the output of the statements to come goes (taken when a worker forks)."""
+
+    def start_worker(self) -> None:
+        """In a worker: forget the driver's output and progress display."""
+
+    def segment_output(self) -> SegmentOutput:
+        """In a worker: what it found since :meth:`start_worker`."""
+
+    def insert_output(self, mark: tuple[int, int], out: SegmentOutput) -> None:
+        """In the driver: put a worker's output at ``mark``."""
 
 
 def default_jobs() -> int:
@@ -72,19 +107,18 @@ class _Worker:
     """A forked worker and where its results go (a plain class: this module is imported by
     every run, and a dataclass costs ~0.3 ms to create)."""
 
-    __slots__ = ("done", "findings_at", "notes_at", "pid", "result", "status")
+    __slots__ = ("done", "mark", "pid", "result", "status")
 
-    def __init__(self, pid: int, result: str, findings_at: int, notes_at: int) -> None:
+    def __init__(self, pid: int, result: str, mark: tuple[int, int]) -> None:
         self.pid = pid
         self.result = result  # path of its result file
-        self.findings_at = findings_at  # where its findings and notes go in the driver's lists
-        self.notes_at = notes_at
+        self.mark = mark  # where its output goes in the driver's (Checker.output_mark)
         self.done = False
         self.status = 0
 
 
 def run(
-    engine: Engine, steps: Iterator[int], jobs: int, segment: int, at_end: Callable[[], None]
+    engine: Checker, steps: Iterator[int], jobs: int, segment: int, at_end: Callable[[], None]
 ) -> None:
     """Consume ``steps`` with up to ``jobs - 1`` worker processes besides this one, then call
     ``at_end`` (while the last workers may still run) and merge what the workers found."""
@@ -149,21 +183,19 @@ def _advance(steps: Iterator[int], amount: int) -> bool:
     return False
 
 
-def _prepare(engine: Engine) -> None:
+def _prepare(engine: Checker) -> None:
     """Import every rule module and build every option set before the first fork, so that
     workers do not each import them again."""
-    import hashlib  # noqa: F401  (used by Engine._emit; imported once for all workers)
+    import hashlib  # noqa: F401  (used by findings.fingerprint; imported once for all workers)
 
-    for runners in engine._dispatch.values():
-        for x in runners:
-            x.resolve(engine.settings)
+    engine.prepare_rules()
 
 
-def _fork(engine: Engine, steps: Iterator[int], segment: int, result: str) -> _Worker:
+def _fork(engine: Checker, steps: Iterator[int], segment: int, result: str) -> _Worker:
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(OSError, ValueError):
             stream.flush()  # else the worker's exit could write the driver's buffered output
-    findings_at, notes_at = len(engine.findings), len(engine.notes)
+    mark = engine.output_mark()
     # objects alive now are shared with the worker page by page until either process writes
     # to them; the cyclic GC writes to every object it examines, so move them out of its
     # reach (in the worker the GC is off altogether: it lives for one segment)
@@ -171,11 +203,11 @@ def _fork(engine: Engine, steps: Iterator[int], segment: int, result: str) -> _W
     pid = os.fork()
     if pid == 0:  # pragma: no cover - runs in the worker (coverage does not follow forks)
         _worker(engine, steps, segment, result)
-    return _Worker(pid, result, findings_at, notes_at)
+    return _Worker(pid, result, mark)
 
 
 def _worker(
-    engine: Engine, steps: Iterator[int], segment: int, result: str
+    engine: Checker, steps: Iterator[int], segment: int, result: str
 ) -> None:  # pragma: no cover
     """The worker's whole life: check one segment, write the outcome, leave without cleanup
     (``os._exit``: no atexit handlers, no flushing of the driver's inherited buffers)."""
@@ -184,17 +216,9 @@ def _worker(
     gc.disable()
     code = 0
     try:
-        engine.on_file = None  # progress is the driver's
-        engine.findings, engine.notes = [], []
-        counts = engine.summary.by_severity
-        for k in counts:
-            counts[k] = 0
+        engine.start_worker()
         _advance(steps, segment)
-        used = {
-            path: [i for i, d in enumerate(fr.suppressions.directives) if d.used]
-            for path, fr in engine._files.items()
-        }
-        out: Any = ("ok", engine.findings, engine.notes, dict(counts), used)
+        out: Any = ("ok", engine.segment_output())
     except BaseException as exc:  # reported by the driver
         out = ("error", _picklable(exc))
         code = 1
@@ -209,7 +233,7 @@ def _worker(
 def _picklable(exc: BaseException) -> BaseException:
     import pickle
 
-    from pgarch_lint.engine import InternalError
+    from pgarch_lint.errors import InternalError
 
     try:
         pickle.loads(pickle.dumps(exc))
@@ -244,12 +268,12 @@ def _kill(pid: int) -> None:
         pass
 
 
-def _merge(engine: Engine, workers: list[_Worker]) -> None:
+def _merge(engine: Checker, workers: list[_Worker]) -> None:
     """Put each worker's findings and notes where its segment lies (later workers first, so
     the insertion points of earlier ones stay valid); raise the first worker's error."""
     import pickle
 
-    from pgarch_lint.engine import InternalError
+    from pgarch_lint.errors import InternalError
 
     outcomes: list[Any] = []
     for w in workers:
@@ -266,15 +290,5 @@ def _merge(engine: Engine, workers: list[_Worker]) -> None:
         if out[0] == "error":
             raise out[1]
         outcomes.append(out)
-    for w, (_, findings, notes, counts, used) in reversed(
-        list(zip(workers, outcomes, strict=True))
-    ):
-        engine.findings[w.findings_at : w.findings_at] = findings
-        engine.notes[w.notes_at : w.notes_at] = notes
-        for k, v in counts.items():
-            engine.summary.by_severity[k] += v
-        for path, indexes in used.items():
-            fr = engine._files.get(path)
-            if fr is not None:
-                for i in indexes:
-                    fr.suppressions.directives[i].used = True
+    for w, (_, output) in reversed(list(zip(workers, outcomes, strict=True))):
+        engine.insert_output(w.mark, output)

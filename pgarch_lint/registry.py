@@ -41,14 +41,11 @@ from types import ModuleType
 from typing import Any, NamedTuple
 
 from pgarch_lint.api import Category, CheckFn, Rule, Severity
+from pgarch_lint.errors import RegistryError
 
 GROUP = "pgarch_lint.rules"
 BUILTIN = "builtin"
 CACHE_FORMAT = 2  # 2: marshal instead of JSON (json costs ~1 ms to import)
-
-
-class RegistryError(Exception):
-    """A rule pack failed to load or is malformed."""
 
 
 def _rules_in_module(mod: ModuleType) -> list[Rule]:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -287,216 +288,318 @@ class _Lexer:
         return data_end
 
     def section(self, start: int, end: int, block: bool) -> None:
-        pre = self.pre
-        text = self.text
-        chunks = self.chunks
-        comments = self.comments
-        sqlc = self.sqlc
-        plain_pat = _PAT_SQLC if sqlc else _PAT_PLAIN
-        fn_pat = _PAT_FN_SQLC if sqlc else _PAT_FN
-        pat = plain_pat
-        search = pat.search
-        pos = start
-        depth = 0  # parentheses
-        bdepth = 0  # brackets
-        begin_depth = 0  # BEGIN ... END inside CREATE FUNCTION/PROCEDURE
-        chunk_start = -1
-        last_end = start  # end of the last token of the open chunk
-        is_copy = False
-        multi = False  # the statement holds psql's \; (several statements sent at once)
-        in_fn = False
-        pending_name: str | None = None
-        name: str | None = None
+        """Mask and split the section ``[start, end)``; ``block`` when it is one statement
+        (goose's StatementBegin ... StatementEnd: no ``;`` ends it)."""
+        _Section(self, start, end, block).scan()
 
+
+class _Section:
+    """The scan of one section: the state of the statement being read and one method per
+    kind of token.
+
+    The main loop (:meth:`scan`) jumps from one interesting character to the next (the plain
+    code between them is skipped at C speed: it opens a chunk when none is open and counts
+    parentheses); the character says what comes (``_KINDS``): what is not a token of the
+    statement (``;``, a comment, a psql meta-command) or a token of the statement (a literal,
+    a parameter, a bracket, a word that nests inside a function body), which opens a chunk
+    when none is open. Each method returns where the scan goes on.
+    """
+
+    __slots__ = (
+        "bdepth",
+        "begin_depth",
+        "block",
+        "chunk_start",
+        "chunks",
+        "depth",
+        "end",
+        "fn_pat",
+        "in_fn",
+        "is_copy",
+        "last_end",
+        "lexer",
+        "multi",
+        "name",
+        "pending_name",
+        "plain_pat",
+        "pre",
+        "search",
+        "start",
+    )
+
+    def __init__(self, lexer: _Lexer, start: int, end: int, block: bool) -> None:
+        self.lexer = lexer
+        self.chunks = lexer.chunks
+        self.pre = lexer.pre
+        self.start = start
+        self.end = end
+        self.block = block
+        self.plain_pat = _PAT_SQLC if lexer.sqlc else _PAT_PLAIN
+        self.fn_pat = _PAT_FN_SQLC if lexer.sqlc else _PAT_FN
+        self.search = self.plain_pat.search
+        self.depth = 0  # parentheses
+        self.bdepth = 0  # brackets
+        self.begin_depth = 0  # BEGIN ... END inside CREATE FUNCTION/PROCEDURE
+        self.chunk_start = -1  # where the open chunk starts (-1: none is open)
+        self.last_end = start  # end of the last token of the open chunk
+        self.is_copy = False  # the open chunk is a COPY
+        self.multi = False  # the statement holds psql's \; (several statements sent at once)
+        self.in_fn = False  # the open chunk is a CREATE FUNCTION/PROCEDURE
+        self.pending_name: str | None = None  # sqlc's ``-- name:`` for the next chunk
+        self.name: str | None = None  # ... and for the open one
+
+    def scan(self) -> None:
+        """Mask the section and append its chunks and comments to the lexer's."""
+        pre, end, kinds, separators = self.pre, self.end, _KINDS, _SEPARATORS
+        pos = self.start
         while True:
-            m = search(pre, pos, end)
+            m = self.search(pre, pos, end)
             i = m.start() if m is not None else end
             if i > pos:
                 seg = pre[pos:i]
                 stripped = seg.rstrip(_WS)
                 if stripped:
-                    if chunk_start < 0:
-                        chunk_start = pos + len(seg) - len(seg.lstrip(_WS))
-                        name, pending_name = pending_name, None
-                        is_copy = _COPY_START_RE.match(pre, chunk_start) is not None
-                        if not block and _FUNC_START_RE.match(pre, chunk_start):
-                            in_fn = True
-                            pat = fn_pat
-                            search = pat.search
-                            pos = chunk_start
+                    if self.chunk_start < 0:
+                        restart = self.open_code(pos, seg)
+                        if restart >= 0:
+                            pos = restart
                             continue
-                    last_end = pos + len(stripped)
-                    if not in_fn:
+                    self.last_end = pos + len(stripped)
+                    if not self.in_fn:
                         # A stray ")" may take the depth below zero: the statement still
                         # ends at the next ";" (psql would clamp at zero and run on).
-                        depth += seg.count("(") - seg.count(")")
+                        self.depth += seg.count("(") - seg.count(")")
             if m is None:
                 break
-            tok = m.group()
-            c = tok[0]
-            if c == ";":
-                pos = i + 1
-                if depth <= 0 and begin_depth == 0 and not block:
-                    if chunk_start >= 0:
-                        chunks.append(Chunk(chunk_start, i + 1, name))
-                        copies = 0
-                        if multi:
-                            copies = len(_COPY_FROM_STDIN_RE.findall(pre, chunk_start, i))
-                        elif is_copy and _FROM_STDIN_RE.search(pre, chunk_start, i):
-                            copies = 1
-                        if copies:
-                            rest = _REST_OF_LINE_COMMENT_RE.match(pre, pos, end)
-                            if rest is not None and rest.group(1) is not None:
-                                comments.append(
-                                    Comment(
-                                        rest.start(1),
-                                        rest.end(1),
-                                        text[rest.start(1) : rest.end(1)],
-                                    )
-                                )
-                            for _ in range(copies):
-                                pos = self.skip_copy_data(pos, end)
-                        chunk_start = -1
-                        depth = bdepth = begin_depth = 0
-                        is_copy = multi = False
-                        if in_fn:
-                            in_fn = False
-                            pat = plain_pat
-                            search = pat.search
-                elif chunk_start >= 0:
-                    last_end = i + 1
+            c = pre[i]
+            if c in separators:
+                pos = kinds[c](self, m, i)
                 continue
-            if c == "-":  # -- comment
-                e = _EOL_RE.search(pre, i, end)
-                pos = e.start() if e is not None else end
-                comments.append(Comment(i, pos, text[i:pos]))
-                if sqlc:
-                    nm = _SQLC_NAME_RE.match(pre, i)
-                    if nm is not None:
-                        pending_name = nm.group(1)
-                continue
-            if c == "/":  # /* nested comment */
-                level = 1
-                k = i + 2
-                while level:
-                    cm = _NESTED_COMMENT_RE.search(pre, k, end)
-                    if cm is None:
-                        k = end
-                        break
-                    level += 1 if cm.group() == "/*" else -1
-                    k = cm.end()
-                pos = k
-                comments.append(Comment(i, pos, text[i:pos]))
-                continue
-            if c == "\\":
-                self.saw_psql = True
-                nxt = pre[i + 1 : i + 2]
-                if nxt == ";" or nxt == ":":
-                    # psql's \; and \: put a literal ; or : into the query buffer
-                    self.mask(i, i + 1, " ")
-                    pos = i + 2
-                    if chunk_start >= 0:  # a leading \; is an empty statement
-                        multi = multi or nxt == ";"
-                        last_end = pos
-                    continue
-                e = _EOL_RE.search(pre, i, end)
-                eol = e.start() if e is not None else end
-                self.blank(i, eol)
-                pos = eol
-                cmds = [c.lower() for c in _META_CMD_RE.findall(pre, i, eol)]
-                if chunk_start >= 0 and any(c in _SENDING_META or c in _RESET_META for c in cmds):
-                    if not any(c in _RESET_META for c in cmds):
-                        chunks.append(Chunk(chunk_start, last_end, name))
-                    chunk_start = -1
-                    depth = bdepth = begin_depth = 0
-                    is_copy = multi = False
-                    if in_fn:
-                        in_fn = False
-                        pat = plain_pat
-                        search = pat.search
-                elif cmds and cmds[0] == "copy" and _FROM_STDIN_RE.search(pre, i, eol):
-                    pos = self.skip_copy_data(eol, end)
-                continue
-            # Everything below is a token of the statement.
-            if chunk_start < 0:
-                chunk_start = i
-                name, pending_name = pending_name, None
-            if c == "'":
-                k = i + 1
-                if i > 0 and pre[i - 1] in "eE" and (i < 2 or not _is_ident_char(pre[i - 2])):
-                    em = _ESTRING_BODY_RE.match(pre, k, end)
-                    k = em.end() if em is not None else end
-                else:
-                    k = _skip_quoted(pre, k, end, "'")
-                last_end = pos = k
-            elif c == '"':
-                last_end = pos = _skip_quoted(pre, i + 1, end, '"')
-            elif c == "$":
-                if i > start and _is_ident_char(pre[i - 1]):
-                    last_end = pos = i + 1  # part of an identifier such as a$b
-                else:
-                    dm = _DOLLAR_TAG_RE.match(pre, i, end)
-                    if dm is None:
-                        last_end = pos = i + 1  # $1 parameter or stray $
-                    else:
-                        tag = dm.group()
-                        j = pre.find(tag, dm.end(), end)
-                        last_end = pos = j + len(tag) if j >= 0 else end
-            elif c == ":":
-                nxt = pre[i + 1 : i + 2]
-                if nxt == ":":
-                    last_end = pos = i + 2
-                    continue
-                vm = _PSQL_VAR_RE.match(pre, i, end) if bdepth == 0 else None
-                if vm is None or (i > start and pre[i - 1] == ":"):
-                    last_end = pos = i + 1
-                    continue
-                self.saw_psql = True
-                ve = vm.end()
-                if nxt == "'":
-                    self.mask(i, ve, "'" + "_" * (ve - i - 2) + "'")
-                elif nxt == "{":
-                    self.mask(i, ve, "_" * (ve - i))
-                elif nxt == '"':
-                    self.mask(i, ve, '"' + "_" * (ve - i - 2) + '"')
-                else:
-                    self.mask(i, i + 1, "_")
-                last_end = pos = ve
-            elif c == "[":
-                bdepth += 1
-                last_end = pos = i + 1
-            elif c == "]":
-                if bdepth:
-                    bdepth -= 1
-                last_end = pos = i + 1
-            elif c == "@":
-                pm = _SQLC_PARAM_RE.match(pre, i, end)
-                if pm is not None and (i == start or pre[i - 1] not in "@<>!~#&|^*+-/%=?"):
-                    self.mask(i, i + 1, "_")
-                    last_end = pos = pm.end()
-                else:
-                    last_end = pos = i + 1
-            elif c == "(":
-                depth += 1
-                last_end = pos = i + 1
-            elif c == ")":
-                if depth:
-                    depth -= 1
-                last_end = pos = i + 1
-            else:  # BEGIN / CASE / END inside CREATE FUNCTION
-                last_end = pos = m.end()
-                if depth == 0:
-                    w = tok.lower()
-                    if w == "begin":
-                        begin_depth += 1
-                    elif w == "case":
-                        if begin_depth:
-                            begin_depth += 1
-                    elif begin_depth:
-                        begin_depth -= 1
+            if self.chunk_start < 0:  # a token opens a chunk
+                self.chunk_start = i
+                self.name, self.pending_name = self.pending_name, None
+            pos = self.last_end = kinds[c](self, m, i)
+        if self.chunk_start >= 0:
+            self.chunks.append(Chunk(self.chunk_start, self.last_end, self.name))
 
-        if chunk_start >= 0:
-            chunks.append(Chunk(chunk_start, last_end, name))
+    # --- the open chunk ----------------------------------------------------------------------
+
+    def open_code(self, pos: int, seg: str) -> int:
+        """Open a chunk at the first word of the plain code ``seg`` (at ``pos``). When it is
+        a CREATE FUNCTION/PROCEDURE, the scan starts again at the chunk's start (returned),
+        now watching for parentheses and BEGIN/CASE/END; else -1."""
+        pre = self.pre
+        chunk_start = self.chunk_start = pos + len(seg) - len(seg.lstrip(_WS))
+        self.name, self.pending_name = self.pending_name, None
+        self.is_copy = _COPY_START_RE.match(pre, chunk_start) is not None
+        if not self.block and _FUNC_START_RE.match(pre, chunk_start):
+            self.in_fn = True
+            self.search = self.fn_pat.search
+            return chunk_start
+        return -1
+
+    def close(self, end: int | None) -> None:
+        """End the open chunk (``end``: where; None: psql discarded it) and reset the state."""
+        if end is not None:
+            self.chunks.append(Chunk(self.chunk_start, end, self.name))
+        self.chunk_start = -1
+        self.depth = self.bdepth = self.begin_depth = 0
+        self.is_copy = self.multi = False
+        if self.in_fn:
+            self.in_fn = False
+            self.search = self.plain_pat.search
+
+    # --- what is not a token of the statement ------------------------------------------------
+
+    def semicolon(self, m: re.Match[str], i: int) -> int:
+        """``;`` ends the statement unless inside parentheses, a function body or a block;
+        after ``COPY ... FROM stdin`` the data lines that follow are blanked."""
+        if self.depth <= 0 and self.begin_depth == 0 and not self.block:
+            chunk_start = self.chunk_start
+            if chunk_start >= 0:
+                copies = 0
+                if self.multi:
+                    copies = len(_COPY_FROM_STDIN_RE.findall(self.pre, chunk_start, i))
+                elif self.is_copy and _FROM_STDIN_RE.search(self.pre, chunk_start, i):
+                    copies = 1
+                self.close(i + 1)
+                if copies:
+                    return self.copy_data(i + 1, copies)
+        elif self.chunk_start >= 0:
+            self.last_end = i + 1
+        return i + 1
+
+    def copy_data(self, pos: int, copies: int) -> int:
+        """Skip the data of ``copies`` COPY ... FROM stdin statements that ended just before
+        ``pos`` (a comment on the rest of the ``;``'s line is a comment, not data)."""
+        lexer, end = self.lexer, self.end
+        rest = _REST_OF_LINE_COMMENT_RE.match(self.pre, pos, end)
+        if rest is not None and rest.group(1) is not None:
+            a, b = rest.start(1), rest.end(1)
+            lexer.comments.append(Comment(a, b, lexer.text[a:b]))
+        for _ in range(copies):
+            pos = lexer.skip_copy_data(pos, end)
+        return pos
+
+    def line_comment(self, m: re.Match[str], i: int) -> int:
+        """``-- ...`` up to the end of the line; sqlc's ``-- name: X :kind`` names the next
+        statement."""
+        e = _EOL_RE.search(self.pre, i, self.end)
+        pos = e.start() if e is not None else self.end
+        lexer = self.lexer
+        lexer.comments.append(Comment(i, pos, lexer.text[i:pos]))
+        if lexer.sqlc:
+            nm = _SQLC_NAME_RE.match(self.pre, i)
+            if nm is not None:
+                self.pending_name = nm.group(1)
+        return pos
+
+    def block_comment(self, m: re.Match[str], i: int) -> int:
+        """``/* ... */``, nested."""
+        pre, end = self.pre, self.end
+        level = 1
+        k = i + 2
+        while level:
+            cm = _NESTED_COMMENT_RE.search(pre, k, end)
+            if cm is None:
+                k = end
+                break
+            level += 1 if cm.group() == "/*" else -1
+            k = cm.end()
+        self.lexer.comments.append(Comment(i, k, self.lexer.text[i:k]))
+        return k
+
+    def meta_command(self, m: re.Match[str], i: int) -> int:
+        """A psql meta-command (blanked to the end of its line); those that send or discard
+        the query buffer end the statement; ``\\copy ... from stdin`` is followed by data."""
+        lexer, pre, end = self.lexer, self.pre, self.end
+        lexer.saw_psql = True
+        nxt = pre[i + 1 : i + 2]
+        if nxt == ";" or nxt == ":":
+            # psql's \; and \: put a literal ; or : into the query buffer
+            lexer.mask(i, i + 1, " ")
+            if self.chunk_start >= 0:  # a leading \; is an empty statement
+                self.multi = self.multi or nxt == ";"
+                self.last_end = i + 2
+            return i + 2
+        e = _EOL_RE.search(pre, i, end)
+        eol = e.start() if e is not None else end
+        lexer.blank(i, eol)
+        cmds = [c.lower() for c in _META_CMD_RE.findall(pre, i, eol)]
+        if self.chunk_start >= 0 and any(c in _SENDING_META or c in _RESET_META for c in cmds):
+            reset = any(c in _RESET_META for c in cmds)
+            self.close(None if reset else self.last_end)
+        elif cmds and cmds[0] == "copy" and _FROM_STDIN_RE.search(pre, i, eol):
+            return lexer.skip_copy_data(eol, end)
+        return eol
+
+    # --- tokens of the statement (each returns the end of the token) --------------------------
+
+    def string(self, m: re.Match[str], i: int) -> int:
+        """``'...'``, or ``E'...'`` with backslash escapes."""
+        pre = self.pre
+        if i > 0 and pre[i - 1] in "eE" and (i < 2 or not _is_ident_char(pre[i - 2])):
+            em = _ESTRING_BODY_RE.match(pre, i + 1, self.end)
+            return em.end() if em is not None else self.end
+        return _skip_quoted(pre, i + 1, self.end, "'")
+
+    def quoted_identifier(self, m: re.Match[str], i: int) -> int:
+        return _skip_quoted(self.pre, i + 1, self.end, '"')
+
+    def dollar(self, m: re.Match[str], i: int) -> int:
+        """A dollar-quoted string, or ``$`` inside an identifier (``a$b``) or a parameter."""
+        pre = self.pre
+        if i > self.start and _is_ident_char(pre[i - 1]):
+            return i + 1  # part of an identifier such as a$b
+        dm = _DOLLAR_TAG_RE.match(pre, i, self.end)
+        if dm is None:
+            return i + 1  # $1 parameter or stray $
+        tag = dm.group()
+        j = pre.find(tag, dm.end(), self.end)
+        return j + len(tag) if j >= 0 else self.end
+
+    def colon(self, m: re.Match[str], i: int) -> int:
+        """``::``, or a psql variable (``:v``, ``:'v'``, ``:"v"``, ``:{?v}``) replaced by a
+        same-length identifier or literal (not inside brackets: ``a[1:n]`` is a slice)."""
+        pre = self.pre
+        nxt = pre[i + 1 : i + 2]
+        if nxt == ":":
+            return i + 2
+        vm = _PSQL_VAR_RE.match(pre, i, self.end) if self.bdepth == 0 else None
+        if vm is None or (i > self.start and pre[i - 1] == ":"):
+            return i + 1
+        lexer = self.lexer
+        lexer.saw_psql = True
+        ve = vm.end()
+        if nxt == "'":
+            lexer.mask(i, ve, "'" + "_" * (ve - i - 2) + "'")
+        elif nxt == "{":
+            lexer.mask(i, ve, "_" * (ve - i))
+        elif nxt == '"':
+            lexer.mask(i, ve, '"' + "_" * (ve - i - 2) + '"')
+        else:
+            lexer.mask(i, i + 1, "_")
+        return ve
+
+    def bracket(self, m: re.Match[str], i: int) -> int:
+        if self.pre[i] == "[":
+            self.bdepth += 1
+        elif self.bdepth:
+            self.bdepth -= 1
+        return i + 1
+
+    def parameter(self, m: re.Match[str], i: int) -> int:
+        """sqlc's ``@name`` (not an operator such as ``@>`` or ``<@``): ``_name``."""
+        pre = self.pre
+        pm = _SQLC_PARAM_RE.match(pre, i, self.end)
+        if pm is not None and (i == self.start or pre[i - 1] not in "@<>!~#&|^*+-/%=?"):
+            self.lexer.mask(i, i + 1, "_")
+            return pm.end()
+        return i + 1
+
+    def parenthesis(self, m: re.Match[str], i: int) -> int:
+        """A parenthesis inside CREATE FUNCTION (elsewhere the plain code counts them)."""
+        if self.pre[i] == "(":
+            self.depth += 1
+        elif self.depth:
+            self.depth -= 1
+        return i + 1
+
+    def block_word(self, m: re.Match[str], i: int) -> int:
+        """BEGIN, CASE or END inside CREATE FUNCTION: ``;`` ends the statement only outside
+        BEGIN ... END (CASE ... END nests inside a body)."""
+        if self.depth == 0:
+            w = m.group().lower()
+            if w == "begin":
+                self.begin_depth += 1
+            elif w == "case":
+                if self.begin_depth:
+                    self.begin_depth += 1
+            elif self.begin_depth:
+                self.begin_depth -= 1
+        return m.end()
+
+
+# The first character of what the lexer's patterns find → the _Section method it calls.
+_KINDS: Final[dict[str, Callable[[_Section, re.Match[str], int], int]]] = {
+    # not tokens of the statement
+    ";": _Section.semicolon,
+    "-": _Section.line_comment,
+    "/": _Section.block_comment,
+    "\\": _Section.meta_command,
+    # tokens of the statement
+    "'": _Section.string,
+    '"': _Section.quoted_identifier,
+    "$": _Section.dollar,
+    ":": _Section.colon,
+    "[": _Section.bracket,
+    "]": _Section.bracket,
+    "@": _Section.parameter,
+    "(": _Section.parenthesis,
+    ")": _Section.parenthesis,
+    **dict.fromkeys("bBcCeE", _Section.block_word),  # BEGIN / CASE / END in CREATE FUNCTION
+}
+_SEPARATORS: Final = frozenset(";-/\\")
 
 
 # --- public entry points ------------------------------------------------------------------

@@ -14,15 +14,13 @@ from contextlib import contextmanager
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
+from pgarch_lint.errors import LiveError
+
 __all__ = ["LiveError", "connect", "database_name", "guard", "psycopg", "redact"]
 
 MASK = "****"
 _KV_PASSWORD = re.compile(r"""password\s*=\s*('(?:[^'\\]|\\.)*'|\S+)""", re.IGNORECASE)
 _URI_USERINFO = re.compile(r"(postgres(?:ql)?://[^:/@\s]*:)([^@\s]*)@", re.IGNORECASE)
-
-
-class LiveError(Exception):
-    """A live-mode failure; the message is safe to print (no password)."""
 
 
 def psycopg() -> Any:

@@ -36,9 +36,6 @@ from pgarch_lint.sql import RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS
 
 __all__ = ["PseudoFile", "Snapshot", "introspect", "quote_ident", "quote_literal"]
 
-#: an integer column fed by a sequence it owns is shown as the serial that creates it
-_SERIAL_OF = {integer: serial for serial, integer in SERIAL_INTEGER.items()}
-
 _SIMPLE = re.compile(r"[a-z_][a-z0-9_$]*")
 _EXCLUDED = "n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_'"
 _NOT_EXT = (
@@ -83,6 +80,60 @@ def _rows(conn: Any, sql: str, params: Iterable[Any] = ()) -> list[tuple[Any, ..
     with conn.cursor() as cur:
         cur.execute(sql, tuple(params))
         return list(cur.fetchall())
+
+
+#: an integer column fed by a sequence it owns is shown as the serial that creates it
+_SERIAL = {integer: serial for serial, integer in SERIAL_INTEGER.items()}
+
+
+def _column_def(col: tuple[Any, ...], implicit: set[int]) -> str:
+    """A column definition of CREATE TABLE from a row of ``_Reader._columns``: a column
+    whose default takes the next value of the sequence it owns is written as serial; the
+    sequences of serial and identity columns are added to ``implicit``."""
+    (
+        _num,
+        cname,
+        ctype,
+        notnull,
+        default,
+        identity,
+        generated,
+        _local,
+        _comment,
+        collation,
+        seq_oid,
+        seq_name,
+    ) = col
+    parts = [quote_ident(cname)]
+    if (
+        seq_oid is not None
+        and not identity
+        and default is not None
+        and ctype in _SERIAL
+        and default.startswith("nextval(")
+        and seq_name is not None
+        and seq_name in default
+    ):
+        parts.append(_SERIAL[ctype])
+        implicit.add(seq_oid)
+        default = None
+    else:
+        parts.append(ctype)
+    if collation:
+        parts.append(f"COLLATE {collation}")
+    if identity in ("a", "d"):
+        parts.append(
+            "GENERATED " + ("ALWAYS" if identity == "a" else "BY DEFAULT") + " AS IDENTITY"
+        )
+        if seq_oid is not None:
+            implicit.add(seq_oid)
+    elif generated == "s" and default is not None:
+        parts.append(f"GENERATED ALWAYS AS ({default}) STORED")
+    elif default is not None:
+        parts.append(f"DEFAULT {default}")
+    if notnull and "serial" not in parts[1] and identity not in ("a", "d"):
+        parts.append("NOT NULL")
+    return " ".join(parts)
 
 
 def introspect(conn: Any, schemas: Iterable[str] = ()) -> Snapshot:
@@ -279,6 +330,9 @@ class _Reader:
         return implicit
 
     def _table(self, row: tuple[Any, ...], facts: LiveFacts) -> set[int]:
+        """One table as SQL: CREATE TABLE, its constraints, indexes, row security, policies,
+        comments and grants. Returns the oids of the sequences its columns own implicitly
+        (serial, identity)."""
         (
             oid,
             schema,
@@ -299,7 +353,42 @@ class _Reader:
         qn = _q(schema, name)
         facts.tables[f"{schema}.{name}"] = TableFacts(f"{schema}.{name}", int(total), float(tuples))
         implicit: set[int] = set()
-        cols = _rows(
+        cols = self._columns(oid)
+        defs = [
+            _column_def(col, implicit)
+            for col in cols
+            if not (is_partition or (parents and not col[7]))  # not from the parent
+        ]
+        kw = "UNLOGGED TABLE" if persistence == "u" else "TABLE"
+        lines: list[str]
+        if is_partition and parents:
+            head = f"CREATE {kw} {qn} PARTITION OF {self._regclass_q(parents[0])} {bound}"
+            lines = [head + (f" PARTITION BY {partkey}" if partkey else "") + ";"]
+        else:
+            lines = self._create_table(kw, qn, defs, parents, partkey)
+        lines.extend(self._constraints(oid, qn))
+        self._indexes(oid, schema, relkind == "p", facts, lines)
+        if rls:
+            lines.append(f"ALTER TABLE {qn} ENABLE ROW LEVEL SECURITY;")
+        if force:
+            lines.append(f"ALTER TABLE {qn} FORCE ROW LEVEL SECURITY;")
+        lines.extend(self._policies(oid, qn))
+        self._comment(lines, "TABLE", qn, comment)
+        for _num, cname, *_rest in cols:
+            ccomment = _rest[6]
+            if ccomment is not None:
+                lines.append(
+                    f"COMMENT ON COLUMN {qn}.{quote_ident(cname)} IS {quote_literal(ccomment)};"
+                )
+        lines.extend(self._grants(oid, owner, "TABLE", qn))
+        self._add("table", f"{schema}.{name}", lines)
+        return implicit
+
+    def _columns(self, oid: int) -> list[tuple[Any, ...]]:
+        """A table's columns: number, name, type, not null, default, identity, generated,
+        local (not inherited), comment, collation (when not the type's), and the oid and
+        name of the sequence the column owns."""
+        return _rows(
             self.conn,
             "SELECT a.attnum, a.attname, format_type(a.atttypid, a.atttypmod), a.attnotnull, "
             "pg_get_expr(d.adbin, d.adrelid), a.attidentity, a.attgenerated, a.attislocal, "
@@ -320,72 +409,25 @@ class _Reader:
             "WHERE a.attrelid = %s AND a.attnum > 0 AND NOT a.attisdropped ORDER BY a.attnum",
             [oid],
         )
-        defs: list[str] = []
-        for (
-            _num,
-            cname,
-            ctype,
-            notnull,
-            default,
-            identity,
-            generated,
-            local,
-            _ccomment,
-            collation,
-            seq_oid,
-            seq_name,
-        ) in cols:
-            if is_partition or (parents and not local):
-                continue  # comes from the parent
-            parts = [quote_ident(cname)]
-            serial = _SERIAL_OF
-            if (
-                seq_oid is not None
-                and not identity
-                and default is not None
-                and ctype in serial
-                and default.startswith("nextval(")
-                and seq_name is not None
-                and seq_name in default
-            ):
-                parts.append(serial[ctype])
-                implicit.add(seq_oid)
-                default = None
-            else:
-                parts.append(ctype)
-            if collation:
-                parts.append(f"COLLATE {collation}")
-            if identity in ("a", "d"):
-                parts.append(
-                    "GENERATED " + ("ALWAYS" if identity == "a" else "BY DEFAULT") + " AS IDENTITY"
-                )
-                if seq_oid is not None:
-                    implicit.add(seq_oid)
-            elif generated == "s" and default is not None:
-                parts.append(f"GENERATED ALWAYS AS ({default}) STORED")
-            elif default is not None:
-                parts.append(f"DEFAULT {default}")
-            if notnull and "serial" not in parts[1] and identity not in ("a", "d"):
-                parts.append("NOT NULL")
-            defs.append(" ".join(parts))
-        kw = "UNLOGGED TABLE" if persistence == "u" else "TABLE"
-        lines: list[str]
-        if is_partition and parents:
-            head = f"CREATE {kw} {qn} PARTITION OF {self._regclass_q(parents[0])} {bound}"
-            lines = [head + (f" PARTITION BY {partkey}" if partkey else "") + ";"]
-        else:
-            body = ",\n".join(f"    {d}" for d in defs)
-            tail = ")"
-            if parents:
-                tail += " INHERITS (" + ", ".join(self._regclass_q(p) for p in parents) + ")"
-            if partkey:
-                tail += f" PARTITION BY {partkey}"
-            lines = (
-                [f"CREATE {kw} {qn} (", body, tail + ";"]
-                if defs
-                else [f"CREATE {kw} {qn} (" + tail + ";"]
-            )
-        # constraints (not those cloned from a parent partitioned table or inherited)
+
+    def _create_table(
+        self, kw: str, qn: str, defs: list[str], parents: list[str] | None, partkey: str | None
+    ) -> list[str]:
+        """CREATE TABLE with its column definitions, INHERITS and PARTITION BY."""
+        body = ",\n".join(f"    {d}" for d in defs)
+        tail = ")"
+        if parents:
+            tail += " INHERITS (" + ", ".join(self._regclass_q(p) for p in parents) + ")"
+        if partkey:
+            tail += f" PARTITION BY {partkey}"
+        if defs:
+            return [f"CREATE {kw} {qn} (", body, tail + ";"]
+        return [f"CREATE {kw} {qn} (" + tail + ";"]
+
+    def _constraints(self, oid: int, qn: str) -> list[str]:
+        """The table's constraints and their comments (not those cloned from a parent
+        partitioned table or inherited)."""
+        lines: list[str] = []
         cons = _rows(
             self.conn,
             "SELECT conname, contype, pg_get_constraintdef(oid), "
@@ -402,11 +444,11 @@ class _Reader:
                     f"COMMENT ON CONSTRAINT {quote_ident(cname)} ON {qn} IS "
                     f"{quote_literal(ccomment)};"
                 )
-        self._indexes(oid, schema, relkind == "p", facts, lines)
-        if rls:
-            lines.append(f"ALTER TABLE {qn} ENABLE ROW LEVEL SECURITY;")
-        if force:
-            lines.append(f"ALTER TABLE {qn} FORCE ROW LEVEL SECURITY;")
+        return lines
+
+    def _policies(self, oid: int, qn: str) -> list[str]:
+        """The table's row-security policies as CREATE POLICY."""
+        lines: list[str] = []
         for pname, cmd, permissive, roles, using, check in _rows(
             self.conn,
             "SELECT polname, polcmd, polpermissive, "
@@ -429,16 +471,7 @@ class _Reader:
             if check is not None:
                 stmt += f" WITH CHECK ({check})"
             lines.append(stmt + ";")
-        self._comment(lines, "TABLE", qn, comment)
-        for _num, cname, *_rest in cols:
-            ccomment = _rest[6]
-            if ccomment is not None:
-                lines.append(
-                    f"COMMENT ON COLUMN {qn}.{quote_ident(cname)} IS {quote_literal(ccomment)};"
-                )
-        lines.extend(self._grants(oid, owner, "TABLE", qn))
-        self._add("table", f"{schema}.{name}", lines)
-        return implicit
+        return lines
 
     def _regclass_q(self, text: str) -> str:
         """A ``regclass::text`` rendering (already quoted where needed) as a qualified name."""

@@ -55,94 +55,11 @@ JSON_FORMAT_VERSION = 1
 
 def render_json(m: Model) -> dict[str, Any]:
     """The model as JSON-ready data (the same content as the Markdown document)."""
-    f = m.findings
     return {
         "format_version": JSON_FORMAT_VERSION,
-        "context": {
-            "files": m.files,
-            "context_files": m.context_files,
-            "pg_version": m.pg_version,
-            "schemas": [{"name": s, "tables": n} for s, n in m.schemas.items()],
-            "filters": {"schemas": list(m.schema_filter), "tables": list(m.table_filter)},
-            "counts": m.counts,
-        },
-        "entities": [
-            {
-                "name": e.name,
-                "schema": e.schema,
-                "table": e.table,
-                "comment": e.comment,
-                "primary_key": list(e.primary_key),
-                "persistence": e.persistence,
-                "link_table": e.link,
-                "rls": {"enabled": e.rls_enabled, "forced": e.rls_forced},
-                "partitioning": None
-                if e.partitioning is None
-                else {
-                    "strategy": e.partitioning.strategy,
-                    "key": list(e.partitioning.key),
-                    "partitions": e.partitioning.partitions,
-                },
-                "tenant_column": e.tenant_column,
-                "columns": [
-                    {
-                        "name": a.name,
-                        "type": a.type,
-                        "nullable": a.nullable,
-                        "primary_key": a.pk,
-                        "foreign_key": a.fk,
-                        "unique": a.unique,
-                        "comment": a.comment,
-                    }
-                    for a in e.columns
-                ],
-                "indexes": [
-                    {
-                        "name": ix.name,
-                        "method": ix.method,
-                        "keys": list(ix.keys),
-                        "include": list(ix.include),
-                        "unique": ix.unique,
-                        "primary": ix.primary,
-                        "predicate": ix.predicate,
-                        "serves": list(ix.serves),
-                        "comment": ix.comment,
-                    }
-                    for ix in e.indexes
-                ],
-                "unindexed_foreign_keys": e.unindexed_foreign_keys,
-                "policies": [
-                    {
-                        "name": p.name,
-                        "command": p.command,
-                        "permissive": p.permissive,
-                        "roles": list(p.roles),
-                        "using": p.using,
-                        "with_check": p.with_check,
-                    }
-                    for p in e.policies
-                ],
-            }
-            for e in m.entities
-        ],
-        "relationships": [
-            {
-                "name": r.name,
-                "from": r.source,
-                "from_columns": list(r.source_columns),
-                "to": r.target,
-                "to_columns": list(r.target_columns),
-                "cardinality": r.cardinality,
-                "multiplicity": r.multiplicity,
-                "optional": r.optional,
-                "identifying": r.identifying,
-                "self_reference": r.self_reference,
-                "on_delete": r.on_delete,
-                "on_update": r.on_update,
-                "external": r.external,
-            }
-            for r in m.relationships
-        ],
+        "context": _context_json(m),
+        "entities": [_entity_json(e) for e in m.entities],
+        "relationships": [_relationship_json(r) for r in m.relationships],
         "many_to_many": [
             {
                 "link": lk.link,
@@ -168,27 +85,121 @@ def render_json(m: Model) -> dict[str, Any]:
             }
             for v in m.views
         ],
-        "findings": None
-        if f is None
+        "findings": None if m.findings is None else _findings_json(m.findings),
+    }
+
+
+def _context_json(m: Model) -> dict[str, Any]:
+    """What the model was built from: files, PostgreSQL version, schemas, filters, counts."""
+    return {
+        "files": m.files,
+        "context_files": m.context_files,
+        "pg_version": m.pg_version,
+        "schemas": [{"name": s, "tables": n} for s, n in m.schemas.items()],
+        "filters": {"schemas": list(m.schema_filter), "tables": list(m.table_filter)},
+        "counts": m.counts,
+    }
+
+
+def _entity_json(e: Entity) -> dict[str, Any]:
+    """One table: its columns, indexes, policies, partitioning and tenancy."""
+    return {
+        "name": e.name,
+        "schema": e.schema,
+        "table": e.table,
+        "comment": e.comment,
+        "primary_key": list(e.primary_key),
+        "persistence": e.persistence,
+        "link_table": e.link,
+        "rls": {"enabled": e.rls_enabled, "forced": e.rls_forced},
+        "partitioning": None
+        if e.partitioning is None
         else {
-            "rules": f.rules,
-            "total": f.total,
-            "by_severity": f.by_severity,
-            "by_category": f.by_category,
-            "by_rule": f.by_rule,
-            "top": [
-                {
-                    "rule": x.rule,
-                    "category": x.category,
-                    "severity": x.severity,
-                    "path": x.path,
-                    "line": x.line,
-                    "column": x.column,
-                    "message": x.message,
-                }
-                for x in f.top
-            ],
+            "strategy": e.partitioning.strategy,
+            "key": list(e.partitioning.key),
+            "partitions": e.partitioning.partitions,
         },
+        "tenant_column": e.tenant_column,
+        "columns": [
+            {
+                "name": a.name,
+                "type": a.type,
+                "nullable": a.nullable,
+                "primary_key": a.pk,
+                "foreign_key": a.fk,
+                "unique": a.unique,
+                "comment": a.comment,
+            }
+            for a in e.columns
+        ],
+        "indexes": [
+            {
+                "name": ix.name,
+                "method": ix.method,
+                "keys": list(ix.keys),
+                "include": list(ix.include),
+                "unique": ix.unique,
+                "primary": ix.primary,
+                "predicate": ix.predicate,
+                "serves": list(ix.serves),
+                "comment": ix.comment,
+            }
+            for ix in e.indexes
+        ],
+        "unindexed_foreign_keys": e.unindexed_foreign_keys,
+        "policies": [
+            {
+                "name": p.name,
+                "command": p.command,
+                "permissive": p.permissive,
+                "roles": list(p.roles),
+                "using": p.using,
+                "with_check": p.with_check,
+            }
+            for p in e.policies
+        ],
+    }
+
+
+def _relationship_json(r: Relationship) -> dict[str, Any]:
+    """One foreign key as a relationship: its ends, cardinality and actions."""
+    return {
+        "name": r.name,
+        "from": r.source,
+        "from_columns": list(r.source_columns),
+        "to": r.target,
+        "to_columns": list(r.target_columns),
+        "cardinality": r.cardinality,
+        "multiplicity": r.multiplicity,
+        "optional": r.optional,
+        "identifying": r.identifying,
+        "self_reference": r.self_reference,
+        "on_delete": r.on_delete,
+        "on_update": r.on_update,
+        "external": r.external,
+    }
+
+
+def _findings_json(f: FindingsSummary) -> dict[str, Any]:
+    """The findings of the run: counts and the top ones."""
+    return {
+        "rules": f.rules,
+        "total": f.total,
+        "by_severity": f.by_severity,
+        "by_category": f.by_category,
+        "by_rule": f.by_rule,
+        "top": [
+            {
+                "rule": x.rule,
+                "category": x.category,
+                "severity": x.severity,
+                "path": x.path,
+                "line": x.line,
+                "column": x.column,
+                "message": x.message,
+            }
+            for x in f.top
+        ],
     }
 
 

@@ -493,8 +493,35 @@ def build_model(
     )
     names = {t.qualified for t in picked}
     entities = [_entity(catalog, t, settings) for t in picked]
-    by_name = {e.name: e for e in entities}
+    rels = _relationships(catalog, picked, names)
+    links = _links(catalog, picked, names, rels, {e.name: e for e in entities})
+    views = _views(catalog, schemas, tables)
+    schema_counts = Counter(e.schema for e in entities)
+    if not tables:  # created schemas without tables are part of the picture too
+        for s in catalog.schemas:
+            if not schemas or s in schemas:
+                schema_counts.setdefault(s, 0)
+    shown = {e.schema for e in entities} | {r.target.partition(".")[0] for r in rels}
+    return Model(
+        files=list(files),
+        context_files=list(context_files),
+        pg_version=settings.pg_version,
+        tenant_columns=tuple(settings.tenancy.tenant_columns),
+        schema_filter=tuple(schemas),
+        table_filter=tuple(tables),
+        schemas=dict(sorted(schema_counts.items())),
+        counts=_counts(catalog, entities, rels, views, schemas),
+        entities=entities,
+        relationships=rels,
+        links=sorted(links, key=lambda lk: lk.link),
+        views=views,
+        findings=findings,
+        qualify=len(shown) > 1,
+    )
 
+
+def _relationships(catalog: Catalog, picked: list[Table], names: set[str]) -> list[Relationship]:
+    """Every foreign key of the picked tables, sorted by source, target and name."""
     rels: list[Relationship] = []
     for t in picked:
         for fk in sorted(t.constraints.values(), key=lambda c: c.name):
@@ -518,7 +545,18 @@ def build_model(
                 )
             )
     rels.sort(key=lambda r: (r.source, r.target, r.name))
+    return rels
 
+
+def _links(
+    catalog: Catalog,
+    picked: list[Table],
+    names: set[str],
+    rels: list[Relationship],
+    by_name: dict[str, Entity],
+) -> list[LinkTable]:
+    """The many-to-many link tables between two picked tables (their entities are marked as
+    links); collapsed when nothing references the link table."""
     referenced = Counter(r.target for r in rels if not r.external)
     links: list[LinkTable] = []
     for t in picked:
@@ -542,8 +580,12 @@ def build_model(
                 collapsed=referenced.get(t.qualified, 0) == 0,
             )
         )
+    return links
 
-    views = sorted(
+
+def _views(catalog: Catalog, schemas: Sequence[str], tables: Sequence[str]) -> list[ViewInfo]:
+    """The views in the picture, sorted by name."""
+    return sorted(
         (
             ViewInfo(
                 name=v.qualified,
@@ -556,17 +598,22 @@ def build_model(
         ),
         key=lambda v: v.name,
     )
-    schema_counts = Counter(e.schema for e in entities)
-    if not tables:  # created schemas without tables are part of the picture too
-        for s in catalog.schemas:
-            if not schemas or s in schemas:
-                schema_counts.setdefault(s, 0)
-    shown = {e.schema for e in entities} | {r.target.partition(".")[0] for r in rels}
+
+
+def _counts(
+    catalog: Catalog,
+    entities: list[Entity],
+    rels: list[Relationship],
+    views: list[ViewInfo],
+    schemas: Sequence[str],
+) -> dict[str, int]:
+    """How many objects of each kind the picture holds (functions, types and sequences: in
+    the picked schemas)."""
 
     def schema_ok(s: str) -> bool:
         return not schemas or s in schemas
 
-    counts = {
+    return {
         "tables": len(entities),
         "partitions": sum(e.partitioning.partitions for e in entities if e.partitioning),
         "views": sum(1 for v in views if not v.materialized),
@@ -579,19 +626,3 @@ def build_model(
         "types": sum(1 for ty in catalog.types() if schema_ok(ty.schema)),
         "sequences": sum(1 for s in catalog.sequences() if schema_ok(s.schema) and not s.implicit),
     }
-    return Model(
-        files=list(files),
-        context_files=list(context_files),
-        pg_version=settings.pg_version,
-        tenant_columns=tuple(settings.tenancy.tenant_columns),
-        schema_filter=tuple(schemas),
-        table_filter=tuple(tables),
-        schemas=dict(sorted(schema_counts.items())),
-        counts=counts,
-        entities=entities,
-        relationships=rels,
-        links=sorted(links, key=lambda lk: lk.link),
-        views=views,
-        findings=findings,
-        qualify=len(shown) > 1,
-    )

@@ -1,0 +1,319 @@
+"""``pgarch-lint check``: lint SQL files.
+
+The options arrive grouped (see :func:`pgarch_lint.cli.options.collect`): the flags that
+override the configuration (:class:`SettingsFlags`), the files (:class:`Sources`), the baseline
+(:class:`Baseline`), a live database (:class:`Live`), how the run goes (:class:`RunOptions`) and
+how the report is written (:class:`ReportOptions`).
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from pgarch_lint.cli.common import Guard, die
+from pgarch_lint.cli.inputs import check_inputs
+from pgarch_lint.cli.options import (
+    collect,
+    config_option,
+    context_option,
+    debug_option,
+    fail_on_option,
+    format_option,
+    ignore_option,
+    output_option,
+    paths_argument,
+    preset_option,
+    quiet_option,
+    select_option,
+)
+from pgarch_lint.cli.output import ReportOptions, emit_report
+from pgarch_lint.cli.settings import Configured, SettingsFlags, configure
+from pgarch_lint.errors import ConfigError
+from pgarch_lint.reporters import FORMATS
+
+if TYPE_CHECKING:
+    from collections import Counter
+
+    from pgarch_lint.baseline import Key
+    from pgarch_lint.engine import FileInput
+    from pgarch_lint.findings import Report
+    from pgarch_lint.live.checkmode import LiveCheck
+
+
+class Sources:
+    """What to read besides PATHS: ``--context``, ``--since``, ``--stdin-filename``."""
+
+    __slots__ = ("context_paths", "since", "stdin_filename")
+
+    def __init__(
+        self,
+        context_paths: tuple[str, ...] = (),
+        since: str | None = None,
+        stdin_filename: str | None = None,
+    ) -> None:
+        self.context_paths = context_paths
+        self.since = since
+        self.stdin_filename = stdin_filename
+
+
+class Baseline:
+    """``--baseline FILE`` (report only new findings) and ``--write-baseline FILE``."""
+
+    __slots__ = ("baseline_file", "write_baseline")
+
+    def __init__(self, baseline_file: str | None = None, write_baseline: str | None = None) -> None:
+        self.baseline_file = baseline_file
+        self.write_baseline = write_baseline
+
+
+class Live:
+    """A live database as the context: ``--dsn``, ``--min-table-size``, ``--explain[-analyze]``."""
+
+    __slots__ = ("dsn", "explain", "explain_analyze", "min_table_size")
+
+    def __init__(
+        self,
+        dsn: str | None = None,
+        min_table_size: str | None = None,
+        explain: bool = False,
+        explain_analyze: bool = False,
+    ) -> None:
+        self.dsn = dsn
+        self.min_table_size = min_table_size
+        self.explain = explain
+        self.explain_analyze = explain_analyze
+
+    @property
+    def wanted(self) -> bool:
+        return bool(self.dsn or self.min_table_size or self.explain or self.explain_analyze)
+
+
+class RunOptions:
+    """How the run goes: ``--jobs``, ``--no-progress``, ``--verbose``."""
+
+    __slots__ = ("jobs", "no_progress", "verbose")
+
+    def __init__(
+        self, jobs: int | None = None, no_progress: bool = False, verbose: bool = False
+    ) -> None:
+        self.jobs = jobs
+        self.no_progress = no_progress
+        self.verbose = verbose
+
+
+@click.command()
+@paths_argument()
+@select_option()
+@ignore_option()
+@click.option("--extend-select", multiple=True, help="Add opt-in rules or categories.")
+@preset_option()
+@fail_on_option(help="Lowest severity that makes the exit code 1 (default: warning).")
+@format_option(FORMATS, show_default=True)
+@output_option(help="Write the report to FILE (atomically) instead of stdout.")
+@click.option(
+    "--pg-version",
+    type=click.IntRange(9, 19),
+    default=None,
+    help="Target PostgreSQL major version (default 17).",
+)
+@click.option(
+    "--assume-in-transaction/--no-assume-in-transaction",
+    default=None,
+    help="Whether the runner wraps each file in a transaction (default: from markers).",
+)
+@context_option("Files replayed into the catalog before the checked files, never reported.")
+@click.option(
+    "--since",
+    "since",
+    metavar="GIT_REF",
+    default=None,
+    help="Check only SQL files changed since GIT_REF's merge base with HEAD (plus "
+    "uncommitted and untracked files); the other files under PATHS become context.",
+)
+@click.option(
+    "--baseline",
+    "baseline_file",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Report only findings not recorded in this baseline file.",
+)
+@click.option(
+    "--write-baseline",
+    "write_baseline",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Record the current findings in FILE (atomically) and exit 0.",
+)
+@click.option("--stdin-filename", default=None, help="Name used for '-' in reports and config.")
+@config_option()
+@quiet_option()
+@click.option(
+    "--statistics",
+    is_flag=True,
+    help="Counts per rule instead of the findings (text; markdown adds a table).",
+)
+@click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
+@click.option(
+    "--jobs",
+    "-j",
+    type=click.IntRange(min=1),
+    default=None,
+    metavar="N",
+    help="Processes to check with (default: the number of cores, at most 4). Big "
+    "inputs only; the report is the same for every N.",
+)
+@click.option(
+    "--dsn",
+    default=None,
+    help="Live database used as the context (pgarch-lint[live]); see docs/live.md.",
+)
+@click.option(
+    "--min-table-size",
+    "min_table_size",
+    default=None,
+    metavar="SIZE",
+    help="With --dsn: drop migration-safety findings on tables smaller than SIZE "
+    "(e.g. 10MB); also the --explain threshold (default 10MB).",
+)
+@click.option("--explain", is_flag=True, help="With --dsn: EXPLAIN each query of the files.")
+@click.option(
+    "--explain-analyze",
+    "explain_analyze",
+    is_flag=True,
+    help="With --dsn: EXPLAIN ANALYZE (runs the queries, then rolls back).",
+)
+@click.option(
+    "--verbose",
+    "-v",
+    is_flag=True,
+    help="Also print notes on stderr (e.g. tables the catalog does not know).",
+)
+@debug_option(help="Show tracebacks of internal errors.")
+@collect("flags", SettingsFlags)
+@collect("sources", Sources)
+@collect("baseline", Baseline)
+@collect("live", Live)
+@collect("run", RunOptions)
+@collect("report", ReportOptions)
+def check(
+    paths: tuple[str, ...],
+    config_file: str | None,
+    debug: bool,
+    flags: SettingsFlags,
+    sources: Sources,
+    baseline: Baseline,
+    live: Live,
+    run: RunOptions,
+    report: ReportOptions,
+) -> None:
+    """Lint SQL files, folders (recursively, *.sql) or '-' for stdin."""
+    with Guard(debug):
+        if not paths:
+            raise ConfigError("no paths given (try: pgarch-lint check migrations/)")
+        conf = configure(config_file, flags)
+        known = _read_baseline(baseline)
+        inputs = check_inputs(
+            paths, sources.context_paths, conf.settings, sources.stdin_filename, sources.since
+        )
+        live_check = _start_live(live, inputs, conf)
+        if live_check is not None:
+            inputs = live_check.inputs
+        result = _run(conf, inputs, run, live_check)
+        if live_check is not None:
+            result = live_check.finish(result)
+        if baseline.write_baseline:
+            _write_baseline(baseline.write_baseline, result)
+        if known is not None:
+            from pgarch_lint.baseline import apply as apply_baseline
+
+            result = apply_baseline(result, known)
+        emit_report(result, conf.settings, report)
+
+
+def _read_baseline(baseline: Baseline) -> Counter[Key] | None:
+    """The findings ``--baseline`` records (None: no baseline, or one being written)."""
+    if not baseline.baseline_file or baseline.write_baseline:
+        return None
+    from pathlib import Path
+
+    from pgarch_lint.baseline import BaselineError
+    from pgarch_lint.baseline import load as load_baseline
+
+    try:
+        return load_baseline(Path(baseline.baseline_file))
+    except BaselineError as exc:
+        die(str(exc))
+
+
+def _start_live(live: Live, inputs: list[FileInput], conf: Configured) -> LiveCheck | None:
+    """Connect to the live database and read what the run needs from it (None: no --dsn,
+    --min-table-size or --explain)."""
+    if not live.wanted:
+        return None
+    from pgarch_lint.live.checkmode import LiveCheck
+
+    live_check = LiveCheck.start(
+        live.dsn,
+        inputs,
+        conf.settings,
+        min_table_size=live.min_table_size,
+        explain=live.explain,
+        explain_analyze=live.explain_analyze,
+    )
+    for note in live_check.explain_notes:
+        click.echo(f"pgarch-lint: {note}", err=True)
+    return live_check
+
+
+def _run(
+    conf: Configured, inputs: list[FileInput], run: RunOptions, live_check: LiveCheck | None
+) -> Report:
+    """Run the engine on the inputs, with a progress bar on a terminal for many files."""
+    from pgarch_lint.engine import Engine
+
+    progress = None
+    if not run.no_progress and len(inputs) > 50 and sys.stderr.isatty():
+        progress = _progress_bar
+    jobs = run.jobs
+    if jobs is None:
+        from pgarch_lint.parallel import default_jobs
+
+        jobs = default_jobs()
+    result = Engine(conf.settings, conf.rules, live_check.catalog if live_check else None).run(
+        inputs,
+        [r.qualified_name for r in conf.all_rules],
+        on_file=progress,
+        jobs=1 if live_check is not None else jobs,  # a live run shares one connection
+    )
+    if progress is not None:
+        sys.stderr.write("\r\x1b[2K")
+    if run.verbose:
+        for note in result.notes:
+            click.echo(note, err=True)
+    result.checked_paths = [f.path for f in inputs if not f.context]
+    return result
+
+
+def _write_baseline(path: str, result: Report) -> None:
+    """``--write-baseline``: record the findings and exit 0."""
+    from pathlib import Path
+
+    from pgarch_lint.baseline import write as write_baseline_file
+
+    n = write_baseline_file(Path(path), result.findings)
+    click.echo(
+        f"pgarch-lint: wrote {path}: {len(result.findings)} findings ({n} entries)",
+        err=True,
+    )
+    sys.exit(0)
+
+
+def _progress_bar(i: int, total: int, f: Any) -> None:
+    width = 30
+    done = int(width * (i + 1) / total)
+    name = f.path if len(f.path) <= 50 else "..." + f.path[-47:]
+    sys.stderr.write(f"\r\x1b[2K[{'#' * done}{'.' * (width - done)}] {i + 1}/{total} {name}")
+    sys.stderr.flush()

@@ -1,0 +1,196 @@
+"""``pgarch-lint schema``, ``conventions`` and ``model``: what the replayed schema looks like."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
+
+import click
+
+from pgarch_lint.cli.common import Guard, split_names
+from pgarch_lint.cli.inputs import check_inputs
+from pgarch_lint.cli.options import (
+    config_option,
+    context_option,
+    debug_option,
+    format_option,
+    output_option,
+    paths_argument,
+)
+from pgarch_lint.cli.output import write_output
+
+if TYPE_CHECKING:
+    from pgarch_lint.config import Settings
+    from pgarch_lint.engine import FileInput
+
+_CONTEXT_HELP = "Files replayed before PATHS (same as for check)."
+
+
+@click.command()
+@paths_argument(required=True)
+@context_option(_CONTEXT_HELP)
+@format_option(["text", "json"])
+@output_option()
+@config_option()
+@debug_option()
+def schema(
+    paths: tuple[str, ...],
+    context_paths: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    config_file: str | None,
+    debug: bool,
+) -> None:
+    """Replay SQL files and print the schema catalog the linter believes in."""
+    with Guard(debug):
+        from pgarch_lint.config import load_settings
+        from pgarch_lint.engine import Engine
+        from pgarch_lint.schema_report import render_json, render_text
+
+        settings = load_settings(Path(config_file) if config_file else None)
+        inputs = _schema_inputs(paths, context_paths, settings)
+        engine = Engine(settings, [])
+        engine.run(inputs)
+
+        def write(out: TextIO) -> None:
+            if fmt == "json":
+                import json
+
+                json.dump(render_json(engine.catalog), out, indent=2, ensure_ascii=False)
+                out.write("\n")
+            else:
+                out.write(render_text(engine.catalog))
+
+        write_output(output, write)
+
+
+def _schema_inputs(
+    paths: tuple[str, ...], context_paths: tuple[str, ...], settings: Settings
+) -> list[FileInput]:
+    """``schema``'s input: the context files, then PATHS (no --since, no per-file paths)."""
+    from pgarch_lint.engine import FileInput
+    from pgarch_lint.files import collect, display_path
+
+    inputs = [
+        FileInput(display_path(p), p.read_bytes(), True)
+        for p in collect(context_paths, root=settings.root, lint_down=settings.lint_down)
+    ]
+    inputs += [
+        FileInput(display_path(p), p.read_bytes(), False)
+        for p in collect(
+            [p for p in paths if p != "-"],
+            root=settings.root,
+            exclude=settings.exclude,
+            lint_down=settings.lint_down,
+        )
+    ]
+    if "-" in paths:
+        inputs.append(FileInput("<stdin>", sys.stdin.buffer.read(), False))
+    return inputs
+
+
+@click.command()
+@paths_argument(required=True)
+@context_option(_CONTEXT_HELP)
+@format_option(
+    ["text", "toml", "json"],
+    help="toml: a [naming] block to paste into the configuration.",
+)
+@output_option()
+@config_option()
+@click.option(
+    "--dsn", default=None, help="Also read the schema of a live database (pgarch-lint[live])."
+)
+@debug_option()
+def conventions(
+    paths: tuple[str, ...],
+    context_paths: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    config_file: str | None,
+    dsn: str | None,
+    debug: bool,
+) -> None:
+    """Print the naming conventions inferred from the schema of PATHS (see docs/configuration.md)."""
+    with Guard(debug):
+        from pgarch_lint.analysis import conventions as conv
+        from pgarch_lint.config import load_settings
+        from pgarch_lint.engine import Engine
+
+        settings = load_settings(Path(config_file) if config_file else None)
+        inputs = check_inputs(paths, context_paths, settings, None, None)
+        catalog = None
+        if dsn:
+            from pgarch_lint.live.checkmode import read_snapshot, snapshot_inputs
+
+            live_inputs, catalog = snapshot_inputs(read_snapshot(dsn), context=True)
+            inputs = [*live_inputs, *inputs]
+        engine = Engine(settings, [], catalog)
+        engine.run(inputs, ["-"])
+        style = conv.house_style(engine.catalog, settings.naming)
+
+        def write(out: TextIO) -> None:
+            if fmt == "json":
+                import json
+
+                json.dump(conv.report_json(style), out, indent=2)
+                out.write("\n")
+            elif fmt == "toml":
+                out.write(conv.report_toml(style))
+            else:
+                out.write(conv.report_text(style))
+
+        write_output(output, write)
+
+
+@click.command()
+@paths_argument(required=True)
+@context_option(_CONTEXT_HELP)
+@format_option(["markdown", "mermaid", "dot", "json"], default="markdown", show_default=True)
+@output_option(help="Write the document to FILE (atomically) instead of stdout.")
+@click.option(
+    "--schema",
+    "schemas",
+    multiple=True,
+    help="Only tables of this schema (repeatable, comma-separated).",
+)
+@click.option(
+    "--tables",
+    "tables",
+    multiple=True,
+    metavar="GLOB",
+    help="Only tables whose name or schema.name matches GLOB (repeatable).",
+)
+@config_option()
+@debug_option(help="Show tracebacks of internal errors.")
+def model(
+    paths: tuple[str, ...],
+    context_paths: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    schemas: tuple[str, ...],
+    tables: tuple[str, ...],
+    config_file: str | None,
+    debug: bool,
+) -> None:
+    """Write the schema model: entities, relationships, tenancy, access paths, diagram."""
+    with Guard(debug):
+        from pgarch_lint.config import load_settings, select_rules
+        from pgarch_lint.model import model_document
+        from pgarch_lint.registry import rule_refs
+
+        all_rules = rule_refs()
+        settings = load_settings(Path(config_file) if config_file else None, rules=all_rules)
+        rules = select_rules(all_rules, settings)
+        inputs = check_inputs(paths, context_paths, settings, None, None)
+        text = model_document(
+            inputs,
+            settings,
+            rules,
+            fmt=fmt,
+            schemas=split_names(schemas) or (),
+            tables=split_names(tables) or (),
+            known_rule_names=[r.qualified_name for r in all_rules],
+        )
+        write_output(output, lambda out: out.write(text))

@@ -1,0 +1,67 @@
+"""What every command shares: the one-line error exit and the guard that leads to it.
+
+Every expected problem (config, usage, I/O, a broken rule pack, a failed rule) is one line on
+stderr, ``pgarch-lint: error: ...``, and exit code 2; an unexpected one too, unless ``--debug``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any, NoReturn
+
+import click
+
+from pgarch_lint.errors import ConfigError, InternalError, LiveError, RegistryError
+
+
+def die(msg: str) -> NoReturn:
+    """Print ``pgarch-lint: error: msg`` on stderr and exit 2."""
+    click.echo(f"pgarch-lint: error: {msg}", err=True)
+    sys.exit(2)
+
+
+def split_names(values: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """Repeatable, comma-separated values as one tuple; None when none was given."""
+    if not values:
+        return None
+    return tuple(n.strip() for v in values for n in v.split(",") if n.strip())
+
+
+class Guard:
+    """Turn expected exceptions into one line and exit 2; a closed pipe exits quietly."""
+
+    def __init__(self, debug: bool = False) -> None:
+        self.debug = debug
+
+    def __enter__(self) -> Guard:
+        return self
+
+    def __exit__(self, et: Any, ev: Any, tb: Any) -> None:
+        if ev is None or isinstance(ev, (SystemExit, click.exceptions.Exit, click.ClickException)):
+            return
+        if isinstance(ev, BrokenPipeError):
+            _quiet_pipe()
+        if isinstance(ev, ConfigError):
+            die(str(ev))
+        if isinstance(ev, LiveError):  # already redacted: never holds the DSN's password
+            die(str(ev))
+        if self.debug:
+            return
+        if isinstance(ev, (InternalError, RegistryError)):
+            die(str(ev))
+        if isinstance(ev, OSError):
+            die(f"{ev.filename or ''}: {ev.strerror or ev}".lstrip(": "))
+        if isinstance(ev, KeyboardInterrupt):
+            click.echo("pgarch-lint: interrupted", err=True)
+            sys.exit(130)
+        die(f"internal error: {type(ev).__name__}: {ev} (run with --debug for the traceback)")
+
+
+def _quiet_pipe() -> NoReturn:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except OSError:
+        pass
+    sys.exit(1)
