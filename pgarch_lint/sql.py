@@ -85,7 +85,7 @@ def parse_chunk(masked: str, start: int, end: int) -> list[ParsedStatement]:
 # ``Node.__setattr__``: a validator meant for hand-built trees (type checks, enum and dict
 # coercion). Values coming out of the C parser are already of the right types, and validating
 # them is ~75 % of the time ``parse_sql`` takes. So while statements are parsed, nothing is
-# validated (tests/test_sql_trusted.py checks that the trees are identical over the whole
+# validated (tests/engine/test_sql_trusted.py checks that the trees are identical over the whole
 # corpus); everywhere else pglast's validator runs as before. Two ways, by batch size:
 #
 # * ``Node.__setattr__`` is, for good, a small function that calls the validator unless

@@ -1,6 +1,6 @@
 """Shared fixtures.
 
-``pg_server``: a throwaway PostgreSQL cluster for the live-mode tests (tests/test_live.py),
+``pg_server``: a throwaway PostgreSQL cluster for the live-mode tests (tests/e2e/test_live.py),
 started once per session: ``initdb`` into a temporary directory, a free port on 127.0.0.1, the
 unix socket in the same directory, durability switched off (``fsync``, ``full_page_writes``,
 ``synchronous_commit``) because nothing in it must survive. initdb refuses to run as root, so

@@ -11,7 +11,7 @@ import pytest
 
 from pgarch_lint.testing import describe, run_fixture, severity_mismatches
 
-FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures"
 CASES = sorted(p for p in FIXTURES.glob("*/*.sql") if not p.name.endswith(".context.sql"))
 
 

@@ -4,7 +4,7 @@ the number of findings of every rule on every folder recorded in tests/golden/co
 Any change to a rule, the catalog or the engine that changes what is reported on real projects
 shows up here as a per-rule difference: read every finding that appeared or disappeared (``python
 bench/snapshot.py take`` / ``diff`` lists them), then record the new counts with
-``PGARCH_UPDATE_GOLDENS=1 .venv/bin/pytest tests/test_corpus.py``.
+``PGARCH_UPDATE_GOLDENS=1 .venv/bin/pytest tests/e2e/test_corpus.py``.
 
 Skips cleanly when the corpus is absent.
 """
@@ -23,8 +23,8 @@ from pgarch_lint.engine import Engine, FileInput
 from pgarch_lint.files import collect
 from pgarch_lint.registry import load_rules
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
-COUNTS = Path(__file__).resolve().parent / "golden" / "corpus_counts.json"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
+COUNTS = Path(__file__).resolve().parents[1] / "golden" / "corpus_counts.json"
 FOLDERS = [
     "danbooru",
     "ory_keto",

@@ -19,7 +19,7 @@ from pglast.parser import ParseError, split
 from pgarch_lint.catalog import Catalog, Loc
 from pgarch_lint.sql import ast, enums, walk
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 
 
 def natural_key(path: Path) -> list[object]:

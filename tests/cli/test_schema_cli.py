@@ -1,7 +1,7 @@
 """`pgarch-lint schema`: golden JSON of the catalog for realistic histories.
 
 Regenerate the golden files after an intended change with
-``PGARCH_UPDATE_GOLDENS=1 .venv/bin/pytest tests/test_schema_cli.py``.
+``PGARCH_UPDATE_GOLDENS=1 .venv/bin/pytest tests/cli/test_schema_cli.py``.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from click.testing import CliRunner
 
 from pgarch_lint.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 GOLDEN = ROOT / "tests" / "golden" / "schema"
 CORPUS = ROOT.parent / "shared" / "corpus"
 CASES = {

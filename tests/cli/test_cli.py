@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from pgarch_lint import __version__
 from pgarch_lint.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 BAD = "CREATE INDEX ix_orders__status ON orders (status);\n"
 GOOD = "CREATE INDEX CONCURRENTLY ix_orders__status ON orders (status);\n"
 

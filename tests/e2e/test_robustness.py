@@ -24,7 +24,7 @@ from click.testing import CliRunner, Result
 from pgarch_lint.cli import main
 from pgarch_lint.testing import lint_sql
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus"
 BAD_INDEX = "CREATE INDEX ix_t__c ON t (c);\n"  # require-concurrent-index-creation (error)
 MEMORY_CAP = 8 << 30  # a child that goes wild fails with MemoryError instead of eating the box

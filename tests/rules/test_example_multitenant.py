@@ -13,7 +13,7 @@ from pgarch_lint.findings import Finding
 from pgarch_lint.registry import load_rules
 from pgarch_lint.testing import describe
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 CLEAN = EXAMPLES / "multitenant"
 FLAWED = EXAMPLES / "multitenant_flawed"
 

@@ -22,7 +22,7 @@ from pgarch_lint.findings import Finding
 from pgarch_lint.registry import load_rules
 from pgarch_lint.source import load_source
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 FUZZ = settings(

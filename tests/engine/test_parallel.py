@@ -24,7 +24,7 @@ from pgarch_lint.registry import load_rules
 
 pytestmark = pytest.mark.skipif(not parallel.can_fork(), reason="no os.fork here")
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 

@@ -14,7 +14,7 @@ from pgarch_lint.findings import Finding
 from pgarch_lint.registry import load_rules
 from pgarch_lint.testing import expected, lint_sql
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples"
 CORPUS = ROOT.parent / "shared" / "corpus"
 QUERY_RULES = (

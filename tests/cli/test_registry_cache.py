@@ -28,7 +28,7 @@ from pgarch_lint.findings import Finding
 from pgarch_lint.registry import RuleRef, cache_file, load_rules, rule_refs
 from pgarch_lint.testing import lint_sql
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FIXTURES = ROOT / "fixtures"
 
 PACK_V1 = '''

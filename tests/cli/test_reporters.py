@@ -20,7 +20,7 @@ from pgarch_lint.registry import rules_by_name
 from pgarch_lint.reporters import FORMATS, render
 from pgarch_lint.reporters.github_reporter import annotation
 
-SCHEMA = Path(__file__).with_name("sarif-schema-2.1.0.json")
+SCHEMA = Path(__file__).resolve().parents[1] / "sarif-schema-2.1.0.json"
 TRICKY_PATH = "migrations/dir, with:colon/V2__naïve 100%.sql"
 TRICKY_MSG = "table \"a|b\" <x> & `y` 50% done: yes, no\nsecond line ü 🐘 'q'"
 TRICKY_HELP = "use `SET lock_timeout = '5s';` | or `a|b`\r\nthen retry * _x_ [link](y) ` unmatched"

@@ -27,7 +27,7 @@ from pgarch_lint.cli import main
 
 yaml = pytest.importorskip("yaml", reason="pyyaml is in the dev extra")
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 EXAMPLES = ROOT / "examples" / "ci"
 HOOKS = ROOT / ".pre-commit-hooks.yaml"
 DOCS = [ROOT / "docs" / "integrations.md", ROOT / "docs" / "baseline.md"]

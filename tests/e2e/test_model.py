@@ -3,7 +3,7 @@
 Golden files live in ``tests/golden/model/`` (``<example>.md``, ``.mmd``, ``.dot``, ``.json``).
 After an intended change of the output, regenerate them with::
 
-    PGARCH_UPDATE_GOLDENS=1 .venv/bin/pytest tests/test_model.py
+    PGARCH_UPDATE_GOLDENS=1 .venv/bin/pytest tests/e2e/test_model.py
 
 and review the diff. Other engineers add and tune rules all the time, so the goldens run a
 pinned rule selection (:data:`GOLDEN_RULES`) instead of the default one: a new rule does not
@@ -46,8 +46,8 @@ from pgarch_lint.model import (
 from pgarch_lint.model.mermaid import entity_name, render_mermaid, word
 from pgarch_lint.registry import load_rules
 
-ROOT = Path(__file__).resolve().parent.parent
-GOLDEN = Path(__file__).resolve().parent / "golden" / "model"
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = Path(__file__).resolve().parents[1] / "golden" / "model"
 EXAMPLE = ROOT / "examples" / "multitenant"
 CORPUS = Path(os.environ.get("PGARCH_CORPUS", "/work/shared/corpus")) / "hatchet"
 UPDATE = os.environ.get("PGARCH_UPDATE_GOLDENS", "") not in ("", "0")

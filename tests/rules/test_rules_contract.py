@@ -13,7 +13,7 @@ from pgarch_lint.docs import expected_files
 from pgarch_lint.registry import load_rules
 from pgarch_lint.testing import expected, lint_sql
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 RULES = [r for r in load_rules() if r.pack is None]
 IDS = [r.name for r in RULES]
 
@@ -38,7 +38,7 @@ def test_metadata(rule) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("rule", RULES, ids=IDS)
 def test_bad_example_fires(rule) -> None:  # type: ignore[no-untyped-def]
     if rule.live_only:
-        pytest.skip("live-only rule: its examples need a server (tests/test_live.py runs them)")
+        pytest.skip("live-only rule: its examples need a server (tests/e2e/test_live.py runs them)")
     found = [f for f in lint_sql(rule.bad, rules=[rule.name]) if f.rule == rule.name]
     assert found, f"the bad example of {rule.name} produced no finding"
 
@@ -46,7 +46,7 @@ def test_bad_example_fires(rule) -> None:  # type: ignore[no-untyped-def]
 @pytest.mark.parametrize("rule", RULES, ids=IDS)
 def test_good_example_is_clean(rule) -> None:  # type: ignore[no-untyped-def]
     if rule.live_only:
-        pytest.skip("live-only rule: its examples need a server (tests/test_live.py runs them)")
+        pytest.skip("live-only rule: its examples need a server (tests/e2e/test_live.py runs them)")
     found = [f for f in lint_sql(rule.good, rules=[rule.name]) if f.rule == rule.name]
     assert not found, f"the good example of {rule.name} fires: {found}"
 

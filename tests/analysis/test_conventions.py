@@ -17,7 +17,7 @@ from pgarch_lint.config import ConfigError, Naming, Settings, load_settings
 from pgarch_lint.engine import Engine, FileInput
 from pgarch_lint.testing import lint_sql
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CORPUS = ROOT.parent / "shared" / "corpus"
 
 

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from pgarch_lint import sql
 from pgarch_lint.source import load_source
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 
 
 def same(a: Any, b: Any, path: str = "") -> str | None:

@@ -10,7 +10,7 @@ import pytest
 
 from pgarch_lint.source import Chunk, SourceFile, is_down_file, load_source
 
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 
 
 def load(sql: str | bytes, path: str = "m.sql", **kw: bool) -> SourceFile:

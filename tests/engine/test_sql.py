@@ -22,7 +22,7 @@ SAMPLES = [
     "GRANT EXECUTE ON FUNCTION f(int) TO PUBLIC",
     "COPY t (a, b) FROM stdin WITH (FORMAT csv, HEADER true)",
 ]
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpus"
+CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 
 
 def same(x: Any, y: Any) -> bool:
