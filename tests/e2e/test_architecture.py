@@ -185,3 +185,50 @@ def test_import_contracts_hold() -> None:
     exe = shutil.which("lint-imports") or str(Path(sys.executable).parent / "lint-imports")
     r = subprocess.run([exe], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert r.returncode == 0, r.stdout[-3000:] + r.stderr[-2000:]
+
+
+#: what pgarch_lint.api offered rule packs before the architecture step (0.1.0): packs written
+#: against it must keep loading; new names may be added, none of these removed
+API_0_1 = [
+    "AnyStatement",
+    "Catalog",
+    "Category",
+    "Context",
+    "DynamicExecute",
+    "EndOfFile",
+    "EndOfRun",
+    "FileInfo",
+    "Loc",
+    "LockMode",
+    "LockTaken",
+    "Origin",
+    "RESERVED_KEYWORDS",
+    "Rule",
+    "RuleLike",
+    "Severity",
+    "Statement",
+    "SuppressionDirective",
+    "SyntaxErrorEvent",
+    "TYPE_FUNC_NAME_KEYWORDS",
+    "TxState",
+    "Violation",
+    "ast",
+    "conventions",
+    "declared",
+    "deparse",
+    "enums",
+    "is_binary_coercible",
+    "make_object_name",
+    "normalize_type",
+    "option",
+    "per_statement",
+    "rule",
+    "util",
+    "walk",
+]
+
+
+def test_api_keeps_the_names_rule_packs_use() -> None:
+    from pgarch_lint import api
+
+    assert [n for n in API_0_1 if n not in api.__all__ or not hasattr(api, n)] == []
