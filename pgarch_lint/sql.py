@@ -271,7 +271,7 @@ def first_location(node: Any) -> int | None:
     return best
 
 
-def deparse(node: ast.Node) -> str:
+def deparse(node: ast.Node | tuple[ast.Node, ...]) -> str:
     """Deparse a node to normalised SQL (for messages and comparison, never for rewriting)."""
     from pglast.stream import RawStream
 
