@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 from pglast import ast, enums
 from pglast.keywords import (
@@ -29,6 +29,7 @@ __all__ = [
     "CreatedName",
     "ParseError",
     "ParsedStatement",
+    "Tree",
     "ast",
     "created_name",
     "deparse",
@@ -36,6 +37,12 @@ __all__ = [
     "parse_chunk",
     "walk",
 ]
+
+
+#: A child of a node as pglast's stubs type it: a node, a list (pglast makes lists tuples, whose
+#: items its stubs leave untyped), or nothing. ``A_Expr.rexpr`` is one (a list for ``IN (...)``),
+#: ``DefElem.arg`` another.
+Tree: TypeAlias = "ast.Node | tuple[Any, ...] | None"
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,12 +278,13 @@ def first_location(node: Any) -> int | None:
     return best
 
 
-def deparse(node: ast.Node | tuple[ast.Node, ...]) -> str:
-    """Deparse a node to normalised SQL (for messages and comparison, never for rewriting)."""
+def deparse(node: Tree) -> str:
+    """Deparse a node (or a list of them) to normalised SQL (for messages and comparison, never
+    for rewriting); ``"<expression>"`` when pglast cannot print it (None included)."""
     from pglast.stream import RawStream
 
     try:
-        return str(RawStream()(node))
+        return str(RawStream()(node))  # type: ignore[arg-type]  # None: ValueError, below
     except (RecursionError, Exception):  # pragma: no cover - defensive: printers are partial
         return "<expression>"
 

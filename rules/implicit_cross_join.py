@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 from pgarch_lint.analysis.nodes import iter_nodes
 from pgarch_lint.analysis.queries import Item, Level, Ref, Scope
@@ -91,7 +91,11 @@ def check(node: Any, ctx: Context) -> Iterator[Violation]:
         )
         if lateral:
             gs = _groups_of(
-                scope, lvl, it.node if isinstance(it.node, ast.RangeFunction) else it.node.subquery
+                scope,
+                lvl,
+                it.node
+                if isinstance(it.node, ast.RangeFunction)
+                else cast(ast.RangeSubselect, it.node).subquery,
             )
             if gs is None:
                 return

@@ -118,7 +118,7 @@ def later(a: Index, b: Index) -> Index:
     return b if pos(b) >= pos(a) else a
 
 
-def _not_null_columns(pred: Any) -> set[str] | None:
+def _not_null_columns(pred: ast.Node | None) -> set[str] | None:
     """Columns a predicate tests with ``col IS NOT NULL`` (AND-ed), or None if it does more."""
     if isinstance(pred, ast.NullTest):
         if pred.nulltesttype != enums.NullTestType.IS_NOT_NULL:
@@ -192,7 +192,9 @@ def pairs(indexes: list[Index]) -> Iterator[tuple[Index, Index]]:
             yield a, b
 
 
-def statement_columns(node: Any, ctx: Context) -> Iterator[tuple[Any, Column | None]]:
+def statement_columns(
+    node: ast.IndexStmt, ctx: Context
+) -> Iterator[tuple[ast.IndexElem, Column | None]]:
     """(IndexElem, catalog Column or None) for each plain-column key of a CREATE INDEX."""
     if not isinstance(node.relation, ast.RangeVar):
         return

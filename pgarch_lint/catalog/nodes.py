@@ -7,11 +7,14 @@ texts, qualified-name parts, role names, option dicts, index keys, partition bou
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any
 
 from pgarch_lint.catalog.objects import IndexKey
 from pgarch_lint.catalog.types import value_text
 from pgarch_lint.sql import ast, deparse, walk
+
+if TYPE_CHECKING:
+    from pgarch_lint.sql import Tree
 
 __all__ = [
     "apply_attr",
@@ -30,9 +33,6 @@ __all__ = [
 
 # Lists in a pglast tree are tuples whose items its stubs leave untyped (``tuple[Any, ...]``):
 # readers of lists take ``Iterable[Any] | None``, and :func:`value_text` takes any value.
-
-#: the argument of a DefElem (``WITH (name = arg)``): a value node, a list, or None
-DefArg: TypeAlias = "ast.Node | tuple[Any, ...] | None"
 
 
 def texts_of(items: Iterable[Any] | None) -> list[str]:
@@ -121,9 +121,9 @@ def role_name(spec: ast.Node | None) -> str:
     return value_text(spec)
 
 
-def defelems(options: Iterable[Any] | None) -> dict[str, DefArg]:
-    """A list of DefElem nodes as ``{defname: arg node}``."""
-    out: dict[str, DefArg] = {}
+def defelems(options: Iterable[Any] | None) -> dict[str, Tree]:
+    """A list of DefElem nodes as ``{defname: arg}`` (the arg a value node, a list or None)."""
+    out: dict[str, Tree] = {}
     for d in options or ():
         if isinstance(d, ast.DefElem) and d.defname:
             out[d.defname] = d.arg

@@ -74,7 +74,7 @@ def _domain_constraint(cat: Catalog, ty: TypeDef, con: ast.Constraint) -> None:
     elif ct == "CONSTR_NULL":
         ty.not_null = False
     elif ct == "CONSTR_DEFAULT":
-        ty.default = deparse(cast("ast.Node", con.raw_expr))
+        ty.default = deparse(con.raw_expr)
     elif ct == "CONSTR_CHECK":
         name = con.conname or choose_name(ty.name, None, "check", ty.constraints.__contains__)
         c = Constraint(name=name, kind="check", table=ty.qualified, expression_=con.raw_expr)
