@@ -31,7 +31,9 @@ The questions several rules ask (query scopes and predicates, index matching, ty
 existing or new tables, tenancy, naming) are answered by the public analysis layer,
 :mod:`pgarch_lint.analysis` (also reachable as ``api.analysis``): rules import this module and
 those. ``conventions`` and ``per_statement`` here are the analysis layer's
-(``analysis.conventions``, ``analysis.memo.per_statement``).
+(``analysis.conventions``, ``analysis.memo.per_statement``). The classes of the objects
+``ctx.catalog`` returns (``Table``, ``Column``, ``Index``, ``Constraint``, ``View``...) are here
+for type hints; rules only read them.
 """
 
 from __future__ import annotations
@@ -50,8 +52,19 @@ from pgarch_lint.analysis.memo import per_statement
 from pgarch_lint.catalog import (
     Catalog,
     CatalogView,
+    Column,
+    Constraint,
+    Function,
+    Index,
+    IndexKey,
     Loc,
     Origin,
+    Policy,
+    Sequence,
+    Table,
+    Tracked,
+    TypeDef,
+    View,
     declared,
     is_binary_coercible,
     make_object_name,
@@ -61,6 +74,7 @@ from pgarch_lint.locks import LockMode, LockTaken
 from pgarch_lint.sql import (
     RESERVED_KEYWORDS,
     TYPE_FUNC_NAME_KEYWORDS,
+    Tree,
     ast,
     deparse,
     enums,
@@ -78,22 +92,34 @@ __all__ = [
     "Catalog",
     "CatalogView",
     "Category",
+    "Column",
+    "Constraint",
     "Context",
     "DynamicExecute",
     "EndOfFile",
     "EndOfRun",
     "FileInfo",
+    "Function",
+    "Index",
+    "IndexKey",
     "Loc",
     "LockMode",
     "LockTaken",
     "Origin",
+    "Policy",
     "Rule",
     "RuleLike",
+    "Sequence",
     "Severity",
     "Statement",
     "SuppressionDirective",
     "SyntaxErrorEvent",
+    "Table",
+    "Tracked",
+    "Tree",
     "TxState",
+    "TypeDef",
+    "View",
     "Violation",
     "analysis",
     "ast",

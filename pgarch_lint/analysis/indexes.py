@@ -28,6 +28,7 @@ from pgarch_lint.sql import ast, enums
 
 if TYPE_CHECKING:
     from pgarch_lint.api import Context
+    from pgarch_lint.catalog import View
 
 KeySig = tuple[str, str | None, str | None, str | None, str | None, str | None]
 
@@ -104,7 +105,7 @@ def is_exclusion(ix: Index) -> bool:
     return bool(ix.constraint) and not ix.unique and not ix.primary
 
 
-def own_indexes(ctx: Context, table: Table) -> list[Index]:
+def own_indexes(ctx: Context, table: Table | View) -> list[Index]:
     """Indexes of ``table`` that are not partition clones of a parent's index."""
     return [ix for ix in ctx.catalog.indexes_on(table) if ix.parent is None]
 
