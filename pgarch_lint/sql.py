@@ -8,9 +8,9 @@ changes and nothing else.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any, TypeAlias
+from typing import Any, TypeAlias  # Any: setattr plumbing, walks over any tree value, JSON
 
 from pglast import ast, enums
 from pglast.keywords import (
@@ -313,7 +313,7 @@ class NestedSQL:
     deferred: bool = False  # a function body: runs when called, not when the migration runs
 
 
-def _defelem_str(options: Any, name: str) -> list[str]:
+def _defelem_str(options: Iterable[Any] | None, name: str) -> list[str]:
     for o in options or ():
         if isinstance(o, ast.DefElem) and o.defname == name:
             arg = o.arg
