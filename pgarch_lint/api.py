@@ -31,7 +31,9 @@ The questions several rules ask (query scopes and predicates, index matching, ty
 existing or new tables, tenancy, naming) are answered by the public analysis layer,
 :mod:`pgarch_lint.analysis` (also reachable as ``api.analysis``): rules import this module and
 those. ``conventions`` and ``per_statement`` here are the analysis layer's
-(``analysis.conventions``, ``analysis.memo.per_statement``).
+(``analysis.conventions``, ``analysis.memo.per_statement``). The classes of the objects
+``ctx.catalog`` returns (``Table``, ``Column``, ``Index``, ``Constraint``, ``View``...) are here
+for type hints; rules only read them.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ import enum
 import inspect
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from pgarch_lint import analysis
 from pgarch_lint import astutil as util
@@ -50,8 +52,19 @@ from pgarch_lint.analysis.memo import per_statement
 from pgarch_lint.catalog import (
     Catalog,
     CatalogView,
+    Column,
+    Constraint,
+    Function,
+    Index,
+    IndexKey,
     Loc,
     Origin,
+    Policy,
+    Sequence,
+    Table,
+    Tracked,
+    TypeDef,
+    View,
     declared,
     is_binary_coercible,
     make_object_name,
@@ -61,12 +74,16 @@ from pgarch_lint.locks import LockMode, LockTaken
 from pgarch_lint.sql import (
     RESERVED_KEYWORDS,
     TYPE_FUNC_NAME_KEYWORDS,
+    Tree,
     ast,
     deparse,
     enums,
     walk,
 )
 from pgarch_lint.transaction import TxState
+
+if TYPE_CHECKING:
+    from pgarch_lint.config import Settings
 
 __all__ = [
     "RESERVED_KEYWORDS",
@@ -75,22 +92,34 @@ __all__ = [
     "Catalog",
     "CatalogView",
     "Category",
+    "Column",
+    "Constraint",
     "Context",
     "DynamicExecute",
     "EndOfFile",
     "EndOfRun",
     "FileInfo",
+    "Function",
+    "Index",
+    "IndexKey",
     "Loc",
     "LockMode",
     "LockTaken",
     "Origin",
+    "Policy",
     "Rule",
     "RuleLike",
+    "Sequence",
     "Severity",
     "Statement",
     "SuppressionDirective",
     "SyntaxErrorEvent",
+    "Table",
+    "Tracked",
+    "Tree",
     "TxState",
+    "TypeDef",
+    "View",
     "Violation",
     "analysis",
     "ast",
@@ -200,7 +229,7 @@ class SuppressionDirective:
 class Statement:
     """A statement being checked. Offsets are absolute character offsets in the file's text."""
 
-    node: Any  # the statement's root AST node (None for events)
+    node: ast.Node | None  # the statement's root AST node (None for events)
     start: int
     end: int
     text: str
@@ -227,7 +256,7 @@ class Violation:
 
     message: str
     help: str | None = None
-    node: Any = None
+    node: ast.Node | None = None
     start: int | None = None
     end: int | None = None
     # for end-of-run rules: a statement recorded by the catalog; with ``start`` (and
@@ -247,17 +276,19 @@ class Context:
     file: FileInfo
     tx: TxState
     pg_version: int
-    options: Any
+    options: Any  # an instance of the running rule's options dataclass (Rule.options)
     statement: Statement | None = None
     parents: tuple[ast.Node, ...] = ()
-    _spans: Callable[[Any, tuple[ast.Node, ...]], tuple[int, int]] | None = None
+    _spans: Callable[[ast.Node | None, tuple[ast.Node, ...]], tuple[int, int]] | None = None
     checked_paths: frozenset[str] = field(default_factory=frozenset)
     _position: Callable[[int], tuple[int, int]] | None = None
-    settings: Any = None  # the run's Settings (naming templates, tenancy, pg_version...)
+    settings: Settings | None = (
+        None  # the run's Settings (naming templates, tenancy, pg_version...)
+    )
 
     # the engine's note sink, called with this context (not a closure over it: a context
     # referring to itself would keep the statement's tree alive until a GC pass)
-    _notes: Callable[[Context, str, Any], None] | None = None
+    _notes: Callable[[Context, str, ast.Node | None], None] | None = None
     rule_name: str = ""  # the rule being run (the engine sets it)
     _statement_key: str | None = None
 
@@ -271,7 +302,7 @@ class Context:
             )
         return key
 
-    def note(self, message: str, node: Any = None) -> None:
+    def note(self, message: str, node: ast.Node | None = None) -> None:
         """Say something that is not a finding (e.g. "table x is not in the catalog: skipped");
         shown with ``check --verbose``, never counted."""
         if self._notes is not None:
@@ -281,7 +312,7 @@ class Context:
         """1-based line of an absolute offset in the current file."""
         return self._position(offset)[0] if self._position is not None else 0
 
-    def span(self, node: Any) -> tuple[int, int]:
+    def span(self, node: ast.Node) -> tuple[int, int]:
         """Absolute (start, end) offsets of ``node`` in the current file."""
         if self._spans is None or self.statement is None:
             return (0, 0)
@@ -299,6 +330,7 @@ class Context:
         return None
 
 
+# the node parameter is Any: each rule's check takes the node classes (or events) it asks for
 CheckFn = Callable[[Any, Context], Iterator[Violation]]
 
 

@@ -1,21 +1,24 @@
-"""Small AST helpers shared by rules (re-exported through :mod:`pgarch_lint.api`)."""
+"""Small AST helpers shared by rules (re-exported through :mod:`pgarch_lint.api`).
+
+The readers that check what they are given (``rv_name``, ``names_of``...) take ``object``:
+they accept any value and answer ``"?"``, ``[]`` or ``""`` for what they do not read.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from pgarch_lint.sql import ast, children, enums
 
 
-def rv_name(rv: Any) -> str:
+def rv_name(rv: object) -> str:
     """Display name of a RangeVar: ``schema.name`` or ``name``."""
     if not isinstance(rv, ast.RangeVar):
         return "?"
     return f"{rv.schemaname}.{rv.relname}" if rv.schemaname else str(rv.relname)
 
 
-def names_of(obj: Any) -> list[str]:
+def names_of(obj: object) -> list[str]:
     """A qualified name given as a tuple of String nodes (DropStmt objects, typeName...)."""
     if isinstance(obj, ast.String):
         return [obj.sval] if obj.sval is not None else []
@@ -49,7 +52,7 @@ def alter_cmds(node: ast.AlterTableStmt) -> Iterator[ast.AlterTableCmd]:
             yield c
 
 
-def func_name(call: Any) -> str:
+def func_name(call: object) -> str:
     """Lower-case function name of a FuncCall without its schema (``now``, ``gen_random_uuid``)."""
     if not isinstance(call, ast.FuncCall):
         return ""
@@ -57,7 +60,7 @@ def func_name(call: Any) -> str:
     return parts[-1].lower() if parts else ""
 
 
-def constraints_of(elt: Any) -> Iterator[ast.Constraint]:
+def constraints_of(elt: object) -> Iterator[ast.Constraint]:
     """Constraints of a ColumnDef (inline) or a table-level Constraint."""
     if isinstance(elt, ast.ColumnDef):
         for c in elt.constraints or ():
@@ -67,7 +70,7 @@ def constraints_of(elt: Any) -> Iterator[ast.Constraint]:
         yield elt
 
 
-def is_table_drop(node: Any) -> bool:
+def is_table_drop(node: object) -> bool:
     return isinstance(node, ast.DropStmt) and node.removeType == enums.ObjectType.OBJECT_TABLE
 
 

@@ -24,7 +24,7 @@ import tempfile
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any  # Any: JSON documents
 
 from pgarch_lint.errors import BaselineError
 from pgarch_lint.findings import Finding, Report, Summary

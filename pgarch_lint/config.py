@@ -15,11 +15,14 @@ import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar  # Any: TOML/JSON, pydantic, rule options
 
 from pgarch_lint.analysis.name_templates import DEFAULTS, PLACEHOLDERS, template_error
 from pgarch_lint.api import Category, RuleLike, Severity
 from pgarch_lint.errors import ConfigError
+
+if TYPE_CHECKING:
+    from pydantic import ValidationError
 
 R = TypeVar("R", bound=RuleLike)
 
@@ -182,7 +185,7 @@ def _model() -> Any:
     return ConfigModel
 
 
-def _fmt_pydantic(path: str, exc: Any) -> str:
+def _fmt_pydantic(path: str, exc: ValidationError) -> str:
     err = exc.errors()[0]
     loc = ".".join(str(p) for p in err.get("loc", ()))
     typ = err.get("type", "")

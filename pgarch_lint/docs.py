@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from pgarch_lint.api import RuleLike
 
@@ -22,7 +21,7 @@ def _options_table(r: RuleLike) -> str:
     for f in dataclasses.fields(r.options):
         key = f.name.replace("_", "-")
         ann = f.type.__name__ if isinstance(f.type, type) else str(f.type).replace("typing.", "")
-        default: Any = f.default
+        default: object = f.default
         if isinstance(default, tuple):
             default = list(default)
         shown = "(see meaning)" if default is None else _toml(default)
@@ -31,7 +30,7 @@ def _options_table(r: RuleLike) -> str:
     return f"Set in `[tool.pgarch-lint.rules.{toml_name}]`:\n\n" + "\n".join(rows) + "\n"
 
 
-def _toml(value: Any) -> str:
+def _toml(value: object) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):

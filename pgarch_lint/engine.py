@@ -27,11 +27,12 @@ import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pgarch_lint import parallel, sql, transaction
 from pgarch_lint.api import (
     AnyStatement,
+    CheckFn,
     Context,
     DynamicExecute,
     EndOfFile,
@@ -50,9 +51,12 @@ from pgarch_lint.errors import InternalError
 from pgarch_lint.findings import Finding, Report, Summary
 from pgarch_lint.locks import locks_of
 from pgarch_lint.source import SourceFile, load_source
-from pgarch_lint.spans import node_spans, token_end
+from pgarch_lint.spans import SpanFn, node_spans, token_end
 from pgarch_lint.suppress import Suppressions, attach, parse_directives
 from pgarch_lint.transaction import TxState
+
+if TYPE_CHECKING:
+    from pgarch_lint.sql import ast
 
 SYNTAX_RULE = "syntax-error"
 _LAZY = object()  # options not built yet
@@ -76,10 +80,10 @@ class _Runner:
     rule: RuleLike
     name: str
     category: str
-    check: Any = None
-    options: Any = _LAZY
+    check: CheckFn | None = None
+    options: Any = _LAZY  # the rule's options (an instance of Rule.options), or _LAZY
 
-    def resolve(self, settings: Settings) -> tuple[Any, Any]:
+    def resolve(self, settings: Settings) -> tuple[CheckFn, Any]:
         """The check function (importing the rule's module the first time: RegistryError
         names a broken pack) and the options."""
         if self.check is None:
@@ -101,7 +105,8 @@ class _FileRun:
     rel_path: str = ""
     # node type → the runners of the rules that asked for it, minus those ignored for the file
     dispatch: dict[type, tuple[_Runner, ...]] = field(default_factory=dict)
-    note_sink: Any = None  # Context._notes for the file's statements
+    # Context._notes for the file's statements
+    note_sink: Callable[[Context, str, ast.Node | None], None] | None = None
 
 
 class Engine:
@@ -371,7 +376,7 @@ class Engine:
         self,
         fr: _FileRun,
         tx: TxState,
-        node: Any,
+        node: ast.Node,
         base: int,
         start: int,
         end: int,
@@ -466,7 +471,7 @@ class Engine:
         if not runs_now and not nested:
             self._apply(node, fr.info.path, start, end, base if exact else None)
 
-    def _apply(self, node: Any, path: str, start: int, end: int, base: int | None) -> None:
+    def _apply(self, node: ast.Node, path: str, start: int, end: int, base: int | None) -> None:
         try:
             self.catalog.apply(node, Loc(path, start, end), base)
         except Exception as exc:  # the catalog must never take the run down
@@ -479,7 +484,7 @@ class Engine:
         the parallel driver replays a segment a worker checks."""
         return self.rules_on and not fr.info.context
 
-    def _context(self, fr: _FileRun, tx: TxState, stmt: Statement, spans: Any) -> Context:
+    def _context(self, fr: _FileRun, tx: TxState, stmt: Statement, spans: SpanFn) -> Context:
         ctx = Context(
             self.catalog,
             fr.info,
@@ -498,7 +503,7 @@ class Engine:
         return ctx
 
     def _run_rule(
-        self, fr: _FileRun, x: _Runner, node: Any, ctx: Context, parents: tuple[Any, ...]
+        self, fr: _FileRun, x: _Runner, node: object, ctx: Context, parents: tuple[ast.Node, ...]
     ) -> None:
         check, opts = x.check, x.options
         if check is None or opts is _LAZY:
@@ -526,10 +531,14 @@ class Engine:
                 f"{type(exc).__name__}: {exc}"
             ) from exc
 
-    def _context_note(self, fr: _FileRun, ctx: Context, message: str, node: Any) -> None:
+    def _context_note(
+        self, fr: _FileRun, ctx: Context, message: str, node: ast.Node | None
+    ) -> None:
         self._note(fr, ctx.rule_name, ctx, message, node)
 
-    def _note(self, fr: _FileRun, rule_name: str, ctx: Context, message: str, node: Any) -> None:
+    def _note(
+        self, fr: _FileRun, rule_name: str, ctx: Context, message: str, node: ast.Node | None
+    ) -> None:
         if node is not None:
             start = ctx.span(node)[0]
         else:
@@ -537,7 +546,12 @@ class Engine:
         line, col = fr.src.position(start)
         self.notes.append(f"{fr.info.path}:{line}:{col}: note[{rule_name}] {message}")
 
-    def _event(self, fr: _FileRun, tx: TxState, ev: Any) -> None:
+    def _event(
+        self,
+        fr: _FileRun,
+        tx: TxState,
+        ev: SyntaxErrorEvent | EndOfFile | DynamicExecute | SuppressionDirective,
+    ) -> None:
         runners = fr.dispatch.get(type(ev), ())
         if not runners or not self._checks(fr):
             return

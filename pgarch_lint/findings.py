@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pgarch_lint.api import RuleLike
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,7 +52,7 @@ class Report:
 
     findings: list[Finding]
     summary: Summary
-    rules: list[object] = field(default_factory=list)  # the Rule objects that ran (for SARIF etc.)
+    rules: list[RuleLike] = field(default_factory=list)  # the rules that ran (for SARIF etc.)
     checked_paths: list[str] = field(default_factory=list)  # checked (not context) files, in order
     notes: list[str] = field(default_factory=list)  # `path:line:col: note[rule] ...` (--verbose)
 

@@ -16,6 +16,7 @@ statement claims the relation exists (or fails), and its lock is kept.
 from __future__ import annotations
 
 import enum
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,7 +138,7 @@ def _alter_table_mode(cmds: tuple[ast.AlterTableCmd, ...]) -> LockMode:
     return mode
 
 
-def _fk_targets(elts: Any) -> list[ast.RangeVar]:
+def _fk_targets(elts: Iterable[Any] | None) -> list[ast.RangeVar]:
     out: list[ast.RangeVar] = []
     for e in elts or ():
         cons: tuple[ast.Node, ...] = ()
@@ -155,7 +156,7 @@ def _fk_targets(elts: Any) -> list[ast.RangeVar]:
     return out
 
 
-def locks_of(node: Any, cat: Catalog, pg_version: int = 17) -> list[LockTaken]:
+def locks_of(node: ast.Node, cat: Catalog, pg_version: int = 17) -> list[LockTaken]:
     """The table-level locks that ``node`` takes on PostgreSQL ``pg_version`` (empty when it
     takes none worth noting)."""
     OT = enums.ObjectType

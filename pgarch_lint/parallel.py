@@ -31,7 +31,7 @@ import gc
 import os
 import sys
 from collections.abc import Callable, Iterator
-from typing import Any, NamedTuple, Protocol
+from typing import NamedTuple, Protocol
 
 from pgarch_lint.findings import Finding
 
@@ -218,7 +218,7 @@ def _worker(
     try:
         engine.start_worker()
         _advance(steps, segment)
-        out: Any = ("ok", engine.segment_output())
+        out: tuple[str, SegmentOutput | BaseException] = ("ok", engine.segment_output())
     except BaseException as exc:  # reported by the driver
         out = ("error", _picklable(exc))
         code = 1
@@ -275,7 +275,7 @@ def _merge(engine: Checker, workers: list[_Worker]) -> None:
 
     from pgarch_lint.errors import InternalError
 
-    outcomes: list[Any] = []
+    outcomes: list[tuple[str, SegmentOutput]] = []
     for w in workers:
         try:
             with open(w.result, "rb") as fh:

@@ -38,7 +38,7 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple  # Any: the JSON cache, node classes found by getattr
 
 from pgarch_lint.api import Category, CheckFn, Rule, Severity
 from pgarch_lint.errors import RegistryError

@@ -7,7 +7,8 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from collections.abc import Iterable
+from typing import Any  # Any: JSON documents
 
 from pgarch_lint.catalog import (
     Catalog,
@@ -63,7 +64,7 @@ def _value(v: Any, catalog: Catalog, locations: bool) -> Any:
     return str(v)
 
 
-def _obj(obj: Any, catalog: Catalog, locations: bool) -> dict[str, Any]:
+def _obj(obj: Tracked | IndexKey | Grant, catalog: Catalog, locations: bool) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in dataclasses.fields(obj):
         name = f.name.rstrip("_")  # a lazily computed field behind a property (Column.default)
@@ -101,7 +102,7 @@ def render_json(catalog: Catalog, *, locations: bool = True) -> dict[str, Any]:
     which makes two catalogs comparable regardless of where their statements came from.
     """
 
-    def conv(objs: Any, *keys: str) -> list[dict[str, Any]]:
+    def conv(objs: Iterable[Tracked], *keys: str) -> list[dict[str, Any]]:
         return _sorted([_obj(o, catalog, locations) for o in objs], *keys)
 
     grants = [_obj(g, catalog, locations) for g in catalog.grants]

@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pgarch_lint import sql
 from pgarch_lint.api import Statement
 
+if TYPE_CHECKING:
+    from pgarch_lint.sql import ast
+
 __all__ = ["SpanFn", "node_spans", "token_end"]
 
-SpanFn = Callable[[Any, tuple[Any, ...]], tuple[int, int]]
+SpanFn = Callable[["ast.Node | None", "tuple[ast.Node, ...]"], tuple[int, int]]
 
 _TOKEN = re.compile(r'"(?:[^"]|"")*"|[\w$]+|::|<>|!=|>=|<=|\S', re.UNICODE)
 
@@ -36,7 +39,7 @@ def node_spans(text: str, base: int, stmt: Statement, exact: bool) -> SpanFn:
     not map to the file.
     """
 
-    def span(node: Any, parents: tuple[Any, ...]) -> tuple[int, int]:
+    def span(node: ast.Node | None, parents: tuple[ast.Node, ...]) -> tuple[int, int]:
         if not exact or node is None:
             return (stmt.start, stmt.end)
         if node is stmt.node:

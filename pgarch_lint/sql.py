@@ -8,9 +8,9 @@ changes and nothing else.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias  # Any: setattr plumbing, walks over any tree value, JSON
 
 from pglast import ast, enums
 from pglast.keywords import (
@@ -29,6 +29,7 @@ __all__ = [
     "CreatedName",
     "ParseError",
     "ParsedStatement",
+    "Tree",
     "ast",
     "created_name",
     "deparse",
@@ -36,6 +37,12 @@ __all__ = [
     "parse_chunk",
     "walk",
 ]
+
+
+#: A child of a node as pglast's stubs type it: a node, a list (pglast makes lists tuples, whose
+#: items its stubs leave untyped), or nothing. ``A_Expr.rexpr`` is one (a list for ``IN (...)``),
+#: ``DefElem.arg`` another.
+Tree: TypeAlias = "ast.Node | tuple[Any, ...] | None"
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,12 +278,13 @@ def first_location(node: Any) -> int | None:
     return best
 
 
-def deparse(node: ast.Node) -> str:
-    """Deparse a node to normalised SQL (for messages and comparison, never for rewriting)."""
+def deparse(node: Tree) -> str:
+    """Deparse a node (or a list of them) to normalised SQL (for messages and comparison, never
+    for rewriting); ``"<expression>"`` when pglast cannot print it (None included)."""
     from pglast.stream import RawStream
 
     try:
-        return str(RawStream()(node))
+        return str(RawStream()(node))  # type: ignore[arg-type]  # None: ValueError, below
     except (RecursionError, Exception):  # pragma: no cover - defensive: printers are partial
         return "<expression>"
 
@@ -305,7 +313,7 @@ class NestedSQL:
     deferred: bool = False  # a function body: runs when called, not when the migration runs
 
 
-def _defelem_str(options: Any, name: str) -> list[str]:
+def _defelem_str(options: Iterable[Any] | None, name: str) -> list[str]:
     for o in options or ():
         if isinstance(o, ast.DefElem) and o.defname == name:
             arg = o.arg

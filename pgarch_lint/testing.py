@@ -6,7 +6,6 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
 
 from pgarch_lint.api import Rule
 from pgarch_lint.config import Settings, load_settings, select_rules
@@ -113,7 +112,7 @@ def describe(findings: list[Finding]) -> str:
     return "\n".join(f"  {f.line}:{f.column} {f.rule}: {f.message}" for f in findings)
 
 
-__all__: list[Any] = [
+__all__: list[str] = [
     "describe",
     "expected",
     "expected_severities",

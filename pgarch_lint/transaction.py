@@ -15,10 +15,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pgarch_lint import sql
 from pgarch_lint.locks import LockMode, LockTaken
+
+if TYPE_CHECKING:
+    from pgarch_lint.sql import ast
 
 __all__ = ["TxState", "advance", "for_file"]
 
@@ -52,20 +55,20 @@ def for_file(wrapped: bool, lock_timeout_set: bool) -> TxState:
     return TxState(wrapped=wrapped, lock_timeout_set=lock_timeout_set)
 
 
-def advance(tx: TxState, node: Any, start: int, locks: Iterable[LockTaken]) -> None:
+def advance(tx: TxState, node: ast.Node, start: int, locks: Iterable[LockTaken]) -> None:
     """Update ``tx`` past the statement ``node`` (at offset ``start``, taking ``locks``)."""
     kind = type(node).__name__
     if kind == "TransactionStmt":
-        _transaction(tx, node, start)
+        _transaction(tx, cast("ast.TransactionStmt", node), start)
     elif kind == "VariableSetStmt":
-        _setting(tx, node)
+        _setting(tx, cast("ast.VariableSetStmt", node))
     else:
         if kind == "AlterEnumStmt":
-            _enum_label(tx, node)
+            _enum_label(tx, cast("ast.AlterEnumStmt", node))
         _locks(tx, start, locks)
 
 
-def _transaction(tx: TxState, node: Any, start: int) -> None:
+def _transaction(tx: TxState, node: ast.TransactionStmt, start: int) -> None:
     """BEGIN / START TRANSACTION open (or nest); COMMIT, ROLLBACK and PREPARE TRANSACTION
     close and forget the transaction's locks and enum labels."""
     TK = sql.enums.TransactionStmtKind
@@ -82,7 +85,7 @@ def _transaction(tx: TxState, node: Any, start: int) -> None:
         tx.new_enum_labels = frozenset()
 
 
-def _setting(tx: TxState, node: Any) -> None:
+def _setting(tx: TxState, node: ast.VariableSetStmt) -> None:
     """SET / RESET of lock_timeout or statement_timeout: on unless reset, set to DEFAULT or 0."""
     name = (node.name or "").lower()
     if name not in ("lock_timeout", "statement_timeout"):
@@ -95,7 +98,7 @@ def _setting(tx: TxState, node: Any) -> None:
         tx.statement_timeout_set = on
 
 
-def _enum_label(tx: TxState, node: Any) -> None:
+def _enum_label(tx: TxState, node: ast.AlterEnumStmt) -> None:
     """ALTER TYPE ... ADD VALUE inside a transaction: the label cannot be used before COMMIT."""
     if node.newVal and not node.oldVal and tx.in_transaction:
         tname = ".".join(s.sval for s in node.typeName or () if hasattr(s, "sval"))
@@ -119,7 +122,7 @@ def _locks(tx: TxState, start: int, locks: Iterable[LockTaken]) -> None:
             tx.exclusive_lock_offset = start
 
 
-def _is_zero(args: Any) -> bool:
+def _is_zero(args: Iterable[Any] | None) -> bool:
     """Whether a SET's value is zero (which turns a timeout off)."""
     for a in args or ():
         v = getattr(a, "val", None)

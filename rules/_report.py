@@ -17,9 +17,12 @@ The registry skips this module (its name starts with ``_``).
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pgarch_lint.api import Context, Loc, ast, deparse, enums, util
+
+if TYPE_CHECKING:
+    from pgarch_lint.api import Index, Tracked, Tree
 
 # --- names -----------------------------------------------------------------------------------
 
@@ -29,7 +32,7 @@ def q(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def table_label(rv: Any) -> str:
+def table_label(rv: object) -> str:
     """``"schema.table"`` / ``"table"`` as written in the statement, quoted for a message."""
     return q(util.rv_name(rv))
 
@@ -76,13 +79,13 @@ def query_prefix(ctx: Context) -> str:
     return f"query {name}: " if name else ""
 
 
-def add_label(con: Any, kind: str) -> str:
+def add_label(con: object, kind: str) -> str:
     """``ADD CONSTRAINT "name" KIND`` or, for an unnamed constraint, ``ADD KIND``."""
     name = getattr(con, "conname", None)
     return f"ADD CONSTRAINT {q(name)} {kind}" if name else f"ADD {kind}"
 
 
-def expr_text(expr: Any, limit: int = 60) -> str:
+def expr_text(expr: Tree, limit: int = 60) -> str:
     """An expression as SQL text, cut to ``limit`` characters for a message."""
     text = deparse(expr)
     return text if len(text) <= limit else text[: limit - 3] + "..."
@@ -107,7 +110,7 @@ def grant_targets(node: ast.GrantStmt, kind: str) -> str:
 # --- indexes ---------------------------------------------------------------------------------
 
 
-def index_definition(ix: Any) -> str:
+def index_definition(ix: Index) -> str:
     """A short index definition for messages: ``unique btree (a, b) INCLUDE (c) WHERE ...``."""
     keys = ", ".join(k.text for k in ix.keys)
     inc = f" INCLUDE ({', '.join(ix.include)})" if ix.include else ""
@@ -116,7 +119,7 @@ def index_definition(ix: Any) -> str:
     return f"{uniq}{ix.method} ({keys}){inc}{where}"
 
 
-def drop_sql(ix: Any) -> str:
+def drop_sql(ix: Index) -> str:
     """``DROP INDEX CONCURRENTLY name;`` for a catalog index."""
     return f"DROP INDEX CONCURRENTLY {sql_name(f'{ix.schema}.{ix.name}')};"
 
@@ -132,7 +135,7 @@ def fallback_index_name(template: str, table: str, terms: list[str]) -> str:
 # --- where a whole-schema finding goes -------------------------------------------------------
 
 
-def object_loc(ctx: Context, obj: Any) -> Loc | None:
+def object_loc(ctx: Context, obj: Tracked) -> Loc | None:
     """Where to report a catalog object: the statement that created it when in a checked
     file, else its first later change in a checked file (None: nowhere to report)."""
     return ctx.report_loc([obj.created, *obj.changed])

@@ -62,7 +62,7 @@ def check(node: ast.AlterTableStmt, ctx: Context) -> Iterator[Violation]:
 
 
 def _rewrite_reason(
-    default: object,
+    default: ast.Node | None,
     identity: bool,
     generated: str | None,
     serial: bool,

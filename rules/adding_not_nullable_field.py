@@ -53,7 +53,7 @@ def check(node: ast.AlterTableStmt, ctx: Context) -> Iterator[Violation]:
         return
     cat = ctx.catalog
     table = cat.table(rel)
-    scans: list[tuple[str, object, str]] = []  # (column, node to report at, form)
+    scans: list[tuple[str, ast.Node, str]] = []  # (column, node to report at, form)
     for cmd in util.alter_cmds(node):
         if cmd.subtype == AT.AT_SetNotNull and cmd.name:
             scans.append((cmd.name, cmd, "ALTER COLUMN {cols} SET NOT NULL"))
@@ -65,7 +65,7 @@ def check(node: ast.AlterTableStmt, ctx: Context) -> Iterator[Violation]:
         ):
             for colname in util.names_of(cmd.def_.keys) if cmd.def_.keys else []:
                 scans.append((colname, cmd.def_, "ADD CONSTRAINT ... NOT NULL {cols}"))
-    flagged: list[tuple[str, object, str]] = []
+    flagged: list[tuple[str, ast.Node, str]] = []
     pending: list[str] = []
     for colname, at, form in scans:
         col = cat.column(table, colname)

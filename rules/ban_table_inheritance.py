@@ -1,4 +1,5 @@
 from collections.abc import Iterator
+from typing import cast
 
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule, util
 
@@ -48,5 +49,5 @@ def check(node: ast.CreateStmt | ast.AlterTableCmd, ctx: Context) -> Iterator[Vi
         f'table "{util.rv_name(stmt.relation)}" is made to INHERIT from '
         f'"{util.rv_name(node.def_)}": keys, unique constraints, indexes and foreign keys do '
         "not carry over to inheritance children",
-        node=node.def_,
+        node=cast(ast.RangeVar, node.def_),  # the parent of [NO] INHERIT
     )

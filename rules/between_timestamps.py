@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from pgarch_lint.analysis.nodes import func_name, strip_casts, type_name
 from pgarch_lint.analysis.queries import Scope
@@ -24,7 +23,7 @@ _TS_FUNCS = (
 _K = enums.A_Expr_Kind
 
 
-def _is_ts_value(node: Any) -> bool:
+def _is_ts_value(node: object) -> bool:
     """A timestamp literal or expression: `'...'::timestamptz`, `TIMESTAMP '...'`, now()..."""
     if isinstance(node, ast.TypeCast):
         return type_name(node.typeName) in _TS_CASTS

@@ -1,5 +1,4 @@
 from collections.abc import Iterator
-from typing import Any
 
 from pgarch_lint.analysis.migration import AT, existing_alter_target
 from pgarch_lint.analysis.types import is_binary_coercible, normalize_type, serial_integer
@@ -79,7 +78,7 @@ def check(node: ast.AlterTableStmt, ctx: Context) -> Iterator[Violation]:
         yield Violation(f"{head} {why} {lock}{note}", node=cmd.def_)
 
 
-def _trivial_using(expr: Any, column: str, new_type: str) -> bool:
+def _trivial_using(expr: object, column: str, new_type: str) -> bool:
     """USING col, or USING col::new_type: no value is recomputed beyond the type change."""
     if isinstance(expr, ast.TypeCast):
         if normalize_type(expr.typeName) != new_type:

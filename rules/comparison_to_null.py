@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from pgarch_lint.analysis.nodes import is_null_const, op_name
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, deparse, enums, rule
@@ -36,7 +35,7 @@ def check(node: ast.A_Expr, ctx: Context) -> Iterator[Violation]:
         return
     if not (is_null_const(node.rexpr) or is_null_const(node.lexpr)):
         return
-    other: Any = node.lexpr if is_null_const(node.rexpr) else node.rexpr
+    other = node.lexpr if is_null_const(node.rexpr) else node.rexpr
     op = op_name(node)
     fix = "IS NULL" if op == "=" else "IS NOT NULL"
     yield Violation(

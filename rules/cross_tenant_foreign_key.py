@@ -1,5 +1,5 @@
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pgarch_lint.analysis.tenancy import tenant_column, tenant_tables
 from pgarch_lint.api import (
@@ -12,6 +12,9 @@ from pgarch_lint.api import (
     rule,
     util,
 )
+
+if TYPE_CHECKING:
+    from pgarch_lint.api import Constraint, Table
 
 from ._report import sql_name
 
@@ -82,7 +85,7 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
             )
 
 
-def _help(ctx: Context, t: Any, tcol: str, ref: Any, rcol: str, c: Any) -> str:
+def _help(ctx: Context, t: "Table", tcol: str, ref: "Table", rcol: str, c: "Constraint") -> str:
     cols = [x for x in c.columns if x != tcol]
     rcols = [x for x in c.ref_columns if x != rcol]
     if len(cols) != len(rcols):
@@ -124,7 +127,7 @@ def _help(ctx: Context, t: Any, tcol: str, ref: Any, rcol: str, c: Any) -> str:
     )
 
 
-def _has_unique(ctx: Context, table: Any, columns: list[str]) -> bool:
+def _has_unique(ctx: Context, table: "Table", columns: list[str]) -> bool:
     want = set(columns)
     for ix in ctx.catalog.indexes_on(table):
         if (

@@ -1,8 +1,11 @@
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pgarch_lint.analysis.indexes import index_sig, is_exclusion, later, own_indexes
 from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, rule, util
+
+if TYPE_CHECKING:
+    from pgarch_lint.api import Index, Table, View
 
 from ._report import drop_sql, index_definition, sql_name
 
@@ -33,9 +36,9 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
     disk and cache space, and are vacuumed, backed up and replicated. A common cause is a
     UNIQUE constraint declared next to a PRIMARY KEY on the same columns, or an index created
     again under another name. The finding is reported where the later index was created."""
-    relations: list[Any] = [*ctx.catalog.tables(), *ctx.catalog.views()]
+    relations: list[Table | View] = [*ctx.catalog.tables(), *ctx.catalog.views()]
     for t in relations:
-        seen: dict[tuple[object, ...], Any] = {}
+        seen: dict[tuple[object, ...], Index] = {}
         for ix in own_indexes(ctx, t):
             if is_exclusion(ix):
                 continue
@@ -57,7 +60,7 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
             )
 
 
-def _help(table: str, newer: object, older: object) -> str:
+def _help(table: str, newer: "Index", older: "Index") -> str:
     drop, keep = newer, older
     if getattr(newer, "constraint", None) and not getattr(older, "constraint", None):
         drop, keep = older, newer

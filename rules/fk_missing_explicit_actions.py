@@ -1,6 +1,6 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from pgarch_lint.analysis.definitions import (
     column_constraints,
@@ -11,6 +11,9 @@ from pgarch_lint.analysis.definitions import (
 )
 from pgarch_lint.analysis.types import INTEGER_SPELLINGS, SERIAL_SPELLINGS
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, option, rule, util
+
+if TYPE_CHECKING:
+    from pgarch_lint.api import Column
 
 from ._report import quoted_list
 
@@ -138,14 +141,16 @@ def check(node: ast.Constraint, ctx: Context) -> Iterator[Violation]:
     )
 
 
-def _surrogate_key(node: ast.Constraint, rel: ast.RangeVar, stmt: Any, ctx: Context) -> list[str]:
+def _surrogate_key(
+    node: ast.Constraint, rel: ast.RangeVar, stmt: ast.Node | None, ctx: Context
+) -> list[str]:
     """How each referenced column is generated (``"customers.id" (an identity column)``) when
     every one is a generated surrogate key; empty otherwise or when unknown."""
     pk = node.pktable
     if not isinstance(pk, ast.RangeVar):
         return []
     refcols = util.names_of(node.pk_attrs)
-    local: dict[str, Any] = {}
+    local: dict[str, ast.ColumnDef] = {}
     if isinstance(stmt, ast.CreateStmt) and _same_name(rel, pk):
         local = statement_coldefs(stmt)  # a self-reference in the table being created
         if not refcols:
@@ -203,7 +208,7 @@ def _generator(type_: str, call: str, no_args: bool) -> str | None:
     return None
 
 
-def _generated_column(col: Any) -> str | None:
+def _generated_column(col: "Column") -> str | None:
     if col.identity is not None:
         return "an identity column"
     if col.serial:
@@ -214,9 +219,10 @@ def _generated_column(col: Any) -> str | None:
     return _generator(col.type, call[0], call[1] == 0)
 
 
-def _generated_coldef(cd: Any) -> str | None:
+def _generated_coldef(cd: ast.ColumnDef) -> str | None:
     names = util.names_of(cd.typeName.names) if cd.typeName is not None else []
-    type_ = names[-1].lower() if names and not cd.typeName.arrayBounds else ""
+    tn = cd.typeName
+    type_ = names[-1].lower() if names and tn is not None and not tn.arrayBounds else ""
     if type_ in SERIAL_SPELLINGS:
         return f"a {type_} column"
     for con in column_constraints(cd):

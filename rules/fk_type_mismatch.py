@@ -1,5 +1,5 @@
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pgarch_lint.analysis.definitions import (
     owner_of_constraint,
@@ -17,6 +17,9 @@ from pgarch_lint.analysis.types import (
     type_text,
 )
 from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, ast, enums, rule, util
+
+if TYPE_CHECKING:
+    from pgarch_lint.api import Loc, Table
 
 Mismatch = tuple[str, str, str, str, str]  # column, its type, referenced column, its type, how
 
@@ -136,7 +139,14 @@ def check(node: ast.Constraint | EndOfRun, ctx: Context) -> Iterator[Violation]:
         yield _violation(bad, util.rv_name(rel), util.rv_name(node.pktable), node=node)
 
 
-def _violation(bad: list[Mismatch], table: str, ref: str, **where: Any) -> Violation:
+def _violation(
+    bad: list[Mismatch],
+    table: str,
+    ref: str,
+    *,
+    node: ast.Node | None = None,
+    at: "Loc | None" = None,
+) -> Violation:
     message = (
         f'foreign key from "{table}" to "{ref}" joins columns of different types: '
         f"{_pairs_text(bad, table, ref)}"
@@ -147,10 +157,11 @@ def _violation(bad: list[Mismatch], table: str, ref: str, **where: Any) -> Viola
             help="Nothing breaks: every referenced value fits. Still, declare both columns "
             "with one type (the wider one: widen the referenced key, or narrow the foreign-key "
             "column to the key's type) so that joins, tools and readers see one type.",
+            node=node,
+            at=at,
             severity=Severity.WARNING,
-            **where,
         )
-    return Violation(message, **where)
+    return Violation(message, node=node, at=at)
 
 
 def _same_relation(a: ast.RangeVar, b: ast.RangeVar, ctx: Context) -> bool:
@@ -162,11 +173,11 @@ def _same_relation(a: ast.RangeVar, b: ast.RangeVar, ctx: Context) -> bool:
     return ta is not None and ta is tb
 
 
-def _statement_types(stmt: Any) -> dict[str, str]:
+def _statement_types(stmt: ast.Node | None) -> dict[str, str]:
     return {name: type_text(cd.typeName) for name, cd in statement_coldefs(stmt).items()}
 
 
-def _statement_pk(stmt: Any) -> list[str]:
+def _statement_pk(stmt: ast.Node | None) -> list[str]:
     for c, cols in statement_constraints(stmt):
         if c.contype == enums.ConstrType.CONSTR_PRIMARY:
             return cols
@@ -211,5 +222,5 @@ def _forward_references(ctx: Context) -> Iterator[Violation]:
             yield _violation(bad, _display(t), _display(ref), at=at)
 
 
-def _display(t: Any) -> str:
+def _display(t: "Table") -> str:
     return str(t.name) if t.schema == "public" else f"{t.schema}.{t.name}"

@@ -1,18 +1,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pgarch_lint.analysis.nodes import iter_nodes
 from pgarch_lint.analysis.queries import Item, Level, Ref, Scope
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule
+
+if TYPE_CHECKING:
+    from pgarch_lint.api import Tree
 
 from ._report import query_prefix
 
 _TABLE_KINDS = ("table", "view", "unknown")
 
 
-def _groups_of(scope: Scope, lvl: Level, expr: Any) -> set[int] | None:
+def _groups_of(scope: Scope, lvl: Level, expr: Tree) -> set[int] | None:
     """FROM entries (top-level groups) an expression reads; None when a reference is unknown."""
     out: set[int] = set()
     for n in iter_nodes(expr):
@@ -49,7 +52,9 @@ def _find(parent: dict[int, int], x: int) -> int:
     fix="Add the missing join condition; if a cartesian product is really meant, say so with "
     "an explicit `CROSS JOIN`.",
 )
-def check(node: Any, ctx: Context) -> Iterator[Violation]:
+def check(
+    node: ast.SelectStmt | ast.UpdateStmt | ast.DeleteStmt, ctx: Context
+) -> Iterator[Violation]:
     """Tables listed with commas and no condition linking them are joined as a cartesian
     product: every row of one with every row of the other. It is nearly always a forgotten
     join condition (a WHERE clause edited, an alias typo), and it turns into millions of rows
@@ -91,7 +96,11 @@ def check(node: Any, ctx: Context) -> Iterator[Violation]:
         )
         if lateral:
             gs = _groups_of(
-                scope, lvl, it.node if isinstance(it.node, ast.RangeFunction) else it.node.subquery
+                scope,
+                lvl,
+                it.node
+                if isinstance(it.node, ast.RangeFunction)
+                else cast(ast.RangeSubselect, it.node).subquery,
             )
             if gs is None:
                 return

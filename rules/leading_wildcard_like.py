@@ -1,18 +1,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pgarch_lint.analysis.nodes import func_name, op_name, string_const, strip_casts
 from pgarch_lint.analysis.query_kinds import runs_once
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule
+
+if TYPE_CHECKING:
+    from pgarch_lint.api import Tree
 
 from ._report import query_prefix
 
 _LIKE_OPS = {"~~": "LIKE", "~~*": "ILIKE"}
 
 
-def _leading_pattern(node: Any) -> str | None:
+def _leading_pattern(node: Tree) -> str | None:
     """The literal start of a pattern (through `||` and concat()), or None when unknown."""
     node = strip_casts(node)
     s = string_const(node)

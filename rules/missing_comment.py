@@ -1,8 +1,11 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, option, rule
+
+if TYPE_CHECKING:
+    from pgarch_lint.api import Tracked
 
 ObjectKind = Literal["table", "column", "index", "constraint", "view", "function"]
 ALL_KINDS: tuple[ObjectKind, ...] = ("table", "column", "index", "constraint", "view", "function")
@@ -100,7 +103,7 @@ def _qname(schema: str, name: str) -> str:
     return name if schema == "public" else f"{schema}.{name}"
 
 
-def _report(ctx: Context, obj: Any, message: str) -> Iterator[Violation]:
+def _report(ctx: Context, obj: "Tracked", message: str) -> Iterator[Violation]:
     comment = obj.comment
     if comment is not None and comment.strip():
         return

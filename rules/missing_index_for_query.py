@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pgarch_lint.analysis.query_kinds import is_query_file, may_read_tables, runs_once
 from pgarch_lint.api import (
@@ -20,6 +20,7 @@ from ._report import fallback_index_name, query_prefix
 if TYPE_CHECKING:
     from pgarch_lint.analysis.index_match import IndexNeed
     from pgarch_lint.analysis.queries import Access
+    from pgarch_lint.api import ast
 
 
 @rule(
@@ -42,7 +43,7 @@ if TYPE_CHECKING:
     "equality columns first, then the one range or ORDER BY column. If the table is known to "
     "stay tiny, suppress the finding with a comment that says so.",
 )
-def check(node: Any, ctx: Context) -> Iterator[Violation]:
+def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
     """Without an index whose leading columns match the query's conditions, PostgreSQL reads
     the whole table (or the whole range of a too-short index) on every execution: fine on a
     small table, a CPU and I/O sink that grows with the data on a large one, and the usual
@@ -77,7 +78,7 @@ def check(node: Any, ctx: Context) -> Iterator[Violation]:
 _COMMANDS = {"UpdateStmt": "update", "DeleteStmt": "delete", "MergeStmt": "update"}
 
 
-def _violations(node: Any, ctx: Context) -> Iterator[Violation]:
+def _violations(node: ast.Node, ctx: Context) -> Iterator[Violation]:
     """The findings for one statement that may read tables."""
     # the query analysis is imported only for statements that may read tables
     from pgarch_lint.analysis import index_match, queries

@@ -2,10 +2,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pgarch_lint.analysis.nodes import colref_names, conjuncts, iter_nodes
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule
+
+if TYPE_CHECKING:
+    from pgarch_lint.api import Table
 
 from ._report import query_prefix
 
@@ -27,11 +30,11 @@ class _Source:
     whether an outer join can fill its columns with NULLs."""
 
     qualifiers: frozenset[str]
-    table: Any
+    table: Table | None
     nullable: bool
 
 
-def _sources(entry: Any, ctx: Context, ctes: set[str], nullable: bool) -> list[_Source]:
+def _sources(entry: ast.Node | None, ctx: Context, ctes: set[str], nullable: bool) -> list[_Source]:
     if isinstance(entry, ast.JoinExpr):
         if entry.alias is not None:  # (a JOIN b) AS j hides a and b: not followed
             return [_Source(frozenset({entry.alias.aliasname or ""}), None, True)]
@@ -55,7 +58,7 @@ def _sources(entry: Any, ctx: Context, ctes: set[str], nullable: bool) -> list[_
     return [_Source(frozenset({alias}), None, nullable)]
 
 
-def _resolve(ref: Any, sources: list[_Source]) -> tuple[_Source, str] | None:
+def _resolve(ref: ast.ColumnRef, sources: list[_Source]) -> tuple[_Source, str] | None:
     """The FROM entry and column a reference of the subquery's target names, when it is
     certain (a reference to an outer query, or to a relation of unknown columns, is not)."""
     names = colref_names(ref) if isinstance(ref, ast.ColumnRef) else None
@@ -65,7 +68,7 @@ def _resolve(ref: Any, sources: list[_Source]) -> tuple[_Source, str] | None:
     if len(names) == 1:
         if any(s.table is None for s in sources):
             return None
-        hits = [s for s in sources if col in s.table.columns]
+        hits = [s for s in sources if s.table is not None and col in s.table.columns]
         return (hits[0], col) if len(hits) == 1 else None
     qual = ".".join(names[:-1])
     hits = [s for s in sources if qual in s.qualifiers]
@@ -84,7 +87,7 @@ def _not_null_column(src: _Source, col: str, ctx: Context) -> bool:
     )
 
 
-def _filtered_not_null(sub: ast.SelectStmt, ref: Any, sources: list[_Source]) -> bool:
+def _filtered_not_null(sub: ast.SelectStmt, ref: ast.ColumnRef, sources: list[_Source]) -> bool:
     """The subquery's WHERE has ``col IS NOT NULL`` (AND-ed) for the same column: the same
     reference, or one that resolves to the same column."""
     names = colref_names(ref)
@@ -101,7 +104,7 @@ def _filtered_not_null(sub: ast.SelectStmt, ref: Any, sources: list[_Source]) ->
     return False
 
 
-def never_null(sub: Any, ctx: Context) -> bool:
+def never_null(sub: ast.Node | None, ctx: Context) -> bool:
     """Whether every column the subquery returns is provably never NULL: each is a plain
     column reference to a table the catalog knows, resolved through the subquery's own FROM
     list, not on the nullable side of an outer join, and declared NOT NULL (or PRIMARY KEY,

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 from pgarch_lint.analysis.nodes import func_name
 from pgarch_lint.analysis.query_kinds import runs_once
@@ -33,8 +32,13 @@ def check(node: ast.SortBy, ctx: Context) -> Iterator[Violation]:
     a fraction of the pages. Statements that run once (the top-level statements of a
     migration, a DO block: a seed script picking random rows) are not reported. See
     [configuration](../configuration.md#migrations-and-query-files)."""
-    fn: Any = node.node
-    if func_name(fn) not in ("random", "random_normal") or fn.args or runs_once(ctx):
+    fn = node.node
+    if (
+        not isinstance(fn, ast.FuncCall)  # (func_name is "" for anything else)
+        or func_name(fn) not in ("random", "random_normal")
+        or fn.args
+        or runs_once(ctx)
+    ):
         return
     yield Violation(
         f"{query_prefix(ctx)}ORDER BY random() reads and sorts every candidate row to pick a few",

@@ -85,7 +85,7 @@ def check(node: ast.Constraint | ast.IndexStmt, ctx: Context) -> Iterator[Violat
 
 
 def _judge(
-    what: str, table: str, cols: list[str], key: list[str], at: object
+    what: str, table: str, cols: list[str], key: list[str], at: ast.Node
 ) -> Iterator[Violation]:
     exprs = [k for k in key if k.startswith("(")]
     if exprs:

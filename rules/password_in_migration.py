@@ -1,4 +1,4 @@
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 from pgarch_lint.analysis.security import role_name_span
@@ -14,7 +14,7 @@ def _role(node: ast.CreateRoleStmt | ast.AlterRoleStmt) -> str:
     return ""
 
 
-def _literal_password(options: Any) -> bool:
+def _literal_password(options: Iterable[Any] | None) -> bool:
     for d in options or ():
         if isinstance(d, ast.DefElem) and d.defname == "password":
             arg = d.arg

@@ -1,7 +1,7 @@
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import cast
 
 from pgarch_lint.api import (
     Category,
@@ -118,11 +118,11 @@ class _Taint:
     """A variable (or $n parameter) whose text reaches the SQL string unquoted."""
 
     name: str
-    node: Any
+    node: ast.Node
     via_format: bool = False
 
 
-def _var_name(node: Any, variables: frozenset[str]) -> str | None:
+def _var_name(node: object, variables: frozenset[str]) -> str | None:
     if isinstance(node, ast.ParamRef):
         return f"${node.number}"
     if isinstance(node, ast.ColumnRef) and node.fields:
@@ -158,7 +158,7 @@ def _format_tainted_args(call: ast.FuncCall, variables: frozenset[str]) -> list[
     return out
 
 
-def _taints(node: Any, variables: frozenset[str]) -> list[_Taint]:
+def _taints(node: object, variables: frozenset[str]) -> list[_Taint]:
     """Variables whose text flows, unquoted, into the value of ``node``."""
     if node is None or isinstance(node, (str, int, float, bool)):
         return []
@@ -166,7 +166,7 @@ def _taints(node: Any, variables: frozenset[str]) -> list[_Taint]:
         return [t for n in node for t in _taints(n, variables)]
     name = _var_name(node, variables)
     if name is not None:
-        return [_Taint(name, node)]
+        return [_Taint(name, cast(ast.Node, node))]  # a ParamRef or a ColumnRef
     if isinstance(node, (ast.A_Const, ast.ColumnRef, ast.ParamRef)):
         return []
     if isinstance(node, ast.TypeCast):
@@ -199,7 +199,7 @@ def _taints(node: Any, variables: frozenset[str]) -> list[_Taint]:
     return out
 
 
-def _is_bare(node: Any, variables: frozenset[str]) -> bool:
+def _is_bare(node: object, variables: frozenset[str]) -> bool:
     """``EXECUTE stmt``: the string was built elsewhere (not visible here)."""
     while isinstance(node, ast.TypeCast):
         node = node.arg

@@ -1,5 +1,4 @@
 from collections.abc import Iterator
-from typing import Any
 
 from pgarch_lint.analysis.nodes import has_column_ref, qualified_func_name, walk_outside_sublinks
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, deparse, rule, util
@@ -22,7 +21,7 @@ def _is_session_call(call: ast.FuncCall, ctx: Context) -> bool:
     return f is not None and f.volatility != "immutable" and f.schema not in ("pg_catalog",)
 
 
-def _flag(expr: Any, ctx: Context) -> list[ast.FuncCall]:
+def _flag(expr: ast.Node, ctx: Context) -> list[ast.FuncCall]:
     """The outermost per-row session calls of ``expr`` (one finding per call to wrap)."""
     found: list[ast.FuncCall] = []
     inside: set[int] = set()

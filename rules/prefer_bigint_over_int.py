@@ -1,6 +1,6 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pgarch_lint.analysis.definitions import (
     ColumnSite,
@@ -20,6 +20,9 @@ from pgarch_lint.analysis.types import (
     type_text,
 )
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, option, rule, util
+
+if TYPE_CHECKING:
+    from pgarch_lint.api import Table
 
 _KEY_CONSTRAINTS = (enums.ConstrType.CONSTR_PRIMARY, enums.ConstrType.CONSTR_FOREIGN)
 
@@ -50,7 +53,7 @@ def _role_in_statement(site: ColumnSite) -> str | None:
     return None
 
 
-def _is_nextval(expr: Any) -> bool:
+def _is_nextval(expr: object) -> bool:
     while isinstance(expr, ast.TypeCast):
         expr = expr.arg
     return util.func_name(expr) == "nextval"
@@ -72,7 +75,7 @@ def _key_role(site: ColumnSite, ctx: Context) -> str | None:
     return None
 
 
-def _catalog_role(table: Any, name: str, ctx: Context) -> str | None:
+def _catalog_role(table: "Table | None", name: str, ctx: Context) -> str | None:
     if table is None:
         return None
     col = ctx.catalog.column(table, name)

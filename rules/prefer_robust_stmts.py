@@ -1,4 +1,5 @@
 from collections.abc import Iterator
+from typing import cast
 
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule, util
 
@@ -83,7 +84,9 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
         for c in util.alter_cmds(node):
             if c.subtype == _AT.AT_AddColumn and not c.missing_ok:
                 col = c.def_.colname if isinstance(c.def_, ast.ColumnDef) else "?"
-                yield Violation(f'ADD COLUMN "{col}" without IF NOT EXISTS', node=c.def_)
+                yield Violation(
+                    f'ADD COLUMN "{col}" without IF NOT EXISTS', node=cast(ast.Node, c.def_)
+                )
             elif c.subtype in (_AT.AT_DropColumn, _AT.AT_DropConstraint) and not c.missing_ok:
                 what = "COLUMN" if c.subtype == _AT.AT_DropColumn else "CONSTRAINT"
                 yield Violation(f'DROP {what} "{c.name}" without IF EXISTS')

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pgarch_lint.analysis.query_kinds import may_read_tables, runs_once
 from pgarch_lint.api import AnyStatement, Category, Context, Severity, Violation, rule, util
 
 if TYPE_CHECKING:
     from pgarch_lint.analysis.queries import Access
+    from pgarch_lint.api import ast
 
 _PRUNING = {
     "range": ("eq", "null", "range", "like", "join"),
@@ -52,7 +53,7 @@ def _constrained(acc: Access, keys: list[str], strategy: str) -> bool:
     "and hash partitioning an equality), or carry the key along with the row's id so that "
     "look-ups can name it.",
 )
-def check(node: Any, ctx: Context) -> Iterator[Violation]:
+def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
     """Partition pruning only happens when the WHERE clause (or a join condition evaluated at
     run time) constrains the partition key: range partitions need an equality or a range on
     the leading key column, list and hash partitions an equality (hash: on every key

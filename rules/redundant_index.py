@@ -1,8 +1,11 @@
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pgarch_lint.analysis.indexes import is_exclusion, key_sig, later, own_indexes
 from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, rule
+
+if TYPE_CHECKING:
+    from pgarch_lint.api import Index, Table, View
 
 from ._report import drop_sql, index_definition
 
@@ -34,7 +37,7 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
     and vacuum time. A unique index is never redundant (it enforces uniqueness), nor is one
     whose INCLUDE columns the longer index lacks. The finding is reported where the later of
     the two indexes was created."""
-    relations: list[Any] = [*ctx.catalog.tables(), *ctx.catalog.views()]
+    relations: list[Table | View] = [*ctx.catalog.tables(), *ctx.catalog.views()]
     for t in relations:
         indexes = [ix for ix in own_indexes(ctx, t) if not is_exclusion(ix)]
         for short in indexes:
@@ -58,7 +61,7 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
                 break
 
 
-def _serves(long: Any, short: Any) -> bool:
+def _serves(long: "Index", short: "Index") -> bool:
     if long.method != "btree" or long.predicate != short.predicate:
         return False
     if len(long.keys) < len(short.keys):

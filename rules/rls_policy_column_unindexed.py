@@ -1,5 +1,4 @@
 from collections.abc import Iterator
-from typing import Any
 
 from pgarch_lint.analysis.tenancy import filter_columns
 from pgarch_lint.api import (
@@ -93,7 +92,7 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
             )
 
 
-def _list(cols: list[Any]) -> str:
+def _list(cols: list[str]) -> str:
     quoted = [f'"{c}"' for c in cols]
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 

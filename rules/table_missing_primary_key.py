@@ -1,10 +1,13 @@
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pgarch_lint.api import Category, Context, EndOfRun, Severity, Violation, rule
 
+if TYPE_CHECKING:
+    from pgarch_lint.api import Table
 
-def _has_unique_not_null_key(table: Any, ctx: Context) -> bool:
+
+def _has_unique_not_null_key(table: "Table", ctx: Context) -> bool:
     """A non-partial UNIQUE index (or constraint) over plain columns that are all NOT NULL."""
     for ix in ctx.catalog.indexes_on(table):
         if not ix.unique or ix.predicate is not None or not ix.keys:
@@ -17,7 +20,7 @@ def _has_unique_not_null_key(table: Any, ctx: Context) -> bool:
     return False
 
 
-def _display(table: Any) -> str:
+def _display(table: "Table") -> str:
     return table.name if table.schema == "public" else f"{table.schema}.{table.name}"
 
 

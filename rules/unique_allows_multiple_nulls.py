@@ -1,5 +1,4 @@
 from collections.abc import Iterator
-from typing import Any
 
 from pgarch_lint.analysis.definitions import (
     column_constraints,
@@ -25,7 +24,9 @@ def _declared_not_null(cd: ast.ColumnDef) -> bool:
     return any(c.contype in _NOT_NULL_CONSTRAINTS for c in column_constraints(cd))
 
 
-def _nullable_columns(cols: list[str], rel: ast.RangeVar, stmt: Any, ctx: Context) -> list[str]:
+def _nullable_columns(
+    cols: list[str], rel: ast.RangeVar, stmt: ast.Node | None, ctx: Context
+) -> list[str]:
     """The columns among ``cols`` known to be nullable (unknown columns are left out)."""
     declared = statement_coldefs(stmt) if stmt is not None else {}
     pk_cols: set[str] = set()
@@ -49,7 +50,7 @@ def _nullable_columns(cols: list[str], rel: ast.RangeVar, stmt: Any, ctx: Contex
     return out
 
 
-def _not_null_in_predicate(pred: Any) -> set[str]:
+def _not_null_in_predicate(pred: ast.Node | None) -> set[str]:
     """Columns a partial index predicate proves NOT NULL (``col IS NOT NULL`` AND-ed)."""
     out: set[str] = set()
     if isinstance(pred, ast.NullTest) and pred.nulltesttype == enums.NullTestType.IS_NOT_NULL:

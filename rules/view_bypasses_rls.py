@@ -1,10 +1,13 @@
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pgarch_lint.api import CatalogView, Category, Context, EndOfRun, Severity, Violation, rule
 
+if TYPE_CHECKING:
+    from pgarch_lint.api import View
 
-def _rls_tables(catalog: CatalogView, view: Any) -> list[str]:
+
+def _rls_tables(catalog: CatalogView, view: "View") -> list[str]:
     """RLS-enabled tables a view reads directly or through security_invoker views.
 
     A relation read through a view that is *not* security_invoker is that view's own finding,

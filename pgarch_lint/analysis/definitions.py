@@ -24,7 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, cast
 
 from pgarch_lint import astutil as util
 from pgarch_lint.sql import ast, enums
@@ -54,11 +54,11 @@ class ColumnSite:
     """A column declaration with a type: CREATE TABLE, ADD COLUMN or ALTER COLUMN ... TYPE."""
 
     name: str
-    type_name: Any  # ast.TypeName
-    table: Any  # ast.RangeVar
+    type_name: ast.TypeName
+    table: ast.RangeVar
     kind: str  # "create" | "add" | "alter-type"
-    coldef: Any  # ast.ColumnDef
-    stmt: Any  # ast.CreateStmt | ast.AlterTableStmt
+    coldef: ast.ColumnDef
+    stmt: ast.CreateStmt | ast.AlterTableStmt
 
     @property
     def label(self) -> str:
@@ -66,7 +66,7 @@ class ColumnSite:
 
 
 @per_statement
-def column_site(node: Any, ctx: Context) -> ColumnSite | None:
+def column_site(node: ast.ColumnDef, ctx: Context) -> ColumnSite | None:
     """Where the ColumnDef ``node`` sits, or None when it is not a table column with a type
     (composite types, function column lists, foreign tables, partition column options)."""
     tn = getattr(node, "typeName", None)
@@ -96,22 +96,22 @@ def column_site(node: Any, ctx: Context) -> ColumnSite | None:
     return None
 
 
-def contype(con: Any) -> Any:
+def contype(con: object) -> enums.ConstrType | None:
     """The ``ConstrType`` of a constraint node (None for other nodes)."""
     return getattr(con, "contype", None)
 
 
-def column_constraints(cd: Any) -> Iterator[ast.Constraint]:
+def column_constraints(cd: object) -> Iterator[ast.Constraint]:
     """The constraints written on a column definition."""
     for c in getattr(cd, "constraints", None) or ():
         if isinstance(c, ast.Constraint):
             yield c
 
 
-def statement_coldefs(stmt: Any) -> dict[str, Any]:
+def statement_coldefs(stmt: ast.Node | None) -> dict[str, ast.ColumnDef]:
     """Column definitions a CREATE TABLE / ALTER TABLE statement itself declares, by name
     (ALTER COLUMN ... TYPE in the same statement overrides the type)."""
-    out: dict[str, Any] = {}
+    out: dict[str, ast.ColumnDef] = {}
     if isinstance(stmt, ast.CreateStmt):
         for elt in stmt.tableElts or ():
             if isinstance(elt, ast.ColumnDef) and elt.typeName is not None and elt.colname:
@@ -133,7 +133,7 @@ def statement_coldefs(stmt: Any) -> dict[str, Any]:
     return out
 
 
-def statement_constraints(stmt: Any) -> Iterator[tuple[Any, list[str]]]:
+def statement_constraints(stmt: ast.Node | None) -> Iterator[tuple[ast.Constraint, list[str]]]:
     """Every constraint a CREATE TABLE / ALTER TABLE statement declares, with its columns
     (inline column constraints get their column)."""
     if isinstance(stmt, ast.CreateStmt):
@@ -155,7 +155,7 @@ def statement_constraints(stmt: Any) -> Iterator[tuple[Any, list[str]]]:
                 yield d, constraint_columns(d)
 
 
-def constraint_columns(con: Any) -> list[str]:
+def constraint_columns(con: ast.Constraint) -> list[str]:
     """Key columns of a table-level constraint (PK/UNIQUE keys, FK referencing columns)."""
     ct = contype(con)
     if ct == enums.ConstrType.CONSTR_FOREIGN:
@@ -163,14 +163,16 @@ def constraint_columns(con: Any) -> list[str]:
     return util.names_of(con.keys)
 
 
-def owner_of_constraint(con: Any, ctx: Context) -> tuple[Any, list[str], Any] | None:
+def owner_of_constraint(
+    con: ast.Constraint, ctx: Context
+) -> tuple[ast.RangeVar, list[str], ast.CreateStmt | ast.AlterTableStmt] | None:
     """(table RangeVar, columns, statement) of a constraint being declared; None elsewhere
     (domains, foreign tables, ALTER TYPE)."""
     parents = ctx.parents
     if not parents:
         return None
     parent = parents[-1]
-    stmt: Any
+    stmt: ast.Node
     if isinstance(parent, ast.ColumnDef):
         if len(parents) < 2:
             return None
@@ -203,7 +205,8 @@ def owner_of_constraint(con: Any, ctx: Context) -> tuple[Any, list[str], Any] | 
     rel = getattr(stmt, "relation", None)
     if not isinstance(rel, ast.RangeVar):
         return None
-    return rel, cols, stmt
+    # the holder of an AlterTableCmd is an AlterTableStmt
+    return rel, cols, cast("ast.CreateStmt | ast.AlterTableStmt", stmt)
 
 
 # --- FOREIGN KEY clause text ---------------------------------------------------------------

@@ -25,15 +25,18 @@ Index keys are named like :class:`~.queries.Term` keys (:func:`key_term`): ``col
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Container, Iterable
+from collections.abc import Callable, Container, Hashable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, TypeVar
 
 from pgarch_lint.catalog import Index, IndexKey, Table, expression_tree
 from pgarch_lint.sql import ast, deparse, enums
 
 from .nodes import colref_names, conjuncts, const_of, op_name, strip_casts
 from .queries import Access, Item, Pred, Term, policy_eq_columns
+
+if TYPE_CHECKING:
+    from pgarch_lint.sql import Tree
 
 __all__ = [
     "IndexNeed",
@@ -48,6 +51,7 @@ __all__ = [
 ]
 
 _K = enums.A_Expr_Kind
+_T = TypeVar("_T")
 _PATTERN_OPCLASSES = ("text_pattern_ops", "varchar_pattern_ops", "bpchar_pattern_ops")
 _C_COLLATIONS = ("c", "posix", "ucs_basic")
 
@@ -60,7 +64,7 @@ def key_term(k: IndexKey) -> str:
     return f"col:{k.column}" if k.column is not None else f"expr:{k.expression}"
 
 
-def _norm_value(node: Any) -> str:
+def _norm_value(node: Tree) -> str:
     ok, v = const_of(node)
     if ok:
         return repr(v)
@@ -68,7 +72,7 @@ def _norm_value(node: Any) -> str:
 
 
 def predicate_implied(
-    index_pred: Any, preds: list[Pred], quals_text: Container[str]
+    index_pred: ast.Node | None, preds: list[Pred], quals_text: Container[str]
 ) -> tuple[bool, set[str]]:
     """Whether the query's conditions imply a partial index's predicate.
 
@@ -90,7 +94,7 @@ def predicate_implied(
 
 
 def _implied_one(
-    c: Any, by_term: dict[str, list[Pred]], quals_text: Container[str]
+    c: ast.Node, by_term: dict[str, list[Pred]], quals_text: Container[str]
 ) -> tuple[bool, str | None]:
     ok, fix = _implied_form(c, by_term)
     if ok:
@@ -98,7 +102,7 @@ def _implied_one(
     return deparse(c) in quals_text, None
 
 
-def _implied_form(c: Any, by_term: dict[str, list[Pred]]) -> tuple[bool, str | None]:
+def _implied_form(c: ast.Node, by_term: dict[str, list[Pred]]) -> tuple[bool, str | None]:
     if isinstance(c, ast.ColumnRef) or (
         isinstance(c, ast.BoolExpr)
         and c.boolop == enums.BoolExprType.NOT_EXPR
@@ -115,14 +119,14 @@ def _implied_form(c: Any, by_term: dict[str, list[Pred]]) -> tuple[bool, str | N
                 if ok and v is want:
                     return True, key
         return False, None
-    if isinstance(c, ast.NullTest) and isinstance(strip_casts(c.arg), ast.ColumnRef):
-        key = f"col:{(colref_names(strip_casts(c.arg)) or ['?'])[-1]}"
+    if isinstance(c, ast.NullTest) and isinstance(arg := strip_casts(c.arg), ast.ColumnRef):
+        key = f"col:{(colref_names(arg) or ['?'])[-1]}"
         ps = by_term.get(key, [])
         if c.nulltesttype == enums.NullTestType.IS_NULL:
             return any(p.kind == "null" for p in ps), key
         return any(p.kind in ("eq", "range", "like", "join", "notnull", "bool") for p in ps), None
-    if isinstance(c, ast.A_Expr) and isinstance(strip_casts(c.lexpr), ast.ColumnRef):
-        key = f"col:{(colref_names(strip_casts(c.lexpr)) or ['?'])[-1]}"
+    if isinstance(c, ast.A_Expr) and isinstance(lexpr := strip_casts(c.lexpr), ast.ColumnRef):
+        key = f"col:{(colref_names(lexpr) or ['?'])[-1]}"
         ps = by_term.get(key, [])
         op = op_name(c)
         if c.kind == _K.AEXPR_OP and op == "=":
@@ -350,9 +354,9 @@ def _quals_text(acc: Access) -> set[str]:
     return out
 
 
-def _dedupe(items: Iterable[Any], key: Callable[[Any], Any]) -> list[Any]:
-    seen: set[Any] = set()
-    out: list[Any] = []
+def _dedupe(items: Iterable[_T], key: Callable[[_T], Hashable]) -> list[_T]:
+    seen: set[Hashable] = set()
+    out: list[_T] = []
     for x in items:
         k = key(x)
         if k not in seen:

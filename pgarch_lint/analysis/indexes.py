@@ -28,6 +28,7 @@ from pgarch_lint.sql import ast, enums
 
 if TYPE_CHECKING:
     from pgarch_lint.api import Context
+    from pgarch_lint.catalog import View
 
 KeySig = tuple[str, str | None, str | None, str | None, str | None, str | None]
 
@@ -104,7 +105,7 @@ def is_exclusion(ix: Index) -> bool:
     return bool(ix.constraint) and not ix.unique and not ix.primary
 
 
-def own_indexes(ctx: Context, table: Table) -> list[Index]:
+def own_indexes(ctx: Context, table: Table | View) -> list[Index]:
     """Indexes of ``table`` that are not partition clones of a parent's index."""
     return [ix for ix in ctx.catalog.indexes_on(table) if ix.parent is None]
 
@@ -118,7 +119,7 @@ def later(a: Index, b: Index) -> Index:
     return b if pos(b) >= pos(a) else a
 
 
-def _not_null_columns(pred: Any) -> set[str] | None:
+def _not_null_columns(pred: ast.Node | None) -> set[str] | None:
     """Columns a predicate tests with ``col IS NOT NULL`` (AND-ed), or None if it does more."""
     if isinstance(pred, ast.NullTest):
         if pred.nulltesttype != enums.NullTestType.IS_NOT_NULL:
@@ -192,7 +193,9 @@ def pairs(indexes: list[Index]) -> Iterator[tuple[Index, Index]]:
             yield a, b
 
 
-def statement_columns(node: Any, ctx: Context) -> Iterator[tuple[Any, Column | None]]:
+def statement_columns(
+    node: ast.IndexStmt, ctx: Context
+) -> Iterator[tuple[ast.IndexElem, Column | None]]:
     """(IndexElem, catalog Column or None) for each plain-column key of a CREATE INDEX."""
     if not isinstance(node.relation, ast.RangeVar):
         return

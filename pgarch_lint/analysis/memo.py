@@ -12,27 +12,28 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 if TYPE_CHECKING:
-    from pgarch_lint.api import Context
+    from pgarch_lint.api import Context, Statement
 
 __all__ = ["per_statement"]
 
+_N = TypeVar("_N")  # the node the helper reads
 _T = TypeVar("_T")
 
 
-def per_statement(fn: Callable[[Any, Context], _T]) -> Callable[[Any, Context], _T]:
+def per_statement(fn: Callable[[_N, Context], _T]) -> Callable[[_N, Context], _T]:
     """Remember a helper's result ``fn(node, ctx)`` for each node of the statement being
     checked, for rules that share the helper (nine type rules look at every column
     definition the same way). The result must depend only on the node, its place in the
     statement and the catalog, and callers must not change it. Not remembered outside a
     statement (whole-schema and end-of-file events)."""
-    memo: dict[int, Any] = {}
-    owner: list[Any] = [None]
+    memo: dict[int, tuple[_N, _T]] = {}
+    owner: list[Statement | None] = [None]
 
     @functools.wraps(fn)
-    def shared(node: Any, ctx: Context) -> _T:
+    def shared(node: _N, ctx: Context) -> _T:
         st = ctx.statement
         if st is None or st.node is None:
             return fn(node, ctx)

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pgarch_lint import astutil as util
 from pgarch_lint.catalog import Origin, normalize_type
@@ -37,6 +37,7 @@ from .types import SERIAL_SPELLINGS
 
 if TYPE_CHECKING:
     from pgarch_lint.api import Context
+    from pgarch_lint.catalog import Tracked
 
 __all__ = [
     "AT",
@@ -58,7 +59,7 @@ AT = enums.AlterTableType
 CT = enums.ConstrType
 
 
-def is_existing_relation(rv: Any, ctx: Context) -> bool:
+def is_existing_relation(rv: object, ctx: Context) -> bool:
     """The relation is not new in this file (created by an earlier file, by --context, or never
     seen at all: assume it is large and live), and it is not a temporary table."""
     if not isinstance(rv, ast.RangeVar):
@@ -80,7 +81,7 @@ def existing_alter_target(node: ast.AlterTableStmt, ctx: Context) -> bool:
     return is_existing_relation(node.relation, ctx)
 
 
-def origin_is_current_file(ctx: Context, obj: Any) -> bool:
+def origin_is_current_file(ctx: Context, obj: Tracked | None) -> bool:
     """``obj`` (a catalog object) was created earlier in the file being checked."""
     return obj is not None and ctx.catalog.origin_of(obj) is Origin.CURRENT_FILE
 
@@ -96,13 +97,15 @@ class AddedColumn:
     name: str
     type: str  # normalised, e.g. "integer", "varchar(20)", "serial"
     not_null: bool  # NOT NULL or PRIMARY KEY
-    default: Any  # the DEFAULT expression node, None when absent (DEFAULT NULL counts as absent)
+    default: (
+        ast.Node | None
+    )  # the DEFAULT expression node, None when absent (DEFAULT NULL counts as absent)
     identity: bool
     generated: str | None  # "stored" | "virtual" | None
     serial: bool
     constraints: tuple[tuple[ast.Constraint, bool], ...]  # (constraint, enforced)
 
-    def has(self, contype: Any) -> Iterator[ast.Constraint]:
+    def has(self, contype: enums.ConstrType) -> Iterator[ast.Constraint]:
         for c, enforced in self.constraints:
             if c.contype == contype and enforced:
                 yield c
@@ -117,7 +120,7 @@ def added_column(cmd: ast.AlterTableCmd) -> AddedColumn | None:
     names = util.names_of(cd.typeName) if cd.typeName is not None else []
     serial = len(names) == 1 and names[0].lower() in SERIAL_SPELLINGS
     not_null = bool(cd.is_not_null)
-    default: Any = cd.raw_default
+    default: ast.Node | None = cd.raw_default
     identity = False
     generated: str | None = None
     cons: list[tuple[ast.Constraint, bool]] = []
@@ -163,7 +166,9 @@ def added_column(cmd: ast.AlterTableCmd) -> AddedColumn | None:
     )
 
 
-def column_already_exists(cmd: ast.AlterTableCmd, rv: Any, name: str, ctx: Context) -> bool:
+def column_already_exists(
+    cmd: ast.AlterTableCmd, rv: ast.RangeVar, name: str, ctx: Context
+) -> bool:
     """``ADD COLUMN IF NOT EXISTS`` of a column the catalog already has: a no-op."""
     if not cmd.missing_ok:
         return False
@@ -179,7 +184,7 @@ def domain_default(type_name: str, ctx: Context) -> str | None:
     return None
 
 
-def volatile_call(expr: Any, ctx: Context) -> str | None:
+def volatile_call(expr: ast.Node | None, ctx: Context) -> str | None:
     """The first VOLATILE function ``expr`` calls, as ``name()`` (see
     :meth:`Catalog.volatile_call`); None when the expression is not volatile."""
     fname = ctx.catalog.volatile_call(expr)
@@ -189,7 +194,7 @@ def volatile_call(expr: Any, ctx: Context) -> str | None:
 # --- where a relation or column comes from ------------------------------------------------
 
 
-def existed_before(ctx: Context, rv: Any) -> bool:
+def existed_before(ctx: Context, rv: object) -> bool:
     """The relation was not created earlier in the file being checked (unknown = existing;
     unlike :func:`is_existing_relation`, a temporary table counts too)."""
     if not isinstance(rv, ast.RangeVar):
@@ -197,7 +202,7 @@ def existed_before(ctx: Context, rv: Any) -> bool:
     return not ctx.catalog.is_new(rv)
 
 
-def column_is_new(ctx: Context, rv: Any, column: str | None) -> bool:
+def column_is_new(ctx: Context, rv: object, column: str | None) -> bool:
     """The column was added earlier in the current file (nobody can be using it yet)."""
     if not column or not isinstance(rv, ast.RangeVar):
         return False

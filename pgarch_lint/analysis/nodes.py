@@ -18,11 +18,14 @@ node than it reads returns its "nothing" value (``""``, ``None``, ``False``, ``[
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pgarch_lint import astutil as util
 from pgarch_lint.astutil import func_name  # lower-case name of a FuncCall, without its schema
 from pgarch_lint.sql import ast, enums
+
+if TYPE_CHECKING:
+    from pgarch_lint.sql import Tree
 
 __all__ = [
     "colref_names",
@@ -43,10 +46,12 @@ __all__ = [
 ]
 
 
-def iter_nodes(node: Any, stop: tuple[type, ...] = (), enter_root: bool = True) -> Iterator[Any]:
+def iter_nodes(
+    node: object, stop: tuple[type, ...] = (), enter_root: bool = True
+) -> Iterator[ast.Node]:
     """Pre-order walk; nodes of a ``stop`` type are yielded but not entered (the first node
     yielded is entered anyway when ``enter_root``)."""
-    stack: list[Any] = [node]
+    stack: list[object] = [node]
     first = True
     while stack:
         cur = stack.pop()
@@ -62,9 +67,9 @@ def iter_nodes(node: Any, stop: tuple[type, ...] = (), enter_root: bool = True) 
         stack.extend(reversed(list(util.children(cur))))
 
 
-def walk_outside_sublinks(node: Any) -> Iterator[Any]:
+def walk_outside_sublinks(node: object) -> Iterator[ast.Node]:
     """Every AST node under ``node`` that is not inside a sub-select (``(SELECT ...)``)."""
-    stack: list[Any] = [node]
+    stack: list[object] = [node]
     while stack:
         cur = stack.pop()
         if isinstance(cur, ast.SubLink):
@@ -81,37 +86,37 @@ def walk_outside_sublinks(node: Any) -> Iterator[Any]:
             stack.extend(reversed([v for v in cur if isinstance(v, (ast.Node, tuple))]))
 
 
-def has_column_ref(node: Any) -> bool:
+def has_column_ref(node: object) -> bool:
     """Whether ``node`` reads a column outside sub-selects."""
     return any(isinstance(n, ast.ColumnRef) for n in walk_outside_sublinks(node))
 
 
-def conjuncts(expr: Any) -> list[Any]:
+def conjuncts(expr: ast.Node | None) -> list[ast.Node]:
     """The AND-ed parts of a condition (nested ANDs flattened)."""
     if expr is None:
         return []
     if isinstance(expr, ast.BoolExpr) and expr.boolop == enums.BoolExprType.AND_EXPR:
-        out: list[Any] = []
+        out: list[ast.Node] = []
         for a in expr.args or ():
             out.extend(conjuncts(a))
         return out
     return [expr]
 
 
-def op_name(node: Any) -> str:
+def op_name(node: object) -> str:
     """The operator of an ``A_Expr`` (``=``, ``<``, ``~~``...), without its schema."""
     names = [str(s.sval) for s in getattr(node, "name", None) or () if isinstance(s, ast.String)]
     return names[-1] if names else ""
 
 
-def strip_casts(node: Any) -> Any:
+def strip_casts(node: Tree) -> Tree:
     """``node`` without the casts around it (``'x'::text`` → ``'x'``)."""
     while isinstance(node, ast.TypeCast):
         node = node.arg
     return node
 
 
-def const_of(node: Any) -> tuple[bool, Any]:
+def const_of(node: Tree) -> tuple[bool, int | str | bool | None]:
     """(True, python value) for a literal (through casts), else (False, None)."""
     node = strip_casts(node)
     if not isinstance(node, ast.A_Const):
@@ -132,36 +137,36 @@ def const_of(node: Any) -> tuple[bool, Any]:
     return True, None
 
 
-def is_null_const(node: Any) -> bool:
+def is_null_const(node: Tree) -> bool:
     """A ``NULL`` literal (through casts)."""
     node = strip_casts(node)
     return isinstance(node, ast.A_Const) and bool(node.isnull)
 
 
-def string_const(node: Any) -> str | None:
+def string_const(node: Tree) -> str | None:
     """The text of a string literal (through casts), else None."""
     ok, v = const_of(node)
     return v if ok and isinstance(v, str) else None
 
 
-def type_name(tn: Any) -> str:
+def type_name(tn: object) -> str:
     """Lower-case last part of a TypeName (``timestamptz``, ``timestamp``, ``date``...)."""
     names = [str(s.sval) for s in getattr(tn, "names", None) or () if isinstance(s, ast.String)]
     return names[-1].lower() if names else ""
 
 
-def func_schema(node: Any) -> str:
+def func_schema(node: ast.FuncCall) -> str:
     """Lower-case schema a function call names (``""`` when unqualified)."""
     names = [str(s.sval) for s in node.funcname or () if isinstance(s, ast.String)]
     return names[-2].lower() if len(names) > 1 else ""
 
 
-def qualified_func_name(call: Any) -> str:
+def qualified_func_name(call: ast.FuncCall) -> str:
     """``schema.name`` or ``name`` of a FuncCall, lower case."""
     return ".".join(p.lower() for p in util.names_of(call.funcname))
 
 
-def colref_names(node: Any) -> list[str] | None:
+def colref_names(node: ast.ColumnRef) -> list[str] | None:
     """The name parts of a ColumnRef, or None for ``*`` / ``t.*``."""
     out: list[str] = []
     for f in node.fields or ():
@@ -172,7 +177,7 @@ def colref_names(node: Any) -> list[str] | None:
     return out
 
 
-def is_star(node: Any) -> bool:
+def is_star(node: object) -> bool:
     """``*`` or ``t.*`` in a target list."""
     return isinstance(node, ast.ColumnRef) and any(
         isinstance(f, ast.A_Star) for f in node.fields or ()

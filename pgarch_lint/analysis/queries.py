@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pgarch_lint.catalog import CatalogView, Table, expression_tree
 from pgarch_lint.sql import ast, deparse, enums
@@ -55,6 +55,7 @@ from .nodes import (
 
 if TYPE_CHECKING:
     from pgarch_lint.api import Context
+    from pgarch_lint.sql import Tree
 
 __all__ = [
     "DML_ROOTS",
@@ -99,9 +100,9 @@ class Item:
 
     alias: str
     kind: str  # table | view | cte | subquery | function | unknown
-    node: Any
+    node: ast.Node  # the FROM entry: a RangeVar, RangeSubselect, RangeFunction...
     order: int
-    rv: Any = None
+    rv: ast.RangeVar | None = None
     table: Table | None = None  # the catalog Table for kind "table"
     columns: frozenset[str] | None = None  # None: unknown
     inner: bool = False
@@ -119,7 +120,7 @@ class Item:
 class Qual:
     """A condition of a level (a conjunct of WHERE or JOIN ... ON)."""
 
-    expr: Any
+    expr: ast.Node
     only: frozenset[int] | None = None  # item orders it may filter (LEFT JOIN ... ON); None: all
 
 
@@ -127,7 +128,7 @@ class Qual:
 class Level:
     """One query level: its FROM items and its conditions."""
 
-    node: Any
+    node: ast.Node  # the SELECT / UPDATE / DELETE / MERGE
     parent: Level | None
     items: list[Item] = field(default_factory=list)
     quals: list[Qual] = field(default_factory=list)
@@ -153,7 +154,7 @@ class Ref:
 
 
 @per_statement
-def statement_levels(root: Any, ctx: Context) -> tuple[Scope, list[Level]]:
+def statement_levels(root: ast.Node | None, ctx: Context) -> tuple[Scope, list[Level]]:
     """``Scope(ctx, root)`` and its levels, shared by the rules that check the same statement
     (building them walks the whole statement). Rules only read them."""
     scope = Scope(ctx, root)
@@ -163,7 +164,7 @@ def statement_levels(root: Any, ctx: Context) -> tuple[Scope, list[Level]]:
 class Scope:
     """Builds levels for a statement and resolves column references."""
 
-    def __init__(self, ctx: Context, root: Any):
+    def __init__(self, ctx: Context, root: ast.Node | None):
         self.ctx = ctx
         self.catalog: CatalogView = ctx.catalog
         self.ctes: dict[str, frozenset[str] | None] = {}
@@ -177,7 +178,7 @@ class Scope:
         self._stmt_start = ctx.statement.start if ctx.statement is not None else 0
 
     # sqlc masks ``@name`` to ``_name``: such a column reference is a parameter
-    def is_sqlc_param(self, node: Any) -> bool:
+    def is_sqlc_param(self, node: ast.Node) -> bool:
         if self.ctx.file.tool != "sqlc":
             return False
         start, _ = self.ctx.span(node)
@@ -186,18 +187,18 @@ class Scope:
 
     # --- building levels ------------------------------------------------------------------------
 
-    def levels(self, root: Any) -> list[Level]:
+    def levels(self, root: ast.Node | None) -> list[Level]:
         """Every query level of ``root``, in textual order (CTEs first)."""
         out: list[Level] = []
         self._visit(root, None, out)
         return out
 
-    def _visit(self, node: Any, parent: Level | None, out: list[Level]) -> None:
+    def _visit(self, node: object, parent: Level | None, out: list[Level]) -> None:
         for n in iter_nodes(node, QUERY_NODES, enter_root=False):
             if isinstance(n, QUERY_NODES):
                 self._query(n, parent, out)
 
-    def _query(self, q: Any, parent: Level | None, out: list[Level]) -> None:
+    def _query(self, q: ast.Node, parent: Level | None, out: list[Level]) -> None:
         with_clause = getattr(q, "withClause", None)
         if with_clause is not None:
             for cte in with_clause.ctes or ():
@@ -218,7 +219,7 @@ class Scope:
                 continue
             self._visit(v, lvl, out)
 
-    def make_level(self, q: Any, parent: Level | None) -> Level:
+    def make_level(self, q: ast.Node, parent: Level | None) -> Level:
         lvl = Level(q, parent)
         if isinstance(q, ast.SelectStmt):
             for i, entry in enumerate(q.fromClause or ()):
@@ -239,8 +240,9 @@ class Scope:
             lvl.quals.extend(Qual(c) for c in conjuncts(q.joinCondition))
         return lvl
 
-    def _add_rv(self, lvl: Level, rv: Any, group: int, inner: bool) -> Item:
+    def _add_rv(self, lvl: Level, rv: ast.RangeVar, group: int, inner: bool) -> Item:
         alias = rv.alias.aliasname if rv.alias is not None and rv.alias.aliasname else rv.relname
+        alias = cast(str, alias)  # the grammar always names the relation
         order = len(lvl.items) if group < 1000 else 1000
         if not rv.schemaname and rv.relname in self.ctes:
             it = Item(alias, "cte", rv, order, rv=rv, columns=self.ctes[rv.relname])
@@ -264,7 +266,7 @@ class Scope:
         return it
 
     def _from_entry(
-        self, lvl: Level, e: Any, group: int, inner: bool, only: frozenset[int] | None
+        self, lvl: Level, e: ast.Node, group: int, inner: bool, only: frozenset[int] | None
     ) -> list[Item]:
         if isinstance(e, ast.RangeVar):
             return [self._add_rv(lvl, e, group, inner)]
@@ -272,8 +274,9 @@ class Scope:
             jt = e.jointype
             left_inner = inner or jt == enums.JoinType.JOIN_RIGHT
             right_inner = jt in (enums.JoinType.JOIN_INNER, enums.JoinType.JOIN_LEFT)
-            left = self._from_entry(lvl, e.larg, group, left_inner, only)
-            right = self._from_entry(lvl, e.rarg, group, right_inner, only)
+            larg, rarg = cast("ast.Node", e.larg), cast("ast.Node", e.rarg)  # a join has both
+            left = self._from_entry(lvl, larg, group, left_inner, only)
+            right = self._from_entry(lvl, rarg, group, right_inner, only)
             if e.quals is not None:
                 if jt == enums.JoinType.JOIN_INNER:
                     lvl.quals.extend(Qual(c) for c in conjuncts(e.quals))
@@ -324,7 +327,7 @@ class Scope:
         lvl.items.append(it)
         return [it]
 
-    def chain_for(self, parents: Iterable[Any]) -> Level | None:
+    def chain_for(self, parents: Iterable[ast.Node]) -> Level | None:
         """The innermost level enclosing a node, from the node's ancestors."""
         lvl: Level | None = None
         for p in parents:
@@ -336,7 +339,7 @@ class Scope:
 
     # --- resolving references -------------------------------------------------------------------
 
-    def resolve(self, lvl: Level, node: Any) -> Ref | str | None:
+    def resolve(self, lvl: Level, node: ast.ColumnRef) -> Ref | str | None:
         """A ColumnRef → Ref (a column of an item of some level), VALUE, or None (unknown)."""
         names = colref_names(node)
         if not names:
@@ -366,7 +369,7 @@ class Scope:
                     return Ref(lv, it, col)
         return VALUE  # NEW.x, a record variable, excluded.x ...
 
-    def column_type(self, lvl: Level | None, node: Any) -> str | None:
+    def column_type(self, lvl: Level | None, node: object) -> str | None:
         """The catalog type of a column reference, when it resolves to a known table column."""
         if lvl is None or not isinstance(node, ast.ColumnRef):
             return None
@@ -377,7 +380,7 @@ class Scope:
         return None
 
 
-def _target_names(q: Any) -> frozenset[str] | None:
+def _target_names(q: ast.Node | None) -> frozenset[str] | None:
     if isinstance(q, ast.SelectStmt) and q.op != enums.SetOperation.SETOP_NONE:
         return _target_names(q.larg)
     if not isinstance(q, ast.SelectStmt) or q.valuesLists:
@@ -405,12 +408,12 @@ def _target_names(q: Any) -> frozenset[str] | None:
     return frozenset(out)
 
 
-def _cte_columns(cte: Any) -> frozenset[str] | None:
+def _cte_columns(cte: ast.CommonTableExpr) -> frozenset[str] | None:
     if cte.aliascolnames:
         return frozenset(c.sval for c in cte.aliascolnames if isinstance(c, ast.String) and c.sval)
     q = cte.ctequery
     if isinstance(q, (ast.InsertStmt, ast.UpdateStmt, ast.DeleteStmt)):
-        ret: Any = q.returningClause
+        ret = q.returningClause
         if ret is None or not ret.exprs:
             return frozenset()
         return _target_names(ast.SelectStmt(targetList=ret.exprs))
@@ -436,6 +439,8 @@ class Pred:
     item: Item
     term: Term
     kind: str  # eq | null | bool | range | like | join | notnull | ne
+    # by kind: eq the value node (a tuple of them for IN, the SubLink for = ANY (SELECT...)),
+    # bool True / False, like the pattern's text, range and ne the bound node
     value: Any = None
     op: str = ""
     other: Item | None = None
@@ -465,7 +470,7 @@ class Side:
         return not self.items and not self.unknown
 
 
-def side(scope: Scope, lvl: Level, expr: Any) -> Side:
+def side(scope: Scope, lvl: Level, expr: Tree) -> Side:
     """Which items of ``lvl`` an expression reads (sublinks are values)."""
     s = Side()
     refs: list[Ref] = []
@@ -505,7 +510,7 @@ def classify(scope: Scope, lvl: Level) -> list[Pred]:
     return out
 
 
-def _classify_one(scope: Scope, lvl: Level, e: Any) -> list[Pred]:
+def _classify_one(scope: Scope, lvl: Level, e: ast.Node) -> list[Pred]:
     if isinstance(e, ast.ColumnRef):
         s = side(scope, lvl, e)
         if s.term is not None:
@@ -592,11 +597,11 @@ def _classify_one(scope: Scope, lvl: Level, e: Any) -> list[Pred]:
     return []
 
 
-def _row_args(node: Any) -> tuple[Any, ...] | None:
+def _row_args(node: Tree) -> tuple[Any, ...] | None:
     return tuple(node.args or ()) if isinstance(node, ast.RowExpr) else None
 
 
-def _classify_row(scope: Scope, lvl: Level, e: Any, op: str) -> list[Pred]:
+def _classify_row(scope: Scope, lvl: Level, e: ast.A_Expr, op: str) -> list[Pred]:
     """Row comparisons: ``(a, b) = (x, y)``, ``(a, b) IN ((1, 2), ...)``, ``(a, b) > (x, y)``."""
     left = _row_args(e.lexpr) or ()
     out: list[Pred] = []
@@ -622,7 +627,7 @@ def _classify_row(scope: Scope, lvl: Level, e: Any, op: str) -> list[Pred]:
     return []
 
 
-def _cmp(s: Side, op: str, value: Any) -> Pred:
+def _cmp(s: Side, op: str, value: Tree) -> Pred:
     it, term = s.items[0], s.term
     assert term is not None
     if op == "=":
@@ -739,7 +744,7 @@ def policy_eq_columns(table: Table | None, command: str = "select") -> set[str]:
     return out
 
 
-def _mentions(expr: Any, cols: set[str]) -> bool:
+def _mentions(expr: Tree, cols: set[str]) -> bool:
     for n in iter_nodes(expr, (ast.SubLink,)):
         if isinstance(n, ast.ColumnRef):
             names = colref_names(n) or []

@@ -45,7 +45,7 @@ from __future__ import annotations
 
 import functools
 import re
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pgarch_lint import astutil as util
 from pgarch_lint.sql import ast, enums
@@ -115,7 +115,7 @@ _MIGRATION_NAMES = frozenset({"migration.sql", "up.sql", "down.sql"})
 _VERSIONED_NAME = re.compile(r"\d+[_-].*|.*\.(?:up|down)\.sql", re.IGNORECASE)
 
 
-def may_read_tables(node: Any) -> bool:
+def may_read_tables(node: object) -> bool:
     """False for statements that can contain no table-reading query (cheap pre-check)."""
     return not isinstance(node, NO_QUERY_ROOTS)
 
@@ -153,8 +153,8 @@ def has_parameters(ctx: Context) -> bool:
     return _has_param_ref(st.node)
 
 
-def _has_param_ref(node: Any) -> bool:
-    stack: list[Any] = [node]
+def _has_param_ref(node: ast.Node) -> bool:
+    stack: list[object] = [node]
     while stack:
         cur = stack.pop()
         if isinstance(cur, ast.ParamRef):
@@ -166,7 +166,7 @@ def _has_param_ref(node: Any) -> bool:
     return False
 
 
-def stored_query(node: Any) -> bool:
+def stored_query(node: object) -> bool:
     """Whether ``node`` (a statement) stores a query that runs again and again."""
     if isinstance(node, ast.CreateTableAsStmt):
         return node.objtype == enums.ObjectType.OBJECT_MATVIEW

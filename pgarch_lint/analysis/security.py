@@ -17,6 +17,7 @@ Expressions that read a row (``has_column_ref``, ``walk_outside_sublinks``) are 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from functools import cache
 from typing import Any
 
@@ -36,7 +37,7 @@ __all__ = [
 # --- function options (CREATE FUNCTION / ALTER FUNCTION) -------------------------------------
 
 
-def defelem(options: Any, name: str) -> ast.DefElem | None:
+def defelem(options: Iterable[Any] | None, name: str) -> ast.DefElem | None:
     """The last DefElem called ``name`` in an option list (the one PostgreSQL keeps)."""
     found = None
     for d in options or ():
@@ -45,7 +46,7 @@ def defelem(options: Any, name: str) -> ast.DefElem | None:
     return found
 
 
-def security_definer(options: Any) -> bool | None:
+def security_definer(options: Iterable[Any] | None) -> bool | None:
     """True for SECURITY DEFINER, False for SECURITY INVOKER, None when not written."""
     d = defelem(options, "security")
     if d is None:
@@ -53,7 +54,7 @@ def security_definer(options: Any) -> bool | None:
     return bool(getattr(d.arg, "boolval", False))
 
 
-def search_path_action(options: Any) -> str | None:
+def search_path_action(options: Iterable[Any] | None) -> str | None:
     """What the options do to ``search_path``: "set", "reset" or None (untouched).
 
     ``RESET ALL`` and ``SET search_path TO DEFAULT`` count as a reset; the last clause wins.
@@ -74,7 +75,7 @@ def search_path_action(options: Any) -> str | None:
     return out
 
 
-def input_arg_count(params: Any) -> int:
+def input_arg_count(params: Iterable[Any] | None) -> int:
     """Number of input arguments (IN, INOUT, VARIADIC) of a CREATE FUNCTION parameter list."""
     n = 0
     for p in params or ():

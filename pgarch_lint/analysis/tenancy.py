@@ -16,7 +16,7 @@ columns every permissive policy fixes with ``=`` for a query is
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pgarch_lint import astutil as util
 from pgarch_lint.catalog import Table
@@ -24,6 +24,7 @@ from pgarch_lint.sql import ast, enums
 
 if TYPE_CHECKING:
     from pgarch_lint.api import Context
+    from pgarch_lint.sql import Tree
 
 __all__ = ["always_true", "filter_columns", "tenant_column", "tenant_columns", "tenant_tables"]
 
@@ -61,7 +62,7 @@ def tenant_tables(ctx: Context) -> Iterator[tuple[Table, str]]:
 # --- expressions -----------------------------------------------------------------------------
 
 
-def _const_value(node: Any) -> object:
+def _const_value(node: Tree) -> object:
     """The Python value of a constant (A_Const, or a cast of one), else a sentinel."""
     if isinstance(node, ast.TypeCast):
         inner = _const_value(node.arg)
@@ -92,7 +93,7 @@ _NOT_CONST = object()
 _COMPARE = {"=": lambda a, b: a == b, "<>": lambda a, b: a != b, "!=": lambda a, b: a != b}
 
 
-def always_true(node: Any) -> bool:
+def always_true(node: Tree) -> bool:
     """Whether a boolean expression is constant true: ``true``, ``'t'::boolean``, ``1 = 1``,
     ``true OR ...``, ``NOT false``, ``true AND true``."""
     if node is None:
@@ -118,7 +119,7 @@ def always_true(node: Any) -> bool:
     return False
 
 
-def _colname(node: Any) -> str | None:
+def _colname(node: Tree) -> str | None:
     if isinstance(node, ast.ColumnRef):
         parts = [f.sval for f in node.fields or () if isinstance(f, ast.String)]
         if parts and len(parts) == len(node.fields or ()):
@@ -128,7 +129,7 @@ def _colname(node: Any) -> str | None:
     return None
 
 
-def _column_free(node: Any) -> bool:
+def _column_free(node: Tree) -> bool:
     """No column reference outside sub-selects: a constant, a setting, a function call."""
     if node is None:
         return False
@@ -153,7 +154,7 @@ def _column_free(node: Any) -> bool:
 _OPS = frozenset({"=", "<", "<=", ">", ">=", "<>", "!="})
 
 
-def filter_columns(node: Any) -> list[str]:
+def filter_columns(node: ast.Node | None) -> list[str]:
     """Columns a policy expression compares to something that does not depend on the row
     (a constant, a setting, a function, a sub-select): ``tenant_id = current_setting(...)``,
     ``owner_id = auth.uid()``, ``tenant_id IN (SELECT ...)``. Only the top-level AND-ed terms

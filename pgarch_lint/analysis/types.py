@@ -30,7 +30,6 @@ every way a serial or an integer type can be written.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 from pgarch_lint.catalog import CatalogView, is_binary_coercible, normalize_type
 from pgarch_lint.sql import ast
@@ -133,12 +132,12 @@ INT_MAX: Mapping[str, int] = {
 }
 
 
-def type_parts(tn: Any) -> list[str]:
+def type_parts(tn: ast.TypeName | None) -> list[str]:
     """The name parts of a TypeName, as written (``["pg_catalog", "int4"]``)."""
     return [str(n.sval) for n in (getattr(tn, "names", None) or ()) if isinstance(n, ast.String)]
 
 
-def base_type(tn: Any) -> str:
+def base_type(tn: ast.TypeName | None) -> str:
     """Canonical base name of a TypeName (``int4``, ``varchar``, ``bpchar``, ``timestamp``...).
 
     Built-in types are recognised whether written unqualified or as ``pg_catalog.x``; the
@@ -155,7 +154,7 @@ def base_type(tn: Any) -> str:
     return ".".join(parts)
 
 
-def typmods(tn: Any) -> list[str]:
+def typmods(tn: ast.TypeName | None) -> list[str]:
     """The type modifiers of a TypeName as text (``varchar(10)`` → ``["10"]``)."""
     out: list[str] = []
     for m in getattr(tn, "typmods", None) or ():
@@ -168,12 +167,12 @@ def typmods(tn: Any) -> list[str]:
     return out
 
 
-def is_array(tn: Any) -> bool:
+def is_array(tn: ast.TypeName | None) -> bool:
     """Whether a TypeName is an array type."""
     return bool(getattr(tn, "arrayBounds", None))
 
 
-def type_text(tn: Any) -> str:
+def type_text(tn: ast.TypeName | None) -> str:
     """A TypeName as ``format_type()`` would show it: ``integer``, ``varchar(10)``, ``text[]``.
 
     ``char`` written without a length is ``char(1)``; the ``"char"`` type shows as ``"char"``.

@@ -33,7 +33,7 @@ _OT = enums.ObjectType
 _AT = enums.AlterTableType
 
 #: contype → (naming template kind, label)
-CONSTRAINT_KINDS: Mapping[Any, tuple[str, str]] = {
+CONSTRAINT_KINDS: Mapping[enums.ConstrType | None, tuple[str, str]] = {
     _CT.CONSTR_PRIMARY: ("primary-key", "primary key"),
     _CT.CONSTR_FOREIGN: ("foreign-key", "foreign key"),
     _CT.CONSTR_UNIQUE: ("unique", "unique constraint"),
@@ -52,7 +52,7 @@ _PG_SUFFIX = {
 # --- small readers ---------------------------------------------------------------------------
 
 
-def column_refs(expr: Any) -> list[str]:
+def column_refs(expr: ast.Node | None) -> list[str]:
     """Column names an expression mentions, in order, without duplicates."""
     out: list[str] = []
     for n, _ in walk(expr):
@@ -63,7 +63,7 @@ def column_refs(expr: Any) -> list[str]:
     return out
 
 
-def expr_hint(expr: Any) -> str:
+def expr_hint(expr: ast.Node | None) -> str:
     """A name part for an expression key: ``lower(email)`` → ``lower_email``."""
     parts: list[str] = []
     for n, _ in walk(expr):
@@ -78,7 +78,7 @@ def expr_hint(expr: Any) -> str:
     return "_".join(parts) or "expr"
 
 
-def _strs(items: Any) -> list[str]:
+def _strs(items: Iterable[Any] | None) -> list[str]:
     return [s.sval for s in items or () if isinstance(s, ast.String) and s.sval]
 
 
@@ -119,7 +119,7 @@ class ConstraintInfo:
     ref_table: str | None = None
     ref_rel: ast.RangeVar | None = None
     ref_columns: list[str] = field(default_factory=list)
-    statement: Any = None  # the CreateStmt / AlterTableStmt
+    statement: ast.CreateStmt | ast.AlterTableStmt | None = None
 
     def generated_name(self) -> str:
         """The name PostgreSQL generates, truncated to 63 bytes as it does (without the clash
@@ -134,7 +134,9 @@ class ConstraintInfo:
         return make_object_name(self.table, mid, suffix)
 
 
-def owner_statement(parents: tuple[Any, ...]) -> tuple[Any, ast.ColumnDef | None]:
+def owner_statement(
+    parents: tuple[ast.Node, ...],
+) -> tuple[ast.CreateStmt | ast.AlterTableStmt | None, ast.ColumnDef | None]:
     """The CreateStmt/AlterTableStmt that owns a Constraint node, and its inline column."""
     coldef: ast.ColumnDef | None = None
     for p in reversed(parents):
@@ -148,7 +150,10 @@ def owner_statement(parents: tuple[Any, ...]) -> tuple[Any, ast.ColumnDef | None
 
 
 def constraint_info(
-    node: ast.Constraint, stmt: Any, coldef: ast.ColumnDef | None, catalog: CatalogView
+    node: ast.Constraint,
+    stmt: ast.CreateStmt | ast.AlterTableStmt | None,
+    coldef: ast.ColumnDef | None,
+    catalog: CatalogView,
 ) -> ConstraintInfo | None:
     """Describe a PK/FK/UNIQUE/CHECK/EXCLUDE constraint of the CreateStmt/AlterTableStmt
     ``stmt`` (declared inline on ``coldef`` or at table level), or None for anything else (NOT
@@ -206,7 +211,9 @@ def constraint_info(
     return info
 
 
-def table_constraints(stmt: Any) -> Iterator[tuple[ast.Constraint, ast.ColumnDef | None]]:
+def table_constraints(
+    stmt: ast.Node | None,
+) -> Iterator[tuple[ast.Constraint, ast.ColumnDef | None]]:
     """Every constraint a CreateStmt / AlterTableStmt declares, with its inline column."""
     if isinstance(stmt, ast.CreateStmt):
         for elt in stmt.tableElts or ():
@@ -227,7 +234,7 @@ def table_constraints(stmt: Any) -> Iterator[tuple[ast.Constraint, ast.ColumnDef
                         yield con, d
 
 
-def statement_columns(stmt: Any, catalog: CatalogView) -> list[str]:
+def statement_columns(stmt: ast.Node | None, catalog: CatalogView) -> list[str]:
     """Column names of the table a CreateStmt/AlterTableStmt defines or changes."""
     cols: list[str] = []
     if isinstance(stmt, ast.CreateStmt):
@@ -252,7 +259,7 @@ class Defined:
 
     kind: str  # table, view, materialized view, column, index, constraint, type, domain
     name: str
-    node: Any  # where to report
+    node: ast.Node  # where to report
     owner: str | None = None  # the table (or type) a column/index/constraint belongs to
     embedded: tuple[str, ...] = ()  # names an index/constraint name may embed
     previous: str | None = None  # RENAME: the old name (a problem it already had is not new)
@@ -277,7 +284,7 @@ DEFINING_NODES: tuple[type, ...] = (
 )
 
 
-def _rel_kind(objtype: Any) -> str:
+def _rel_kind(objtype: enums.ObjectType | None) -> str:
     if objtype == _OT.OBJECT_MATVIEW:
         return "materialized view"
     if objtype == _OT.OBJECT_VIEW:
@@ -285,7 +292,7 @@ def _rel_kind(objtype: Any) -> str:
     return "table"
 
 
-def defined_names(node: Any, catalog: CatalogView) -> Iterator[Defined]:
+def defined_names(node: ast.Node, catalog: CatalogView) -> Iterator[Defined]:
     """Every table, view, column, named index, named constraint and type ``node`` defines."""
     cat = catalog
     if isinstance(node, ast.CreateStmt):
@@ -555,7 +562,7 @@ class Ledger:
 
 
 def name_definitions(
-    node: Any, catalog: CatalogView, loc: Loc, base: int | None, context: bool
+    node: ast.Node, catalog: CatalogView, loc: Loc, base: int | None, context: bool
 ) -> list[NameDef]:
     """Every name ``node`` declares, for the catalog's ledger. Call it *before* the catalog
     applies ``node``. ``base`` is the offset the node's locations are relative to (None when
@@ -590,7 +597,7 @@ def name_definitions(
     return out
 
 
-def _offset(node: Any, base: int | None, loc: Loc) -> int | None:
+def _offset(node: ast.Node, base: int | None, loc: Loc) -> int | None:
     if base is None:
         return None
     rel = getattr(node, "location", None)
@@ -601,7 +608,12 @@ def _offset(node: Any, base: int | None, loc: Loc) -> int | None:
 
 
 def _constraint_defs(
-    stmt: Any, catalog: CatalogView, loc: Loc, base: int | None, context: bool, out: list[NameDef]
+    stmt: ast.CreateStmt | ast.AlterTableStmt,
+    catalog: CatalogView,
+    loc: Loc,
+    base: int | None,
+    context: bool,
+    out: list[NameDef],
 ) -> None:
     infos = [
         info

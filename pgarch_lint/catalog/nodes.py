@@ -6,11 +6,15 @@ texts, qualified-name parts, role names, option dicts, index keys, partition bou
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from pgarch_lint.catalog.objects import IndexKey
 from pgarch_lint.catalog.types import value_text
 from pgarch_lint.sql import ast, deparse, walk
+
+if TYPE_CHECKING:
+    from pgarch_lint.sql import Tree
 
 __all__ = [
     "apply_attr",
@@ -27,18 +31,21 @@ __all__ = [
     "value_text",
 ]
 
+# Lists in a pglast tree are tuples whose items its stubs leave untyped (``tuple[Any, ...]``):
+# readers of lists take ``Iterable[Any] | None``, and :func:`value_text` takes any value.
 
-def texts_of(items: Any) -> list[str]:
+
+def texts_of(items: Iterable[Any] | None) -> list[str]:
     """:func:`value_text` of each item (``[]`` for None)."""
     return [value_text(x) for x in (items or ())]
 
 
-def enum_name(value: Any) -> str:
+def enum_name(value: object) -> str:
     """The member name of a pglast enum value (``"OBJECT_TABLE"``), or the value as text."""
     return str(getattr(value, "name", value))
 
 
-def qualified_parts(names: Any) -> tuple[str | None, str]:
+def qualified_parts(names: Iterable[Any] | None) -> tuple[str | None, str]:
     """A list of name nodes as ``(schema or None, name)`` (the last two parts)."""
     parts = texts_of(names)
     if not parts:
@@ -48,7 +55,7 @@ def qualified_parts(names: Any) -> tuple[str | None, str]:
     return parts[-2], parts[-1]
 
 
-def figure_colname(node: Any) -> str:
+def figure_colname(node: ast.Node | None) -> str:
     """PostgreSQL's ``FigureColname``: the column name a SELECT gives an expression."""
     if isinstance(node, ast.ColumnRef):
         last = node.fields[-1] if node.fields else None
@@ -71,7 +78,7 @@ def figure_colname(node: Any) -> str:
     return "expr"
 
 
-def referenced_columns(node: Any) -> list[str]:
+def referenced_columns(node: ast.Node) -> list[str]:
     """Distinct column names referenced by an expression, in order of appearance."""
     out: list[str] = []
     for n, _ in walk(node):
@@ -82,10 +89,10 @@ def referenced_columns(node: Any) -> list[str]:
     return out
 
 
-def proves_not_null(expr: Any, column: str) -> bool:
+def proves_not_null(expr: ast.Node | None, column: str) -> bool:
     """Whether a CHECK expression is (or AND-s) ``column IS NOT NULL``."""
     if isinstance(expr, ast.NullTest):
-        arg: Any = expr.arg
+        arg = expr.arg
         fields: Any = getattr(arg, "fields", None)
         return (
             enum_name(expr.nulltesttype) == "IS_NOT_NULL"
@@ -98,7 +105,7 @@ def proves_not_null(expr: Any, column: str) -> bool:
     return False
 
 
-def role_name(spec: Any) -> str:
+def role_name(spec: ast.Node | None) -> str:
     """A RoleSpec as a name: ``public``, ``current_user``... or the role's name."""
     if isinstance(spec, ast.RoleSpec):
         kind = enum_name(spec.roletype)
@@ -114,16 +121,16 @@ def role_name(spec: Any) -> str:
     return value_text(spec)
 
 
-def defelems(options: Any) -> dict[str, Any]:
-    """A list of DefElem nodes as ``{defname: arg node}``."""
-    out: dict[str, Any] = {}
+def defelems(options: Iterable[Any] | None) -> dict[str, Tree]:
+    """A list of DefElem nodes as ``{defname: arg}`` (the arg a value node, a list or None)."""
+    out: dict[str, Tree] = {}
     for d in options or ():
         if isinstance(d, ast.DefElem) and d.defname:
             out[d.defname] = d.arg
     return out
 
 
-def index_key(e: Any) -> IndexKey:
+def index_key(e: ast.IndexElem) -> IndexKey:
     """An IndexElem as an :class:`IndexKey`."""
     k = IndexKey()
     if e.name:
@@ -141,7 +148,7 @@ def index_key(e: Any) -> IndexKey:
     return k
 
 
-def apply_attr(con: Any, ct: str) -> None:
+def apply_attr(con: ast.Constraint, ct: str) -> None:
     """Apply a constraint attribute clause (DEFERRABLE, NOT ENFORCED...) that follows a
     column constraint to that constraint's node."""
     if ct == "CONSTR_ATTR_DEFERRABLE":
@@ -160,7 +167,7 @@ def apply_attr(con: Any, ct: str) -> None:
         con.is_enforced = True
 
 
-def partbound_text(pb: Any) -> str:
+def partbound_text(pb: ast.PartitionBoundSpec | None) -> str:
     """A partition bound as text: ``FOR VALUES`` ``IN (...)``, ``FROM (...) TO (...)``,
     ``WITH (MODULUS m, REMAINDER r)``, or ``DEFAULT``."""
     if pb is None:

@@ -45,7 +45,7 @@ import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, overload
+from typing import TYPE_CHECKING, overload
 
 from pgarch_lint.catalog.types import SERIAL_BASE_TYPES, value_text
 from pgarch_lint.sql import ast, deparse, parse_expression
@@ -99,11 +99,11 @@ class Loc:
 
 
 @functools.lru_cache(maxsize=4096)
-def _parsed(text: str) -> Any:
+def _parsed(text: str) -> ast.Node | None:
     return parse_expression(text)
 
 
-def expression_tree(text: str | None) -> Any:
+def expression_tree(text: str | None) -> ast.Node | None:
     """The parse tree of an expression the catalog stores as text (an index predicate, a
     policy's USING or WITH CHECK...), parsed on first demand and remembered by text; None for
     None or text that does not parse. The tree is shared: read it, never change it."""
@@ -164,7 +164,7 @@ class _Deparsed:
         setattr(obj, self.slot, text)
         return text
 
-    def __set__(self, obj: Any, value: str | None) -> None:
+    def __set__(self, obj: object, value: str | None) -> None:
         setattr(obj, self.slot, value)
 
 
@@ -175,12 +175,12 @@ class Column(Tracked):
     name: str
     type: str  # normalised: integer, bigint, varchar(10), numeric(10,2), text[], timestamptz
     not_null: bool = False
-    default_: Any = field(default=None, repr=False)  # see `default`
+    default_: ast.Node | str | None = field(default=None, repr=False)  # see `default`
     default_volatile: bool = False
     serial: bool = False  # declared serial/bigserial/smallserial (``type`` keeps that name)
     identity: str | None = None  # "always" | "by default"
     generated: str | None = None  # "stored" | "virtual"
-    generated_expr_: Any = field(default=None, repr=False)  # see `generated_expr`
+    generated_expr_: ast.Node | str | None = field(default=None, repr=False)  # see `generated_expr`
     collation: str | None = None
 
     # not annotated, so not fields: read as text, stored in the fields above
@@ -222,7 +222,7 @@ class Constraint(Tracked):
     kind: str
     table: str  # qualified name of the owning table (or domain)
     columns: list[str] = field(default_factory=list)
-    expression_: Any = field(default=None, repr=False)  # see `expression`
+    expression_: ast.Node | str | None = field(default=None, repr=False)  # see `expression`
     index: str | None = None  # name of the owning index (PK / UNIQUE / EXCLUDE)
     using_index: str | None = None  # ADD ... USING INDEX name
     include: list[str] = field(default_factory=list)
@@ -246,7 +246,7 @@ class Constraint(Tracked):
         return f"{self.table}.{self.name}"
 
     @property
-    def expr(self) -> Any:
+    def expr(self) -> ast.Node | None:
         """The CHECK expression's parse tree (:func:`expression_tree` of :attr:`expression`;
         None for other kinds)."""
         return expression_tree(self.expression) if self.kind == "check" else None
@@ -313,7 +313,7 @@ class Index(Tracked):
         return [k.text for k in self.keys]
 
     @property
-    def predicate_node(self) -> Any:
+    def predicate_node(self) -> ast.Node | None:
         """The predicate's parse tree (:func:`expression_tree` of :attr:`predicate`)."""
         return expression_tree(self.predicate)
 
@@ -331,12 +331,12 @@ class Policy(Tracked):
     with_check: str | None = None
 
     @property
-    def using_node(self) -> Any:
+    def using_node(self) -> ast.Node | None:
         """The USING expression's parse tree (:func:`expression_tree` of :attr:`using`)."""
         return expression_tree(self.using)
 
     @property
-    def with_check_node(self) -> Any:
+    def with_check_node(self) -> ast.Node | None:
         """The WITH CHECK expression's parse tree (:func:`expression_tree`)."""
         return expression_tree(self.with_check)
 
@@ -388,7 +388,7 @@ class View(Tracked):
     options: dict[str, str] = field(default_factory=dict)
     reads: list[str] = field(default_factory=list)  # qualified relations the query reads
     columns: list[str] = field(default_factory=list)  # explicit column aliases, if any
-    query_: Any = field(default=None, repr=False, compare=False)  # see `query`
+    query_: ast.Node | str | None = field(default=None, repr=False, compare=False)  # see `query`
     check_option: str | None = None  # local | cascaded
     indexes: dict[str, Index] = field(default_factory=dict)  # materialized views only
     with_data: bool = True

@@ -38,7 +38,7 @@ non-volatile.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
 from typing import Any
 
 from pgarch_lint.catalog.declared import Ledger
@@ -139,7 +139,7 @@ class CatalogQueries:
     def creation_schema(self) -> str:
         return creation_schema(self.search_path)
 
-    def _lookup(self, mapping: Any, schema: str | None, name: str) -> Key:
+    def _lookup(self, mapping: Container[Key], schema: str | None, name: str) -> Key:
         return lookup_key(self.search_path, schema, name, mapping.__contains__)
 
     def rel_exists(self, key: Key) -> bool:
@@ -162,7 +162,7 @@ class CatalogQueries:
                 return k
         return (self.creation_schema, name)
 
-    def key_of(self, ref: Any) -> Key:
+    def key_of(self, ref: ast.RangeVar) -> Key:
         """The resolved key of a RangeVar."""
         return self.resolve(ref.schemaname or None, ref.relname or "")
 
@@ -170,7 +170,7 @@ class CatalogQueries:
         """The resolved key of an index name."""
         return self._lookup(self._index_rel, schema, name)
 
-    def type_key(self, tn: Any) -> Key:
+    def type_key(self, tn: ast.TypeName | Iterable[Any] | None) -> Key:
         """The resolved key of a TypeName (or a list of name nodes)."""
         names = tn.names if isinstance(tn, ast.TypeName) else tn
         s, n = qualified_parts(names)
@@ -335,7 +335,7 @@ class CatalogQueries:
             for c in table.constraints.values()
         )
 
-    def expression_tree(self, text: str | None) -> Any:
+    def expression_tree(self, text: str | None) -> ast.Node | None:
         """The parse tree of an expression the catalog stores as text (``Index.predicate``,
         ``Policy.using``...): see :func:`pgarch_lint.catalog.objects.expression_tree`."""
         return expression_tree(text)
@@ -430,7 +430,7 @@ class CatalogQueries:
         t = self.type(name)
         return t if t is not None and t.kind == "enum" else None
 
-    def volatile_call(self, expr: Any) -> str | None:
+    def volatile_call(self, expr: ast.Node | None) -> str | None:
         """The first function ``expr`` calls that is VOLATILE (a known built-in, or a function
         this catalog saw created VOLATILE), as its bare name; None when there is none.
         Functions never seen are taken as not volatile."""

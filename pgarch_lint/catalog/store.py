@@ -33,7 +33,6 @@ or an index/view name that may now exist (never proven absent).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
 
 from pgarch_lint.catalog.declared import DEFINING_NODES, Ledger, name_definitions
 from pgarch_lint.catalog.names import (
@@ -131,7 +130,7 @@ class Catalog(CatalogQueries):
             self._unit_start = self._file_index
         self._unit = unit
 
-    def apply(self, node: Any, loc: Loc, base: int | None = None) -> None:
+    def apply(self, node: ast.Node, loc: Loc, base: int | None = None) -> None:
         """Replay one statement. Never raises: anything not understood is ignored.
 
         ``base`` is the offset the node's locations are relative to (None when they are not
@@ -148,7 +147,7 @@ class Catalog(CatalogQueries):
         finally:
             self._loc = None
 
-    def replay(self, node: Any) -> None:
+    def replay(self, node: ast.Node) -> None:
         """Apply ``node`` through its handler (statements of other types change nothing)."""
         handler = HANDLERS.get(type(node))
         if handler is not None:
@@ -313,7 +312,7 @@ class Catalog(CatalogQueries):
 
     # --- verbs: tables -----------------------------------------------------------------------
 
-    def new_table(self, rv: Any) -> Table:
+    def new_table(self, rv: ast.RangeVar) -> Table:
         """Create the table a RangeVar names (replacing one of that name)."""
         key = self.key_of(rv)
         if key in self._tables:

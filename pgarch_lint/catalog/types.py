@@ -125,7 +125,7 @@ def value_text(node: Any) -> str:
     return deparse(node)
 
 
-def normalize_type(tn: Any) -> str:
+def normalize_type(tn: ast.TypeName | None) -> str:
     """A TypeName as text: ``integer``, ``varchar(10)``, ``numeric(10,2)``, ``text[]``..."""
     if tn is None:
         return ""

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import click
 
@@ -71,7 +71,7 @@ def main() -> None:
     """pgarch-lint: a PostgreSQL schema architect for your migrations, schemas and queries."""
 
 
-def __getattr__(name: str) -> Any:
+def __getattr__(name: str) -> click.Command:
     """The commands under their old names (``from pgarch_lint.cli import check``)."""
     for cmd_name, (_, attr) in COMMANDS.items():
         if attr == name:
@@ -88,7 +88,7 @@ def entry() -> NoReturn:
     atexit handlers still run. (mypy's ``--fast-exit`` does the same.) In-process callers
     (tests, ``CliRunner``) call :data:`main`, which exits normally.
     """
-    code: Any = 0
+    code: str | int | None = 0
     try:
         main()
     except SystemExit as exc:

@@ -9,7 +9,7 @@ how the report is written (:class:`ReportOptions`).
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -311,7 +311,7 @@ def _write_baseline(path: str, result: Report) -> None:
     sys.exit(0)
 
 
-def _progress_bar(i: int, total: int, f: Any) -> None:
+def _progress_bar(i: int, total: int, f: FileInput) -> None:
     width = 30
     done = int(width * (i + 1) / total)
     name = f.path if len(f.path) <= 50 else "..." + f.path[-47:]

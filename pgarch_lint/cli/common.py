@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import os
 import sys
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
 from pgarch_lint.errors import ConfigError, InternalError, LiveError, RegistryError
+
+if TYPE_CHECKING:
+    from types import TracebackType
 
 
 def die(msg: str) -> NoReturn:
@@ -37,7 +40,12 @@ class Guard:
     def __enter__(self) -> Guard:
         return self
 
-    def __exit__(self, et: Any, ev: Any, tb: Any) -> None:
+    def __exit__(
+        self,
+        et: type[BaseException] | None,
+        ev: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         if ev is None or isinstance(ev, (SystemExit, click.exceptions.Exit, click.ClickException)):
             return
         if isinstance(ev, BrokenPipeError):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING
 
 from pgarch_lint.api import EndOfRun, RuleLike
 from pgarch_lint.engine import Engine, FileInput
@@ -23,6 +23,9 @@ from pgarch_lint.findings import Report
 from pgarch_lint.live.conn import LiveError, connect, guard
 from pgarch_lint.live.facts import LiveCatalog, LiveFacts, TableFacts, parse_size
 from pgarch_lint.live.introspect import Snapshot, introspect
+
+if TYPE_CHECKING:
+    from pgarch_lint.config import Settings
 
 __all__ = ["LiveCheck", "annotate_sizes", "read_snapshot", "run_inspect", "snapshot_inputs"]
 
@@ -48,7 +51,7 @@ def snapshot_inputs(snap: Snapshot, *, context: bool) -> tuple[list[FileInput], 
 
 def run_inspect(
     dsn: str,
-    settings: Any,
+    settings: Settings,
     rules: Sequence[RuleLike],
     known: Iterable[str],
     schemas: Iterable[str] = (),
@@ -105,7 +108,7 @@ class LiveCheck:
         cls,
         dsn: str | None,
         inputs: list[FileInput],
-        settings: Any,
+        settings: Settings,
         *,
         min_table_size: str | None = None,
         explain: bool = False,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any  # Any: psycopg (imported on demand) objects
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from pgarch_lint.errors import LiveError

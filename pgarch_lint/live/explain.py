@@ -16,13 +16,17 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast  # Any: psycopg objects, EXPLAIN JSON
 
 from pgarch_lint import sql
 from pgarch_lint.engine import FileInput
 from pgarch_lint.live.conn import connect, guard, psycopg, redact
 from pgarch_lint.live.facts import LiveFacts, SeqScan
 from pgarch_lint.source import load_source
+
+if TYPE_CHECKING:
+    from pgarch_lint.config import Settings
+    from pgarch_lint.sql import ast
 
 __all__ = ["bind_parameters", "explain_files", "filter_columns", "seq_scans"]
 
@@ -109,7 +113,7 @@ def seq_scans(
     return found
 
 
-def _statements(f: FileInput, settings: Any) -> list[tuple[int, str]]:
+def _statements(f: FileInput, settings: Settings) -> list[tuple[int, str]]:
     src = load_source(f.data, f.path, lint_down=bool(getattr(settings, "lint_down", False)))
     out: list[tuple[int, str]] = []
     for chunk in src.chunks:
@@ -118,9 +122,11 @@ def _statements(f: FileInput, settings: Any) -> list[tuple[int, str]]:
         except sql.ChunkParseError:
             continue
         for ps in parsed:
-            node: Any = ps.node
+            node = ps.node
             kind = type(node).__name__
-            if kind not in _DML or (kind == "SelectStmt" and node.intoClause is not None):
+            if kind not in _DML or (
+                kind == "SelectStmt" and cast("ast.SelectStmt", node).intoClause is not None
+            ):
                 continue
             text = src.text[ps.start : ps.end].rstrip().rstrip(";")
             out.append((ps.start, text))
@@ -131,7 +137,7 @@ def explain_files(
     dsn: str,
     files: list[FileInput],
     facts: LiveFacts,
-    settings: Any,
+    settings: Settings,
     *,
     threshold: int,
     analyze: bool,

@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any  # Any: psycopg connections and rows
 
 from pgarch_lint.analysis.types import SERIAL_INTEGER
 from pgarch_lint.live.facts import IndexFacts, LiveFacts, TableFacts

@@ -47,13 +47,17 @@ import threading
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast  # Any: psycopg module, connections, cursors
 
 from pgarch_lint import sql
 from pgarch_lint.engine import FileInput
 from pgarch_lint.findings import Finding, Report, Summary
 from pgarch_lint.live.conn import LiveError, connect, guard, psycopg, redact
 from pgarch_lint.source import SourceFile, load_source
+
+if TYPE_CHECKING:
+    from pgarch_lint.config import Settings
+    from pgarch_lint.sql import ast
 
 __all__ = ["DEFAULT_ALLOW_DB", "verify"]
 
@@ -130,20 +134,21 @@ class _File:
     stmts: list[_Stmt] = field(default_factory=list)
 
 
-def _needs_autocommit(node: Any, pg_version: int) -> bool:
+def _needs_autocommit(node: ast.Node, pg_version: int) -> bool:
     kind = type(node).__name__
     if kind == "IndexStmt":
-        return bool(node.concurrent)
+        return bool(cast("ast.IndexStmt", node).concurrent)
     if kind == "DropStmt":
-        return bool(node.concurrent)
+        return bool(cast("ast.DropStmt", node).concurrent)
     if kind == "ReindexStmt":
-        return any(getattr(p, "defname", "") == "concurrently" for p in node.params or ())
+        params = cast("ast.ReindexStmt", node).params
+        return any(getattr(p, "defname", "") == "concurrently" for p in params or ())
     if kind == "VacuumStmt":
-        return bool(node.is_vacuumcmd)
+        return bool(cast("ast.VacuumStmt", node).is_vacuumcmd)
     if kind == "AlterTableStmt":
         return any(
             type(c.def_).__name__ == "PartitionCmd" and bool(c.def_.concurrent)
-            for c in node.cmds or ()
+            for c in cast("ast.AlterTableStmt", node).cmds or ()
             if getattr(c, "def_", None) is not None
         )
     if kind == "AlterEnumStmt":
@@ -157,7 +162,7 @@ def _needs_autocommit(node: Any, pg_version: int) -> bool:
     )
 
 
-def _load(files: Iterable[FileInput], settings: Any, pg_version: int) -> list[_File]:
+def _load(files: Iterable[FileInput], settings: Settings, pg_version: int) -> list[_File]:
     out: list[_File] = []
     for f in files:
         if f.context:
@@ -232,7 +237,7 @@ class _Run:
 
 
 def verify(
-    dsn: str, files: list[FileInput], settings: Any, *, allow_db: str = DEFAULT_ALLOW_DB
+    dsn: str, files: list[FileInput], settings: Settings, *, allow_db: str = DEFAULT_ALLOW_DB
 ) -> Report:
     """Apply ``files`` on the database of ``dsn`` and roll everything back; see module doc."""
     pg = psycopg()
@@ -347,7 +352,7 @@ def _size(n: int) -> str:
     return format_size(n)
 
 
-def _failed(run: _Run, f: _File, s: _Stmt, exc: Any) -> None:
+def _failed(run: _Run, f: _File, s: _Stmt, exc: Exception) -> None:
     diag = getattr(exc, "diag", None)
     primary = getattr(diag, "message_primary", None) or " ".join(str(exc).split())
     sqlstate = getattr(exc, "sqlstate", None) or "?????"
@@ -475,7 +480,7 @@ class _Sampler:
         self._thread.start()
         return self
 
-    def __exit__(self, *exc: Any) -> None:
+    def __exit__(self, *exc: object) -> None:
         self._stop.set()
         self._thread.join(5)
         self.conn.close()

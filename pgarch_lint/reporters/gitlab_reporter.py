@@ -9,7 +9,7 @@ ignores line moves) plus its occurrence number, so it is stable across commits a
 from __future__ import annotations
 
 import json
-from typing import Any, TextIO
+from typing import Any, TextIO  # Any: JSON documents
 
 from pgarch_lint.findings import Report
 from pgarch_lint.reporters import unique_id, with_occurrence

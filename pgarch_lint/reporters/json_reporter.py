@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from typing import Any, TextIO
+from typing import Any, TextIO  # Any: JSON documents
 
 from pgarch_lint import __version__
 from pgarch_lint.findings import Finding, Report

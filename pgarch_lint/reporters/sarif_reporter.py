@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO  # Any: JSON documents
 from urllib.parse import quote
 
 from pgarch_lint import __version__
 from pgarch_lint.findings import Finding, Report
 from pgarch_lint.reporters import finding_key, with_occurrence
+
+if TYPE_CHECKING:
+    from pgarch_lint.api import RuleLike
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 INFORMATION_URI = "https://pypi.org/project/pgarch-lint/"
@@ -38,7 +41,7 @@ def artifact_location(path: str) -> dict[str, str]:
     return {"uri": quote(p, safe="/"), "uriBaseId": SRCROOT}
 
 
-def _rule_descriptor(rule: Any) -> dict[str, Any]:
+def _rule_descriptor(rule: RuleLike) -> dict[str, Any]:
     from pgarch_lint.docs import rule_page
 
     name = rule.qualified_name

@@ -25,6 +25,13 @@ module             statements
 ``drops``          DROP ...
 ``renames``        ALTER ... RENAME, ALTER ... SET SCHEMA, ALTER ... OWNER TO
 =================  ==========================================================================
+
+Typing: each handler takes its own node class (``on_CreateStmt(cat, node: ast.CreateStmt)``),
+and pglast's stubs type the attributes of a node, every child ``X | None``. Where the grammar
+always fills a child (the table of CREATE TABLE, the ``def_`` an ALTER TABLE sub-command
+carries), a handler casts it (``typing.cast``) rather than checking it: a cast changes
+nothing at run time, so a node the handler does not expect fails as it did before and
+:meth:`~pgarch_lint.catalog.store.Catalog.apply` records the failure.
 """
 
 from __future__ import annotations
@@ -56,6 +63,8 @@ if TYPE_CHECKING:
 
 __all__ = ["HANDLERS", "Handler"]
 
+# the node parameter is Any: each handler takes the node class it is registered under, a
+# pairing of key and value types that a Mapping's type cannot state
 Handler = Callable[["Catalog", Any], None]
 
 #: statement node type → its replay handler

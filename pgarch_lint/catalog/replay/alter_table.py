@@ -5,7 +5,7 @@ applies to partitions and inheritance children too are applied to them."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pgarch_lint.catalog.nodes import enum_name, partbound_text, role_name, texts_of, value_text
 from pgarch_lint.catalog.objects import Column, Constraint, Table
@@ -32,12 +32,13 @@ _RECURSIVE_SUBCOMMANDS = frozenset(
 )
 
 
-def on_AlterTableStmt(cat: Catalog, node: Any) -> None:
+def on_AlterTableStmt(cat: Catalog, node: ast.AlterTableStmt) -> None:
     objtype = enum_name(node.objtype)
     if objtype == "OBJECT_INDEX":
         alter_index(cat, node)
         return
-    key = cat.key_of(node.relation)
+    rv = cast("ast.RangeVar", node.relation)  # ALTER TABLE / VIEW / SEQUENCE names its relation
+    key = cat.key_of(rv)
     if objtype in ("OBJECT_VIEW", "OBJECT_MATVIEW"):
         _alter_view(cat, key, node)
         return
@@ -58,13 +59,13 @@ def on_AlterTableStmt(cat: Catalog, node: Any) -> None:
     cat.touch(t)
     for cmd in node.cmds or ():
         alter_table_cmd(cat, t, cmd)
-        if node.relation.inh is not False and enum_name(cmd.subtype) in _RECURSIVE_SUBCOMMANDS:
+        if rv.inh is not False and enum_name(cmd.subtype) in _RECURSIVE_SUBCOMMANDS:
             for child in cat.descendants(t):
                 cat.touch(child)
                 alter_table_cmd(cat, child, cmd)
 
 
-def _alter_view(cat: Catalog, key: tuple[str, str], node: Any) -> None:
+def _alter_view(cat: Catalog, key: tuple[str, str], node: ast.AlterTableStmt) -> None:
     v = cat.view_at(key)
     if v is None:
         cat.note_unknown(f"{key[0]}.{key[1]}")
@@ -73,16 +74,22 @@ def _alter_view(cat: Catalog, key: tuple[str, str], node: Any) -> None:
     for cmd in node.cmds or ():
         st = enum_name(cmd.subtype)
         if st == "AT_SetRelOptions":
-            for d in cmd.def_ or ():
+            for d in _defelems(cmd):
                 v.options[d.defname] = value_text(d.arg) if d.arg is not None else "true"
         elif st == "AT_ResetRelOptions":
-            for d in cmd.def_ or ():
+            for d in _defelems(cmd):
                 v.options.pop(d.defname, None)
         elif st == "AT_ChangeOwner":
             v.owner = role_name(cmd.newowner)
 
 
-def alter_table_cmd(cat: Catalog, t: Table, cmd: Any) -> None:
+def _defelems(cmd: ast.AlterTableCmd) -> tuple[Any, ...]:
+    """The options list a SET / RESET (...) or SET IDENTITY sub-command carries (elements are
+    DefElem nodes)."""
+    return cast("tuple[Any, ...]", cmd.def_ or ())
+
+
+def alter_table_cmd(cat: Catalog, t: Table, cmd: ast.AlterTableCmd) -> None:
     """Apply one ALTER TABLE sub-command to ``t``."""
     st = enum_name(cmd.subtype)
     col = t.columns.get(cmd.name) if cmd.name else None
@@ -93,14 +100,17 @@ def alter_table_cmd(cat: Catalog, t: Table, cmd: Any) -> None:
         family(cat, t, cmd, st, col)
 
 
-SubCommand = Callable[["Catalog", Table, Any, str, "Column | None"], None]
+SubCommand = Callable[["Catalog", Table, "ast.AlterTableCmd", str, "Column | None"], None]
 
 
-def _column_cmd(cat: Catalog, t: Table, cmd: Any, st: str, col: Column | None) -> None:
+def _column_cmd(
+    cat: Catalog, t: Table, cmd: ast.AlterTableCmd, st: str, col: Column | None
+) -> None:
     """ADD / DROP COLUMN, ALTER COLUMN ... TYPE / DEFAULT / [DROP] NOT NULL."""
     if st == "AT_AddColumn":
-        if cmd.def_.colname not in t.columns:  # else ADD COLUMN IF NOT EXISTS (or an error)
-            add_column(cat, t, cmd.def_)
+        cd = cast("ast.ColumnDef", cmd.def_)
+        if cd.colname not in t.columns:  # else ADD COLUMN IF NOT EXISTS (or an error)
+            add_column(cat, t, cd)
     elif st == "AT_DropColumn":
         if col is not None:
             cat.drop_column(t, col.name)
@@ -111,7 +121,7 @@ def _column_cmd(cat: Catalog, t: Table, cmd: Any, st: str, col: Column | None) -
             col.default = None
             col.default_volatile = False
         else:
-            set_default(cat, col, cmd.def_)
+            set_default(cat, col, cast("ast.Node", cmd.def_))
     elif st == "AT_DropNotNull":
         col.not_null = False
         for c in list(t.constraints.values()):
@@ -120,36 +130,42 @@ def _column_cmd(cat: Catalog, t: Table, cmd: Any, st: str, col: Column | None) -
     elif st == "AT_SetNotNull":
         col.not_null = True
     elif st == "AT_AlterColumnType":
-        col.type = normalize_type(cmd.def_.typeName)
-        if cmd.def_.collClause is not None:
-            col.collation = ".".join(texts_of(cmd.def_.collClause.collname))
+        cd = cast("ast.ColumnDef", cmd.def_)
+        col.type = normalize_type(cd.typeName)
+        if cd.collClause is not None:
+            col.collation = ".".join(texts_of(cd.collClause.collname))
         if col.serial:
             col.serial = False
 
 
-def _generated_cmd(cat: Catalog, t: Table, cmd: Any, st: str, col: Column | None) -> None:
+def _generated_cmd(
+    cat: Catalog, t: Table, cmd: ast.AlterTableCmd, st: str, col: Column | None
+) -> None:
     """Identity and generated columns: ADD / SET / DROP IDENTITY, SET / DROP EXPRESSION."""
     if col is None:
         return
     if st == "AT_AddIdentity":
-        col.identity = "always" if cmd.def_.generated_when == "a" else "by default"
+        identity = cast("ast.Constraint", cmd.def_)
+        col.identity = "always" if identity.generated_when == "a" else "by default"
         col.not_null = True
         cat.make_implicit_sequence(t, col.name)
     elif st == "AT_DropIdentity":
         col.identity = None
         cat.drop_owned_sequences(f"{t.qualified}.{col.name}", implicit_only=True)
     elif st == "AT_SetIdentity":
-        for d in cmd.def_ or ():
+        for d in _defelems(cmd):
             if d.defname == "generated":
                 col.identity = "always" if value_text(d.arg) in ("1", "a") else "by default"
     elif st == "AT_DropExpression":
         col.generated = None
         col.generated_expr = None
     elif st == "AT_SetExpression":
-        col.generated_expr_ = cmd.def_
+        col.generated_expr_ = cast("ast.Node", cmd.def_)
 
 
-def _constraint_cmd(cat: Catalog, t: Table, cmd: Any, st: str, col: Column | None) -> None:
+def _constraint_cmd(
+    cat: Catalog, t: Table, cmd: ast.AlterTableCmd, st: str, col: Column | None
+) -> None:
     """ADD / DROP / VALIDATE / ALTER CONSTRAINT."""
     c: Constraint | None
     if st == "AT_AddConstraint":
@@ -166,7 +182,7 @@ def _constraint_cmd(cat: Catalog, t: Table, cmd: Any, st: str, col: Column | Non
             c.not_valid = False
             cat.touch(c)
     else:  # AT_AlterConstraint
-        ac = cmd.def_
+        ac = cast("ast.ATAlterConstraint", cmd.def_)
         c = t.constraints.get(getattr(ac, "conname", None) or "")
         if c is not None:
             cat.touch(c)
@@ -179,7 +195,7 @@ def _constraint_cmd(cat: Catalog, t: Table, cmd: Any, st: str, col: Column | Non
                     c.validated = False
 
 
-def _table_cmd(cat: Catalog, t: Table, cmd: Any, st: str, col: Column | None) -> None:
+def _table_cmd(cat: Catalog, t: Table, cmd: ast.AlterTableCmd, st: str, col: Column | None) -> None:
     """Row-level security, owner, persistence, ADD INDEX (a constraint's USING INDEX form)."""
     if st == "AT_EnableRowSecurity":
         t.rls_enabled = True
@@ -199,11 +215,13 @@ def _table_cmd(cat: Catalog, t: Table, cmd: Any, st: str, col: Column | None) ->
         on_IndexStmt(cat, cmd.def_)
 
 
-def _hierarchy_cmd(cat: Catalog, t: Table, cmd: Any, st: str, col: Column | None) -> None:
+def _hierarchy_cmd(
+    cat: Catalog, t: Table, cmd: ast.AlterTableCmd, st: str, col: Column | None
+) -> None:
     """ATTACH / DETACH PARTITION, [NO] INHERIT."""
     if st == "AT_AttachPartition":
-        pc = cmd.def_
-        k = cat.key_of(pc.name)
+        pc = cast("ast.PartitionCmd", cmd.def_)
+        k = cat.key_of(cast("ast.RangeVar", pc.name))
         child = cat.table_at(k)
         if child is None:
             cat.note_unknown(f"{k[0]}.{k[1]}")
@@ -212,14 +230,15 @@ def _hierarchy_cmd(cat: Catalog, t: Table, cmd: Any, st: str, col: Column | None
         child.partition_bound = partbound_text(pc.bound) if pc.bound is not None else None
         cat.touch(child)
     elif st in ("AT_DetachPartition", "AT_DetachPartitionFinalize"):
-        child = cat.table_at(cat.key_of(cmd.def_.name))
+        pc = cast("ast.PartitionCmd", cmd.def_)
+        child = cat.table_at(cat.key_of(cast("ast.RangeVar", pc.name)))
         if child is not None and child.partition_of == t.qualified:
             if st == "AT_DetachPartition":
                 child.partition_of = None
                 child.partition_bound = None
             cat.touch(child)
     else:
-        k = cat.key_of(cmd.def_)
+        k = cat.key_of(cast("ast.RangeVar", cmd.def_))  # [NO] INHERIT parent
         q = f"{k[0]}.{k[1]}"
         if st == "AT_AddInherit" and q not in t.inherits:
             cat.add_inherit(t, q)

@@ -10,9 +10,10 @@ from pgarch_lint.catalog.replay.functions import match_functions
 
 if TYPE_CHECKING:
     from pgarch_lint.catalog.store import Catalog
+    from pgarch_lint.sql import ast
 
 
-def on_CommentStmt(cat: Catalog, node: Any) -> None:
+def on_CommentStmt(cat: Catalog, node: ast.CommentStmt) -> None:
     obj = _target(cat, enum_name(node.objtype), node.object)
     if obj is not None:
         obj.comment = node.comment
@@ -20,6 +21,8 @@ def on_CommentStmt(cat: Catalog, node: Any) -> None:
 
 
 def _target(cat: Catalog, ot: str, o: Any) -> Tracked | None:
+    # ``o`` is what the statement names, by object type: a name list (a tuple, although
+    # pglast's stubs say Node), a TypeName, an ObjectWithArgs or a String
     if ot in ("OBJECT_TABLE", "OBJECT_FOREIGN_TABLE"):
         k = cat.resolve(*qualified_parts(o))
         t = cat.table_at(k)

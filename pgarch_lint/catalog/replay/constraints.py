@@ -3,7 +3,7 @@ PRIMARY KEY, UNIQUE and EXCLUDE constraints own."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, cast
 
 from pgarch_lint.catalog.names import name_addition
 from pgarch_lint.catalog.nodes import (
@@ -18,6 +18,7 @@ from pgarch_lint.sql import deparse
 
 if TYPE_CHECKING:
     from pgarch_lint.catalog.store import Catalog
+    from pgarch_lint.sql import ast
 
 _KINDS = {
     "CONSTR_PRIMARY": "primary key",
@@ -31,7 +32,9 @@ _FK_ACTIONS = {"a": None, "r": "restrict", "c": "cascade", "n": "set null", "d":
 _FK_MATCH = {"s": "simple", "f": "full", "p": "partial"}
 
 
-def add_constraint(cat: Catalog, t: Table, con: Any, cols: list[str] | None) -> Constraint | None:
+def add_constraint(
+    cat: Catalog, t: Table, con: ast.Constraint, cols: list[str] | None
+) -> Constraint | None:
     """Add a Constraint node to ``t`` (``cols``: its inline column); None for clauses that
     are no constraint of their own (DEFAULT, NULL, attributes...)."""
     kind = _KINDS.get(enum_name(con.contype))
@@ -80,9 +83,9 @@ def add_constraint(cat: Catalog, t: Table, con: Any, cols: list[str] | None) -> 
     return c
 
 
-def _foreign_key(cat: Catalog, c: Constraint, con: Any, cols: list[str] | None) -> None:
+def _foreign_key(cat: Catalog, c: Constraint, con: ast.Constraint, cols: list[str] | None) -> None:
     c.columns = texts_of(con.fk_attrs) if con.fk_attrs else list(cols or [])
-    rk = cat.key_of(con.pktable)
+    rk = cat.key_of(cast("ast.RangeVar", con.pktable))
     c.ref_table = f"{rk[0]}.{rk[1]}"
     ref = cat.table_at(rk)
     if ref is None:
@@ -119,7 +122,7 @@ def _generated_name(cat: Catalog, t: Table, c: Constraint) -> str:
     return cat.choose_constraint_name(t, c.columns[0] if c.columns else None, "not_null")
 
 
-def _constraint_index(cat: Catalog, t: Table, c: Constraint, con: Any) -> None:
+def _constraint_index(cat: Catalog, t: Table, c: Constraint, con: ast.Constraint) -> None:
     if c.using_index:
         ix = t.indexes.get(c.using_index)
         if ix is None:

@@ -4,13 +4,14 @@ name exists, to prove the name absent later (see CatalogQueries.relation_absent)
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pgarch_lint.catalog.nodes import enum_name, qualified_parts, texts_of, value_text
 from pgarch_lint.catalog.replay.functions import match_functions
 
 if TYPE_CHECKING:
     from pgarch_lint.catalog.store import Catalog
+    from pgarch_lint.sql import ast
 
 _RELATIONS = (
     "OBJECT_TABLE",
@@ -22,7 +23,7 @@ _RELATIONS = (
 )
 
 
-def on_DropStmt(cat: Catalog, node: Any) -> None:
+def on_DropStmt(cat: Catalog, node: ast.DropStmt) -> None:
     rt = enum_name(node.removeType)
     cascade = enum_name(node.behavior) == "DROP_CASCADE"
     for obj in node.objects or ():
@@ -45,7 +46,9 @@ def on_DropStmt(cat: Catalog, node: Any) -> None:
             cat.extensions.pop(value_text(obj), None)
 
 
-def _drop_relation(cat: Catalog, rt: str, obj: Any, *, cascade: bool, missing_ok: bool) -> None:
+def _drop_relation(
+    cat: Catalog, rt: str, obj: tuple[ast.String, ...], *, cascade: bool, missing_ok: bool
+) -> None:
     s, n = qualified_parts(obj)
     if rt == "OBJECT_INDEX":
         k = cat.index_key(s, n)

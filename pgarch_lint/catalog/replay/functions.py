@@ -3,7 +3,7 @@ other statements name a routine (``name(argtypes)``, an ObjectWithArgs node)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 from pgarch_lint.catalog.nodes import enum_name, qualified_parts, value_text
 from pgarch_lint.catalog.objects import Function
@@ -14,14 +14,14 @@ if TYPE_CHECKING:
     from pgarch_lint.catalog.store import Catalog
 
 
-def match_functions(cat: Catalog, owa: Any) -> list[Function]:
+def match_functions(cat: Catalog, owa: ast.ObjectWithArgs) -> list[Function]:
     """The routines an ObjectWithArgs names (every overload when no arguments are given)."""
     s, n = qualified_parts(owa.objname)
     want = None if owa.args_unspecified else tuple(normalize_type(a) for a in owa.objargs or ())
     return cat.functions_matching(s, n, want)
 
 
-def _argtypes(params: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+def _argtypes(params: tuple[Any, ...] | None) -> tuple[tuple[str, ...], tuple[str, ...]]:
     types: list[str] = []
     names: list[str] = []
     for p in params or ():
@@ -33,7 +33,7 @@ def _argtypes(params: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(types), tuple(names)
 
 
-def on_CreateFunctionStmt(cat: Catalog, node: Any) -> None:
+def on_CreateFunctionStmt(cat: Catalog, node: ast.CreateFunctionStmt) -> None:
     s, n = qualified_parts(node.funcname)
     schema = s or cat.creation_schema
     argtypes, argnames = _argtypes(node.parameters)
@@ -67,7 +67,7 @@ def on_CreateFunctionStmt(cat: Catalog, node: Any) -> None:
     cat.put_function(f)
 
 
-def _func_option(f: Function, d: Any) -> None:
+def _func_option(f: Function, d: ast.DefElem) -> None:
     name = d.defname
     if name == "language":
         f.language = value_text(d.arg).lower()
@@ -97,8 +97,8 @@ def _func_option(f: Function, d: Any) -> None:
             f.settings[vs.name or ""] = ", ".join(value_text(a) for a in vs.args or ())
 
 
-def on_AlterFunctionStmt(cat: Catalog, node: Any) -> None:
-    fs = match_functions(cat, node.func)
+def on_AlterFunctionStmt(cat: Catalog, node: ast.AlterFunctionStmt) -> None:
+    fs = match_functions(cat, cast("ast.ObjectWithArgs", node.func))
     if not fs:
         return
     for f in fs:

@@ -14,11 +14,11 @@ if TYPE_CHECKING:
     from pgarch_lint.catalog.store import Catalog
 
 
-def on_GrantStmt(cat: Catalog, node: Any) -> None:
+def on_GrantStmt(cat: Catalog, node: ast.GrantStmt) -> None:
     _grant(cat, node, default=False, schemas=None, for_roles=None)
 
 
-def on_AlterDefaultPrivilegesStmt(cat: Catalog, node: Any) -> None:
+def on_AlterDefaultPrivilegesStmt(cat: Catalog, node: ast.AlterDefaultPrivilegesStmt) -> None:
     schemas: list[str] = []
     roles: list[str] = []
     for d in node.options or ():
@@ -32,7 +32,7 @@ def on_AlterDefaultPrivilegesStmt(cat: Catalog, node: Any) -> None:
 
 def _grant(
     cat: Catalog,
-    node: Any,
+    node: ast.GrantStmt,
     *,
     default: bool,
     schemas: list[str] | None,
@@ -72,7 +72,7 @@ def _grant(
     cat.add_grant(g)
 
 
-def _objects(cat: Catalog, nodes: Any) -> list[str]:
+def _objects(cat: Catalog, nodes: tuple[Any, ...] | None) -> list[str]:
     """The objects a GRANT names, resolved (routines by signature when the catalog knows
     them)."""
     objects: list[str] = []

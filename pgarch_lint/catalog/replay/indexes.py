@@ -3,7 +3,7 @@ partitions and ``LIKE ... INCLUDING INDEXES`` receive."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, cast
 
 from pgarch_lint.catalog.names import name_addition, split_qualified
 from pgarch_lint.catalog.nodes import enum_name, figure_colname, index_key
@@ -12,10 +12,12 @@ from pgarch_lint.sql import deparse
 
 if TYPE_CHECKING:
     from pgarch_lint.catalog.store import Catalog
+    from pgarch_lint.sql import ast
 
 
-def on_IndexStmt(cat: Catalog, node: Any) -> None:
-    key = cat.key_of(node.relation)
+def on_IndexStmt(cat: Catalog, node: ast.IndexStmt) -> None:
+    rv = cast("ast.RangeVar", node.relation)  # CREATE INDEX always names its table
+    key = cat.key_of(rv)
     rel: Table | View | None = cat.table_at(key) or cat.view_at(key)
     if rel is None:
         cat.note_unknown(f"{key[0]}.{key[1]}")
@@ -44,7 +46,7 @@ def on_IndexStmt(cat: Catalog, node: Any) -> None:
         primary=bool(node.primary),
         nulls_not_distinct=bool(node.nulls_not_distinct),
         concurrently=bool(node.concurrent),
-        only=not bool(node.relation.inh),
+        only=not bool(rv.inh),
         attnames=attnames,
     )
     if node.whereClause is not None:
@@ -59,9 +61,10 @@ def on_IndexStmt(cat: Catalog, node: Any) -> None:
                 new.parent = ix.qualified
 
 
-def alter_index(cat: Catalog, node: Any) -> None:
+def alter_index(cat: Catalog, node: ast.AlterTableStmt) -> None:
     """ALTER INDEX (an AlterTableStmt of OBJECT_INDEX): ATTACH PARTITION."""
-    k = cat.index_key(node.relation.schemaname, node.relation.relname or "")
+    rv = cast("ast.RangeVar", node.relation)
+    k = cat.index_key(rv.schemaname, rv.relname or "")
     ix = cat.index_at(k)
     if ix is None:
         cat.note_unknown(f"{k[0]}.{k[1]}")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, cast
 
 from pgarch_lint.catalog.nodes import role_name
 from pgarch_lint.catalog.objects import Policy
@@ -10,10 +10,11 @@ from pgarch_lint.sql import deparse
 
 if TYPE_CHECKING:
     from pgarch_lint.catalog.store import Catalog
+    from pgarch_lint.sql import ast
 
 
-def on_CreatePolicyStmt(cat: Catalog, node: Any) -> None:
-    key = cat.key_of(node.table)
+def on_CreatePolicyStmt(cat: Catalog, node: ast.CreatePolicyStmt) -> None:
+    key = cat.key_of(cast("ast.RangeVar", node.table))
     t = cat.table_at(key)
     if t is None:
         cat.note_unknown(f"{key[0]}.{key[1]}")
@@ -34,8 +35,8 @@ def on_CreatePolicyStmt(cat: Catalog, node: Any) -> None:
     cat.touch(t)
 
 
-def on_AlterPolicyStmt(cat: Catalog, node: Any) -> None:
-    key = cat.key_of(node.table)
+def on_AlterPolicyStmt(cat: Catalog, node: ast.AlterPolicyStmt) -> None:
+    key = cat.key_of(cast("ast.RangeVar", node.table))
     t = cat.table_at(key)
     if t is None:
         cat.note_unknown(f"{key[0]}.{key[1]}")

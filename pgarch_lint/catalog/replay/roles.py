@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pgarch_lint.catalog.nodes import role_name, value_text
 from pgarch_lint.catalog.objects import Role
 
 if TYPE_CHECKING:
     from pgarch_lint.catalog.store import Catalog
+    from pgarch_lint.sql import ast
 
 
-def on_CreateRoleStmt(cat: Catalog, node: Any) -> None:
+def on_CreateRoleStmt(cat: Catalog, node: ast.CreateRoleStmt) -> None:
     name = node.role or ""
     if name in cat.roles:
         return
@@ -27,18 +28,18 @@ def on_CreateRoleStmt(cat: Catalog, node: Any) -> None:
     cat.roles[name] = r
 
 
-def on_AlterRoleStmt(cat: Catalog, node: Any) -> None:
+def on_AlterRoleStmt(cat: Catalog, node: ast.AlterRoleStmt) -> None:
     r = cat.roles.get(role_name(node.role))
     if r is not None:
         cat.touch(r)
 
 
-def on_DropRoleStmt(cat: Catalog, node: Any) -> None:
+def on_DropRoleStmt(cat: Catalog, node: ast.DropRoleStmt) -> None:
     for spec in node.roles or ():
         cat.roles.pop(role_name(spec), None)
 
 
-def on_GrantRoleStmt(cat: Catalog, node: Any) -> None:
+def on_GrantRoleStmt(cat: Catalog, node: ast.GrantRoleStmt) -> None:
     granted = [ap.priv_name or "" for ap in node.granted_roles or ()]
     for spec in node.grantee_roles or ():
         r = cat.roles.get(role_name(spec))

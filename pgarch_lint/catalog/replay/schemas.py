@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from pgarch_lint.catalog.nodes import defelems, role_name, value_text
 from pgarch_lint.catalog.objects import Extension
 
 if TYPE_CHECKING:
     from pgarch_lint.catalog.store import Catalog
+    from pgarch_lint.sql import ast
 
 
-def on_CreateSchemaStmt(cat: Catalog, node: Any) -> None:
+def on_CreateSchemaStmt(cat: Catalog, node: ast.CreateSchemaStmt) -> None:
     owner = role_name(node.authrole) if node.authrole else None
     name = node.schemaname or owner or ""
     if not name:
@@ -27,7 +28,7 @@ def on_CreateSchemaStmt(cat: Catalog, node: Any) -> None:
             cat.search_path = saved
 
 
-def on_CreateExtensionStmt(cat: Catalog, node: Any) -> None:
+def on_CreateExtensionStmt(cat: Catalog, node: ast.CreateExtensionStmt) -> None:
     name = node.extname or ""
     if name in cat.extensions:
         return
@@ -41,7 +42,7 @@ def on_CreateExtensionStmt(cat: Catalog, node: Any) -> None:
     cat.extensions[name] = ext
 
 
-def on_AlterExtensionStmt(cat: Catalog, node: Any) -> None:
+def on_AlterExtensionStmt(cat: Catalog, node: ast.AlterExtensionStmt) -> None:
     ext = cat.extensions.get(node.extname or "")
     if ext is not None:
         cat.touch(ext)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
 
 from pgarch_lint.catalog.nodes import texts_of, value_text
 from pgarch_lint.catalog.objects import Sequence
@@ -10,10 +11,11 @@ from pgarch_lint.catalog.types import normalize_type
 
 if TYPE_CHECKING:
     from pgarch_lint.catalog.store import Catalog
+    from pgarch_lint.sql import ast
 
 
-def on_CreateSeqStmt(cat: Catalog, node: Any) -> None:
-    key = cat.key_of(node.sequence)
+def on_CreateSeqStmt(cat: Catalog, node: ast.CreateSeqStmt) -> None:
+    key = cat.key_of(cast("ast.RangeVar", node.sequence))
     if cat.sequence_at(key) is not None and node.if_not_exists:
         return
     seq = Sequence(schema=key[0], name=key[1])
@@ -22,8 +24,8 @@ def on_CreateSeqStmt(cat: Catalog, node: Any) -> None:
     _seq_options(cat, seq, node.options)
 
 
-def on_AlterSeqStmt(cat: Catalog, node: Any) -> None:
-    key = cat.key_of(node.sequence)
+def on_AlterSeqStmt(cat: Catalog, node: ast.AlterSeqStmt) -> None:
+    key = cat.key_of(cast("ast.RangeVar", node.sequence))
     seq = cat.sequence_at(key)
     if seq is None:
         if not node.missing_ok:
@@ -33,7 +35,7 @@ def on_AlterSeqStmt(cat: Catalog, node: Any) -> None:
     _seq_options(cat, seq, node.options)
 
 
-def _seq_options(cat: Catalog, seq: Sequence, options: Any) -> None:
+def _seq_options(cat: Catalog, seq: Sequence, options: Iterable[Any] | None) -> None:
     for d in options or ():
         if d.defname == "owned_by":
             parts = texts_of(d.arg)

@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from pgarch_lint.catalog.store import Catalog
 
 
-def on_VariableSetStmt(cat: Catalog, node: Any) -> None:
+def on_VariableSetStmt(cat: Catalog, node: ast.VariableSetStmt) -> None:
     if (node.name or "").lower() != "search_path":
         return
     kind = enum_name(node.kind)
@@ -24,16 +24,16 @@ def on_VariableSetStmt(cat: Catalog, node: Any) -> None:
         cat.set_search_path(value_text(a) for a in node.args or ())
 
 
-def on_SelectStmt(cat: Catalog, node: Any) -> None:
+def on_SelectStmt(cat: Catalog, node: ast.SelectStmt) -> None:
     if node.intoClause is not None:
         create_table_as(cat, node.intoClause, node, matview=False, if_not_exists=False)
         return
     for tgt in node.targetList or ():
-        fc: Any = getattr(tgt, "val", None)
+        fc: ast.Node | None = getattr(tgt, "val", None)
         if not isinstance(fc, ast.FuncCall):
             continue
-        fname: Any = fc.funcname or ("",)
-        fargs: Any = fc.args or ()
+        fname: tuple[Any, ...] = fc.funcname or ("",)
+        fargs: tuple[Any, ...] = fc.args or ()
         if value_text(fname[-1]) != "set_config" or len(fargs) < 2:
             continue
         if value_text(fargs[0]) == "search_path" and isinstance(fargs[1], ast.A_Const):

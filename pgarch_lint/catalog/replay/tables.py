@@ -3,7 +3,7 @@ CREATE TABLE AS and SELECT INTO."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, cast
 
 from pgarch_lint.catalog.nodes import (
     apply_attr,
@@ -23,7 +23,7 @@ if TYPE_CHECKING:
     from pgarch_lint.catalog.store import Catalog
 
 # a constraint node to add once the table's columns exist, with its inline column (if any)
-Pending = list[tuple[Any, list[str] | None]]
+Pending = list[tuple["ast.Constraint", list[str] | None]]
 
 _CONSTRAINT_ATTRS = (
     "CONSTR_ATTR_DEFERRABLE",
@@ -42,8 +42,8 @@ _TABLE_CONSTRAINTS = (
 )
 
 
-def on_CreateStmt(cat: Catalog, node: Any) -> None:
-    rv = node.relation
+def on_CreateStmt(cat: Catalog, node: ast.CreateStmt) -> None:
+    rv = cast("ast.RangeVar", node.relation)
     key = cat.key_of(rv)
     if cat.table_at(key) is not None and node.if_not_exists:
         return
@@ -81,7 +81,7 @@ def on_CreateStmt(cat: Catalog, node: Any) -> None:
         cat.touch(parent)
 
 
-def _inherit(cat: Catalog, t: Table, node: Any) -> Table | None:
+def _inherit(cat: Catalog, t: Table, node: ast.CreateStmt) -> Table | None:
     """PARTITION OF / INHERITS: link ``t`` and copy the parents' columns; returns the parent
     of a partition (None for anything else, or when the parent is unknown)."""
     parent: Table | None = None
@@ -109,10 +109,11 @@ def _inherit(cat: Catalog, t: Table, node: Any) -> Table | None:
     return None
 
 
-def _like(cat: Catalog, t: Table, like: Any) -> None:
-    src = cat.table_at(cat.key_of(like.relation))
+def _like(cat: Catalog, t: Table, like: ast.TableLikeClause) -> None:
+    rv = cast("ast.RangeVar", like.relation)
+    src = cat.table_at(cat.key_of(rv))
     if src is None:
-        cat.note_unknown(".".join(cat.key_of(like.relation)))
+        cat.note_unknown(".".join(cat.key_of(rv)))
         return
     opts = int(like.options or 0)
     TLO = enums.TableLikeOption
@@ -146,7 +147,7 @@ def _clone_partition_objects(cat: Catalog, parent: Table, child: Table) -> None:
             cat.put_constraint(child, copy_constraint(c, child.qualified, c.name))
 
 
-def add_column(cat: Catalog, t: Table, cd: Any, *, defer: bool = False) -> Pending:
+def add_column(cat: Catalog, t: Table, cd: ast.ColumnDef, *, defer: bool = False) -> Pending:
     """Add a ColumnDef; returns its key/check/FK constraints (applied now unless defer)."""
     tname = normalize_type(cd.typeName)
     col = Column(name=cd.colname or "", type=tname)
@@ -173,11 +174,11 @@ def add_column(cat: Catalog, t: Table, cd: Any, *, defer: bool = False) -> Pendi
     return pending
 
 
-def _column_constraints(cat: Catalog, t: Table, col: Column, cd: Any) -> Pending:
+def _column_constraints(cat: Catalog, t: Table, col: Column, cd: ast.ColumnDef) -> Pending:
     """Apply a column definition's NULL/DEFAULT/IDENTITY/GENERATED clauses to ``col``; return
     its key, check and FK constraints (attribute clauses applied to the constraint before)."""
     pending: Pending = []
-    prev: Any = None
+    prev: ast.Constraint | None = None
     for con in cd.constraints or ():
         ct = enum_name(con.contype)
         if ct == "CONSTR_NOTNULL":
@@ -207,23 +208,23 @@ def _column_constraints(cat: Catalog, t: Table, col: Column, cd: Any) -> Pending
     return pending
 
 
-def set_default(cat: Catalog, col: Column, expr: Any) -> None:
+def set_default(cat: Catalog, col: Column, expr: ast.Node) -> None:
     col.default_ = expr  # deparsed when read
     col.default_volatile = cat.volatile_call(expr) is not None
 
 
-def on_CreateTableAsStmt(cat: Catalog, node: Any) -> None:
+def on_CreateTableAsStmt(cat: Catalog, node: ast.CreateTableAsStmt) -> None:
     matview = enum_name(node.objtype) == "OBJECT_MATVIEW"
-    create_table_as(
-        cat, node.into, node.query, matview=matview, if_not_exists=bool(node.if_not_exists)
-    )
+    into = cast("ast.IntoClause", node.into)
+    query = cast("ast.Node", node.query)
+    create_table_as(cat, into, query, matview=matview, if_not_exists=bool(node.if_not_exists))
 
 
 def create_table_as(
-    cat: Catalog, into: Any, query: Any, *, matview: bool, if_not_exists: bool
+    cat: Catalog, into: ast.IntoClause, query: ast.Node, *, matview: bool, if_not_exists: bool
 ) -> None:
     """CREATE TABLE / MATERIALIZED VIEW ... AS, SELECT ... INTO."""
-    rv = into.rel
+    rv = cast("ast.RangeVar", into.rel)
     key = cat.key_of(rv)
     if matview:
         if cat.view_at(key) is not None and if_not_exists:
@@ -246,7 +247,7 @@ def create_table_as(
             t.columns[n] = c
 
 
-def _query_columns(cat: Catalog, query: Any) -> list[tuple[str, str]]:
+def _query_columns(cat: Catalog, query: ast.Node) -> list[tuple[str, str]]:
     """Best-effort output columns of a SELECT (name, type or '' when unknown)."""
     out: list[tuple[str, str]] = []
     if not isinstance(query, ast.SelectStmt):

@@ -3,7 +3,8 @@ ALTER DOMAIN."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
 
 from pgarch_lint.catalog.names import choose_name
 from pgarch_lint.catalog.nodes import enum_name, qualified_parts, texts_of
@@ -15,7 +16,7 @@ if TYPE_CHECKING:
     from pgarch_lint.catalog.store import Catalog
 
 
-def _new_type(cat: Catalog, names: Any, kind: str) -> TypeDef:
+def _new_type(cat: Catalog, names: Iterable[Any] | None, kind: str) -> TypeDef:
     s, n = qualified_parts(names)
     ty = TypeDef(schema=s or cat.creation_schema, name=n, kind=kind)
     cat.stamp(ty)
@@ -23,18 +24,19 @@ def _new_type(cat: Catalog, names: Any, kind: str) -> TypeDef:
     return ty
 
 
-def on_CreateEnumStmt(cat: Catalog, node: Any) -> None:
+def on_CreateEnumStmt(cat: Catalog, node: ast.CreateEnumStmt) -> None:
     ty = _new_type(cat, node.typeName, "enum")
     ty.values = texts_of(node.vals)
 
 
-def on_AlterEnumStmt(cat: Catalog, node: Any) -> None:
+def on_AlterEnumStmt(cat: Catalog, node: ast.AlterEnumStmt) -> None:
     ty = cat.type_at(cat.type_key(node.typeName))
     if ty is None:
         return
     cat.touch(ty)
     if node.oldVal:
-        ty.values = [node.newVal if v == node.oldVal else v for v in ty.values]
+        renamed = cast(str, node.newVal)  # RENAME VALUE always names the new label
+        ty.values = [renamed if v == node.oldVal else v for v in ty.values]
         return
     new = node.newVal
     if not new or new in ty.values:
@@ -46,26 +48,26 @@ def on_AlterEnumStmt(cat: Catalog, node: Any) -> None:
         ty.values.append(new)
 
 
-def on_CompositeTypeStmt(cat: Catalog, node: Any) -> None:
-    rv = node.typevar
+def on_CompositeTypeStmt(cat: Catalog, node: ast.CompositeTypeStmt) -> None:
+    rv = cast("ast.RangeVar", node.typevar)  # CREATE TYPE ... AS (...) always names its type
     ty = _new_type(cat, [rv.schemaname, rv.relname] if rv.schemaname else [rv.relname], "composite")
     for cd in node.coldeflist or ():
         c = Column(name=cd.colname or "", type=normalize_type(cd.typeName))
         ty.attributes.append(c)
 
 
-def on_CreateRangeStmt(cat: Catalog, node: Any) -> None:
+def on_CreateRangeStmt(cat: Catalog, node: ast.CreateRangeStmt) -> None:
     _new_type(cat, node.typeName, "range")
 
 
-def on_CreateDomainStmt(cat: Catalog, node: Any) -> None:
+def on_CreateDomainStmt(cat: Catalog, node: ast.CreateDomainStmt) -> None:
     ty = _new_type(cat, node.domainname, "domain")
     ty.base_type = normalize_type(node.typeName)
     for con in node.constraints or ():
         _domain_constraint(cat, ty, con)
 
 
-def _domain_constraint(cat: Catalog, ty: TypeDef, con: Any) -> None:
+def _domain_constraint(cat: Catalog, ty: TypeDef, con: ast.Constraint) -> None:
     ct = enum_name(con.contype)
     if ct == "CONSTR_NOTNULL":
         ty.not_null = True
@@ -82,7 +84,7 @@ def _domain_constraint(cat: Catalog, ty: TypeDef, con: Any) -> None:
         ty.constraints[name] = c
 
 
-def on_AlterDomainStmt(cat: Catalog, node: Any) -> None:
+def on_AlterDomainStmt(cat: Catalog, node: ast.AlterDomainStmt) -> None:
     ty = cat.type_at(cat.type_key(node.typeName))
     if ty is None:
         return

@@ -3,7 +3,8 @@ pglast parses as CREATE TABLE AS) and REFRESH MATERIALIZED VIEW."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, cast
 
 from pgarch_lint.catalog.nodes import defelems, enum_name, texts_of, value_text
 from pgarch_lint.catalog.objects import View
@@ -13,20 +14,28 @@ if TYPE_CHECKING:
     from pgarch_lint.catalog.store import Catalog
 
 
-def on_ViewStmt(cat: Catalog, node: Any) -> None:
-    v = make_view(cat, node.view, node.query, node.options, matview=False)
+def on_ViewStmt(cat: Catalog, node: ast.ViewStmt) -> None:
+    rv = cast("ast.RangeVar", node.view)
+    v = make_view(cat, rv, cast("ast.Node", node.query), node.options, matview=False)
     v.columns = texts_of(node.aliases)
     wco = enum_name(node.withCheckOption)
     v.check_option = {"LOCAL_CHECK_OPTION": "local", "CASCADED_CHECK_OPTION": "cascaded"}.get(wco)
 
 
-def on_RefreshMatViewStmt(cat: Catalog, node: Any) -> None:
-    v = cat.view_at(cat.key_of(node.relation))
+def on_RefreshMatViewStmt(cat: Catalog, node: ast.RefreshMatViewStmt) -> None:
+    v = cat.view_at(cat.key_of(cast("ast.RangeVar", node.relation)))
     if v is not None:
         v.with_data = not node.skipData
 
 
-def make_view(cat: Catalog, rv: Any, query: Any, options: Any, *, matview: bool) -> View:
+def make_view(
+    cat: Catalog,
+    rv: ast.RangeVar,
+    query: ast.Node,
+    options: Iterable[Any] | None,
+    *,
+    matview: bool,
+) -> View:
     """Create (or replace) the view a RangeVar names, defined by ``query``."""
     key = cat.key_of(rv)
     old = cat.view_at(key)
@@ -51,10 +60,10 @@ def make_view(cat: Catalog, rv: Any, query: Any, options: Any, *, matview: bool)
     return v
 
 
-def _reads(cat: Catalog, query: Any) -> list[str]:
+def _reads(cat: Catalog, query: ast.Node) -> list[str]:
     """The relations a query reads (qualified, in order; CTE names left out)."""
     ctes: set[str] = set()
-    rvs: list[Any] = []
+    rvs: list[ast.RangeVar] = []
     for n, _ in walk(query):
         if isinstance(n, ast.CommonTableExpr) and n.ctename:
             ctes.add(n.ctename)
