@@ -9,7 +9,7 @@ from pgarch_lint.analysis.definitions import (
     statement_constraints,
     written_fk_actions,
 )
-from pgarch_lint.analysis.types import INTEGER_SPELLINGS, SERIAL_SPELLINGS
+from pgarch_lint.analysis.types import INTEGER_SPELLINGS, SERIAL_SPELLINGS, UUID_GENERATORS
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, option, rule, util
 
 if TYPE_CHECKING:
@@ -186,22 +186,9 @@ def _same_name(a: ast.RangeVar, b: ast.RangeVar) -> bool:
     )
 
 
-_UUID_GENERATORS = frozenset(
-    {
-        "gen_random_uuid",
-        "uuid_generate_v1",
-        "uuid_generate_v1mc",
-        "uuid_generate_v4",
-        "uuid_generate_v7",
-        "uuidv4",
-        "uuidv7",
-    }
-)
-
-
 def _generator(type_: str, call: str, no_args: bool) -> str | None:
     """What a column DEFAULT calling ``call`` makes of a column of type ``type_``."""
-    if type_ == "uuid" and call in _UUID_GENERATORS and no_args:
+    if type_ == "uuid" and call in UUID_GENERATORS and no_args:
         return f"a uuid filled by {call}()"
     if type_ in INTEGER_SPELLINGS and call == "nextval":
         return "filled by nextval()"

@@ -32,6 +32,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from pgarch_lint.catalog import CatalogView, is_binary_coercible, normalize_type
+from pgarch_lint.catalog.types import UUID_GENERATORS
 from pgarch_lint.sql import ast
 
 __all__ = [
@@ -45,6 +46,7 @@ __all__ = [
     "SERIALS",
     "SERIAL_INTEGER",
     "SERIAL_SPELLINGS",
+    "UUID_GENERATORS",
     "WIDER",
     "base_type",
     "comparable",

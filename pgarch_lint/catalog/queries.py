@@ -69,21 +69,15 @@ from pgarch_lint.catalog.objects import (
     View,
     expression_tree,
 )
+from pgarch_lint.catalog.types import UUID_GENERATORS
 from pgarch_lint.sql import ast, walk
 
 __all__ = ["VOLATILE_FUNCTIONS", "CatalogQueries"]
 
 #: Built-in (and common extension) functions that are VOLATILE in pg_proc: a column default
 #: that calls one of them is evaluated once per row, so ``ADD COLUMN`` rewrites the table.
-VOLATILE_FUNCTIONS: frozenset[str] = frozenset(
+VOLATILE_FUNCTIONS: frozenset[str] = UUID_GENERATORS | frozenset(
     {
-        "gen_random_uuid",
-        "uuid_generate_v1",
-        "uuid_generate_v1mc",
-        "uuid_generate_v4",
-        "uuid_generate_v7",
-        "uuidv4",
-        "uuidv7",
         "random",
         "random_normal",
         "setseed",

@@ -38,11 +38,25 @@ from pgarch_lint.sql import ast, deparse
 __all__ = [
     "SERIAL_BASE_TYPES",
     "TEMPORAL_TYPES",
+    "UUID_GENERATORS",
     "is_binary_coercible",
     "normalize_type",
     "split_type",
     "value_text",
 ]
+
+#: functions that make a new uuid value (built-in, uuid-ossp, PostgreSQL 18's uuidv4/uuidv7)
+UUID_GENERATORS: frozenset[str] = frozenset(
+    {
+        "gen_random_uuid",
+        "uuid_generate_v1",
+        "uuid_generate_v1mc",
+        "uuid_generate_v4",
+        "uuid_generate_v7",
+        "uuidv4",
+        "uuidv7",
+    }
+)
 
 # pglast's pg_catalog type names → the names PostgreSQL's format_type() shows (short forms).
 _TYPE_NAMES: dict[str, str] = {
