@@ -353,6 +353,9 @@ class Rule:
     strict: bool = False  # part of the "strict" preset although opt-in
     pack: str | None = None  # third-party pack name; None for built-ins
     live_only: bool = False  # needs a live database (``--dsn``): silent in static runs
+    # other names the rule answers to (another tool's name for the same check, e.g. squawk's):
+    # config, --select, explain and suppression comments accept them (docs/configuration.md)
+    aliases: tuple[str, ...] = ()
 
     @property
     def qualified_name(self) -> str:
@@ -398,6 +401,8 @@ class RuleLike(Protocol):
     @property
     def live_only(self) -> bool: ...
     @property
+    def aliases(self) -> tuple[str, ...]: ...
+    @property
     def qualified_name(self) -> str: ...
 
 
@@ -427,8 +432,10 @@ def rule(
     options: type | None = None,
     strict: bool = False,
     live_only: bool = False,
+    aliases: tuple[str, ...] = (),
 ) -> Callable[[CheckFn], Rule]:
-    """Declare a rule. The decorated function's docstring is the rationale."""
+    """Declare a rule. The decorated function's docstring is the rationale; ``aliases`` are
+    other names it answers to (several rules may share one: it then names them all)."""
 
     def deco(fn: CheckFn) -> Rule:
         doc = inspect.cleandoc(fn.__doc__ or "")
@@ -449,6 +456,7 @@ def rule(
             options=options,
             strict=strict,
             live_only=live_only,
+            aliases=tuple(aliases),
         )
 
     return deco

@@ -248,7 +248,7 @@ def load_settings(
         root=path.parent,
         source=label,
     )
-    validate_names(s, list(rules), label)
+    resolve_names(s, list(rules), label)
     return s
 
 
@@ -332,27 +332,53 @@ def check_template(label: str, kind: str, template: str) -> None:
         raise ConfigError(f"{label}: naming.{kind}: {problem}")
 
 
-def validate_names(s: Settings, rules: list[RuleLike], label: str) -> None:
+def alias_targets(rules: Iterable[RuleLike]) -> dict[str, tuple[str, ...]]:
+    """Every alias a rule declares (namespaced like its rule) and the rules it names."""
+    out: dict[str, list[str]] = {}
+    for r in rules:
+        for a in r.aliases:
+            out.setdefault(a if r.pack is None else f"{r.pack}/{a}", []).append(r.qualified_name)
+    return {a: tuple(names) for a, names in out.items()}
+
+
+def resolve_names(s: Settings, rules: list[RuleLike], label: str) -> None:
+    """Check every rule name the settings give and replace aliases by the rules they name
+    (``prefer-timestamp-tz`` -> ``prefer-timestamptz``); an unknown name is a ConfigError."""
     if not rules:
         return
     known = {r.qualified_name for r in rules}
+    aliases = alias_targets(rules)
 
-    def check(key: str, names: Iterable[str], categories_ok: bool = True) -> None:
+    def resolve(key: str, names: Iterable[str], categories_ok: bool = True) -> tuple[str, ...]:
+        out: list[str] = []
         for n in names:
             if n in known or (categories_ok and (n in CATEGORIES or n == "all")):
-                continue
-            hint = _suggest(n, known)
-            raise ConfigError(f"{label}: {key}: unknown rule {n!r}{hint}")
+                out.append(n)
+            elif n in aliases:
+                out.extend(aliases[n])
+            else:
+                hint = _suggest(n, [*known, *aliases])
+                raise ConfigError(f"{label}: {key}: unknown rule {n!r}{hint}")
+        return tuple(dict.fromkeys(out))
 
-    check("select", s.select or ())
-    check("ignore", s.ignore)
-    check("extend-select", s.extend_select)
-    check("severity", s.severity, categories_ok=False)
-    for pat, names in s.per_file_ignores.items():
-        check(f"per-file-ignores.{pat!r}", names)
+    def resolve_keys(key: str, table: dict[str, Any]) -> dict[str, Any]:
+        # a rule's own name wins over an alias that also names it
+        out = {t: v for n, v in table.items() if n not in known for t in resolve(key, [n], False)}
+        out.update({n: v for n, v in table.items() if n in known})
+        return out
+
+    if s.select is not None:
+        s.select = resolve("select", s.select)
+    s.ignore = resolve("ignore", s.ignore)
+    s.extend_select = resolve("extend-select", s.extend_select)
+    s.severity = resolve_keys("severity", s.severity)
+    s.per_file_ignores = {
+        pat: resolve(f"per-file-ignores.{pat!r}", names)
+        for pat, names in s.per_file_ignores.items()
+    }
+    s.rule_options = resolve_keys("rules", s.rule_options)
     by_name = {r.qualified_name: r for r in rules}
     for name, opts in s.rule_options.items():
-        check("rules", [name], categories_ok=False)
         r = by_name[name]
         if r.options is None:
             if opts:

@@ -44,10 +44,18 @@ def rule_page(r: RuleLike) -> str:
     status = "on by default" if r.default else "opt-in (enable with `extend-select`)"
     if r.strict and not r.default:
         status += "; part of the `strict` preset"
+    aka = ""
+    if r.aliases:
+        names = ", ".join(f"`{a}`" for a in r.aliases)
+        aka = (
+            f"**Aliases:** {names} (accepted in configuration, "
+            "`--select`, `explain` and suppression comments)\n\n"
+        )
     return (
         f"# {r.qualified_name}\n\n"
         f"**Category:** `{r.category.value}` · **Default severity:** `{r.severity.value}` · "
         f"**Status:** {status}\n\n"
+        f"{aka}"
         f"{r.summary}\n\n"
         f"## What it does\n\n{r.summary[0].upper() + r.summary[1:]}.\n\n"
         f"## Why it matters\n\n{r.rationale}\n\n"

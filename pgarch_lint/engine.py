@@ -45,14 +45,14 @@ from pgarch_lint.api import (
     Violation,
 )
 from pgarch_lint.catalog import Catalog, Loc
-from pgarch_lint.config import Settings, ignored_for_path, rule_options
+from pgarch_lint.config import Settings, alias_targets, ignored_for_path, rule_options
 from pgarch_lint.emit import UNUSED_SUPPRESSION_RULE, FindingMaker
 from pgarch_lint.errors import InternalError
 from pgarch_lint.findings import Finding, Report, Summary
 from pgarch_lint.locks import locks_of
 from pgarch_lint.source import SourceFile, load_source
 from pgarch_lint.spans import SpanFn, node_spans, token_end
-from pgarch_lint.suppress import Suppressions, attach, parse_directives
+from pgarch_lint.suppress import Suppressions, attach, parse_directives, resolve_aliases
 from pgarch_lint.transaction import TxState
 
 if TYPE_CHECKING:
@@ -157,6 +157,7 @@ class Engine:
         # update the catalog and the transaction state, but no rule runs
         self.rules_on = True
         self._known_names: frozenset[str] = frozenset()
+        self._alias_map: dict[str, tuple[str, ...]] | None = None
         self._unit_re = re.compile(settings.migration_unit) if settings.migration_unit else None
 
     # --- public ------------------------------------------------------------------------------
@@ -270,10 +271,13 @@ class Engine:
         comments = [(c.start, c.end, c.text) for c in src.comments]
         spans = [(c.start, c.end) for c in src.chunks]
         ignored = ignored_for_path(f.rel_path or f.path, self.settings)
+        directives = parse_directives(comments)
+        if any(d.names for d in directives):
+            resolve_aliases(directives, self._aliases())
         fr = _FileRun(
             src,
             info,
-            attach(parse_directives(comments), spans, src.text),
+            attach(directives, spans, src.text),
             ignored,
             spans,
             f.rel_path,
@@ -618,6 +622,14 @@ class Engine:
                 )
                 ev2 = SuppressionDirective(path, d.start, d.end, d.names, unknown, d.used, inactive)
                 self._event(fr, TxState(), ev2)
+
+    def _aliases(self) -> dict[str, tuple[str, ...]]:
+        """Every installed rule's aliases (suppression comments may use them), read once."""
+        if self._alias_map is None:
+            from pgarch_lint.registry import rule_refs
+
+            self._alias_map = alias_targets(rule_refs())
+        return self._alias_map
 
     def _emit(self, fr: _FileRun, r: RuleLike, v: Violation, ctx: Context) -> None:
         finding = self._maker.make(r, v, ctx, fr.src, fr.suppressions, fr.rel_path or fr.info.path)

@@ -33,6 +33,7 @@ import dataclasses
 import importlib
 import marshal
 import os
+import re
 import sys
 from collections.abc import Iterable
 from functools import lru_cache
@@ -44,8 +45,9 @@ from pgarch_lint.api import Category, CheckFn, Rule, Severity
 from pgarch_lint.errors import RegistryError
 
 GROUP = "pgarch_lint.rules"
+_KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 BUILTIN = "builtin"
-CACHE_FORMAT = 2  # 2: marshal instead of JSON (json costs ~1 ms to import)
+CACHE_FORMAT = 3  # 2: marshal instead of JSON (json costs ~1 ms to import); 3: aliases
 
 
 def _rules_in_module(mod: ModuleType) -> list[Rule]:
@@ -112,7 +114,19 @@ def _load_packs() -> list[_Pack]:
             seen[q] = pack
             rules.append((modname, r))
         out.append(_Pack(pack, target, mods, rules))
+    _check_aliases([r for p in out for _, r in p.rules])
     return out
+
+
+def _check_aliases(rules: list[Rule]) -> None:
+    """An alias is kebab-case and never another rule's name (it would shadow that rule)."""
+    names = {r.qualified_name for r in rules}
+    for r in rules:
+        for a in r.aliases:
+            q = a if r.pack is None else f"{r.pack}/{a}"
+            if q in names or not _KEBAB.fullmatch(a):
+                why = "is a rule's name" if q in names else "is not kebab-case"
+                raise RegistryError(f"rule {r.qualified_name!r}: alias {a!r} {why}")
 
 
 @lru_cache(maxsize=1)
@@ -141,6 +155,7 @@ class RuleRef:
         "_node_names",
         "_nodes",
         "_rule",
+        "aliases",
         "category",
         "default",
         "has_options",
@@ -169,9 +184,11 @@ class RuleRef:
         module: str,
         node_names: tuple[tuple[str, str], ...],
         has_options: bool,
+        aliases: tuple[str, ...] = (),
         rule: Rule | None = None,
     ) -> None:
         self.name = name
+        self.aliases = aliases
         self.category = category
         self.severity = severity
         self.summary = summary
@@ -202,6 +219,7 @@ class RuleRef:
             module=module,
             node_names=tuple((t.__module__, t.__qualname__) for t in rule.nodes),
             has_options=rule.options is not None,
+            aliases=rule.aliases,
             rule=rule,
         )
 
@@ -286,6 +304,7 @@ class RuleRef:
             "module": self.module,
             "nodes": [list(n) for n in self._node_names],
             "options": self.has_options,
+            "aliases": list(self.aliases),
         }
 
     @classmethod
@@ -303,6 +322,7 @@ class RuleRef:
             module=str(d["module"]),
             node_names=tuple((str(m), str(q)) for m, q in d["nodes"]),
             has_options=bool(d["options"]),
+            aliases=tuple(str(a) for a in d["aliases"]),
         )
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 _OURS = re.compile(
@@ -20,18 +20,6 @@ _SQUAWK = re.compile(
     r"squawk-(?P<kind>ignore-file|ignore)\b(?P<names>(?:\s+[\w/-]+(?:\s*,\s*[\w/-]+)*)?)",
     re.IGNORECASE,
 )
-
-
-#: squawk rule names whose pgarch-lint counterpart has another name (docs/migrating-from-squawk.md)
-SQUAWK_ALIASES: dict[str, tuple[str, ...]] = {
-    "prefer-timestamp-tz": ("prefer-timestamptz",),
-    "ban-truncate-cascade": ("ban-truncate",),
-    "unused-ignore": ("unused-suppression",),
-    "prefer-bigint-over-smallint": ("prefer-bigint-over-int",),
-    "prefer-repack": ("ban-vacuum-full-and-cluster",),
-    "require-timeout-settings": ("require-lock-timeout", "require-statement-timeout"),
-    "adding-serial-primary-key-field": ("adding-primary-key-constraint", "prefer-identity"),
-}
 
 
 @dataclass(slots=True)
@@ -108,10 +96,16 @@ def parse_directives(comments: Sequence[tuple[int, int, str]]) -> list[Directive
             continue
         names_raw = m.group("names") or ""
         names = tuple(n.strip() for n in names_raw.split(",") if n.strip())
-        if squawk:
-            names = tuple(a for n in names for a in SQUAWK_ALIASES.get(n, (n,)))
         out.append(Directive(start, end, m.group("kind").lower() == "ignore-file", names, squawk))
     return out
+
+
+def resolve_aliases(directives: list[Directive], aliases: Mapping[str, tuple[str, ...]]) -> None:
+    """Replace every alias a directive names by the rules it stands for (``squawk-ignore
+    prefer-timestamp-tz`` suppresses ``prefer-timestamptz``); other names stay as written."""
+    for d in directives:
+        if any(n in aliases for n in d.names):
+            d.names = tuple(dict.fromkeys(t for n in d.names for t in aliases.get(n, (n,))))
 
 
 def attach(

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 from pgarch_lint.api import Rule
-from pgarch_lint.config import Settings, load_settings, select_rules
+from pgarch_lint.config import Settings, load_settings, resolve_names, select_rules
 from pgarch_lint.engine import Engine, FileInput
 from pgarch_lint.findings import Finding
 from pgarch_lint.registry import load_rules
@@ -30,6 +30,7 @@ def lint_sql(
     all_rules = load_rules()
     if rules is not None:
         settings.select = tuple(rules)
+    resolve_names(settings, list(all_rules), "lint_sql")
     chosen: list[Rule] = select_rules(all_rules, settings)
     files = [FileInput(f"context{i}.sql", c.encode(), True) for i, c in enumerate(context)]
     files.append(FileInput(path, sql.encode("utf-8", "surrogateescape"), False))

@@ -20,6 +20,7 @@ _PARTITIONED_HELP = (
 
 @rule(
     name="adding-primary-key-constraint",
+    aliases=("adding-serial-primary-key-field",),  # squawk's name
     category=Category.MIGRATION_SAFETY,
     severity=Severity.ERROR,
     summary="ADD PRIMARY KEY on an existing table without USING INDEX",

@@ -40,6 +40,7 @@ def _referencing(cat: CatalogView, rv: ast.RangeVar) -> list[str]:
 
 @rule(
     name="ban-truncate",
+    aliases=("ban-truncate-cascade",),  # squawk's name
     category=Category.COMPATIBILITY,
     severity=Severity.ERROR,
     summary="TRUNCATE of an existing table (CASCADE also empties every referencing table)",

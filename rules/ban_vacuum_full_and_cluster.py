@@ -46,6 +46,7 @@ def _help(ctx: Context, cluster: bool) -> str:
 
 @rule(
     name="ban-vacuum-full-and-cluster",
+    aliases=("prefer-repack",),  # squawk's name
     category=Category.MIGRATION_SAFETY,
     severity=Severity.WARNING,
     summary="VACUUM FULL and CLUSTER, which rewrite a table under an ACCESS EXCLUSIVE lock",

@@ -7,6 +7,7 @@ from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule
 
 @rule(
     name="prefer-timestamptz",
+    aliases=("prefer-timestamp-tz",),  # squawk's name
     category=Category.SCHEMA_DESIGN,
     severity=Severity.WARNING,
     summary="a column of type timestamp without time zone",

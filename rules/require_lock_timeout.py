@@ -9,6 +9,7 @@ def _article(word: str) -> str:
 
 @rule(
     name="require-lock-timeout",
+    aliases=("require-timeout-settings",),  # squawk's name
     category=Category.MIGRATION_SAFETY,
     severity=Severity.WARNING,
     summary="the first statement taking a strong lock on an existing table with no "

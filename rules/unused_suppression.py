@@ -5,6 +5,7 @@ from pgarch_lint.api import Category, Context, Severity, SuppressionDirective, V
 
 @rule(
     name="unused-suppression",
+    aliases=("unused-ignore",),  # squawk's name
     category=Category.HOUSEKEEPING,
     severity=Severity.INFO,
     summary="a suppression comment that suppressed nothing, or that names an unknown rule",

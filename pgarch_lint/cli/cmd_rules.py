@@ -30,6 +30,7 @@ def rules_cmd(fmt: str, preset: str | None) -> None:
                     "severity": r.severity.value,
                     "default": r.default,
                     "summary": r.summary,
+                    "aliases": list(r.aliases),
                 }
                 for r in rules
             ]
@@ -49,15 +50,21 @@ def rules_cmd(fmt: str, preset: str | None) -> None:
 def explain(rule_name: str) -> None:
     """Print a rule's full documentation."""
     with Guard():
+        from pgarch_lint.config import alias_targets
         from pgarch_lint.docs import rule_page
         from pgarch_lint.registry import rules_by_name
 
         rules = rules_by_name()
-        r = rules.get(rule_name)
-        if r is None:
+        aliases = alias_targets(rules.values())
+        if rule_name in rules:
+            click.echo(rule_page(rules[rule_name]), nl=False)
+            return
+        if rule_name not in aliases:
             import difflib
 
-            close = difflib.get_close_matches(rule_name, list(rules), n=1)
+            close = difflib.get_close_matches(rule_name, [*rules, *aliases], n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             die(f"unknown rule {rule_name!r}{hint}")
-        click.echo(rule_page(r), nl=False)
+        targets = aliases[rule_name]
+        click.echo(f"`{rule_name}` is an alias of {', '.join(f'`{t}`' for t in targets)}.\n")
+        click.echo("\n".join(rule_page(rules[t]) for t in targets), nl=False)

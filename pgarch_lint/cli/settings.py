@@ -90,11 +90,11 @@ class Configured:
 def configure(config_file: str | None, flags: SettingsFlags) -> Configured:
     """Load the configuration (``--config`` or found by walking up), apply the flags, check
     every rule name they and the configuration give (ConfigError) and select the rules."""
-    from pgarch_lint.config import load_settings, select_rules, validate_names
+    from pgarch_lint.config import load_settings, resolve_names, select_rules
     from pgarch_lint.registry import rule_refs
 
     all_rules = rule_refs()  # metadata only: a rule's module is imported when it must run
     settings = load_settings(Path(config_file) if config_file else None, rules=all_rules)
     apply_flags(settings, flags)
-    validate_names(settings, list(all_rules), "command line")
+    resolve_names(settings, list(all_rules), "command line")
     return Configured(settings, select_rules(all_rules, settings), all_rules)
