@@ -89,6 +89,7 @@ __all__ = [
     "RESERVED_KEYWORDS",
     "TYPE_FUNC_NAME_KEYWORDS",
     "AnyStatement",
+    "Applicability",
     "Catalog",
     "CatalogView",
     "Category",
@@ -96,9 +97,11 @@ __all__ = [
     "Constraint",
     "Context",
     "DynamicExecute",
+    "Edit",
     "EndOfFile",
     "EndOfRun",
     "FileInfo",
+    "Fix",
     "Function",
     "Index",
     "IndexKey",
@@ -146,6 +149,48 @@ class Severity(enum.StrEnum):
     @property
     def rank(self) -> int:
         return {"info": 1, "warning": 2, "error": 3}[self.value]
+
+
+class Applicability(enum.StrEnum):
+    """How far a fix may be trusted.
+
+    ``SAFE``: the statement means the same after the edit (``IF NOT EXISTS``, a type spelled
+    the recommended way on a table the same change creates): ``--fix`` applies it. ``UNSAFE``:
+    the edit changes locking, transactions or data behaviour and needs a human's eyes: only
+    ``--unsafe-fixes`` applies it.
+    """
+
+    SAFE = "safe"
+    UNSAFE = "unsafe"
+
+
+@dataclass(frozen=True, slots=True)
+class Edit:
+    """Replace the text between two absolute offsets of the current file (``ctx.span``
+    gives a node's) with ``content``; ``start == end`` inserts. Line breaks in ``content``
+    are written ``\\n``: fixing turns them into the file's own line ending."""
+
+    start: int
+    end: int
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class Fix:
+    """A finding's fix: a title (imperative, e.g. "Add CONCURRENTLY"), its edits (applied
+    together, none overlapping) and how far it may be trusted."""
+
+    title: str
+    edits: tuple[Edit, ...]
+    applicability: Applicability = Applicability.UNSAFE
+
+    @classmethod
+    def safe(cls, title: str, *edits: Edit) -> Fix:
+        return cls(title, tuple(edits), Applicability.SAFE)
+
+    @classmethod
+    def unsafe(cls, title: str, *edits: Edit) -> Fix:
+        return cls(title, tuple(edits), Applicability.UNSAFE)
 
 
 class Category(enum.StrEnum):
@@ -266,6 +311,7 @@ class Violation:
     #                       fingerprint); the finding keeps only its position and message
     severity: Severity | None = None  # this finding's severity when it is not the rule's
     #                                   default; a user's [severity] override for the rule wins
+    fix: Fix | None = None  # the edits that resolve it, when they can be written for the user
 
 
 @dataclass(slots=True)

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from pgarch_lint.api import Context, RuleLike, Severity, Violation
+from pgarch_lint.api import Context, Fix, RuleLike, Severity, Violation
 from pgarch_lint.config import Settings, effective_severity
-from pgarch_lint.findings import Finding, fingerprint
+from pgarch_lint.findings import Finding, FindingFix, Position, TextEdit, fingerprint
 from pgarch_lint.source import SourceFile
 from pgarch_lint.spans import token_end
 from pgarch_lint.suppress import Suppressions
@@ -109,4 +109,29 @@ class FindingMaker:
             help=v.help or rule.fix,
             source_line="" if v.redact else src.line_text(line),
             fingerprint=fingerprint(name, fp_path, stmt_text, v.message),
+            fix=finding_fix(v.fix, src) if v.fix is not None else None,
         )
+
+
+def finding_fix(fix: Fix, src: SourceFile) -> FindingFix | None:
+    """A rule's fix as edits of the file's text: positions added, ``\\n`` in the new text
+    written as the file's line ending. None when the edits do not fit the file (outside the
+    text, reversed, or overlapping each other): a fix that cannot be applied is not offered."""
+    n = len(src.text)
+    edits = sorted(fix.edits, key=lambda e: (e.start, e.end))
+    last = -1
+    for e in edits:
+        if not 0 <= e.start <= e.end <= n or e.start < last:
+            return None
+        last = e.end
+    crlf = "\r\n" in src.text
+    out = []
+    for e in edits:
+        content = e.content.replace("\r\n", "\n").replace("\n", "\r\n") if crlf else e.content
+        out.append(TextEdit(_position(src, e.start), _position(src, e.end), content))
+    return FindingFix(fix.title, fix.applicability.value, tuple(out))
+
+
+def _position(src: SourceFile, offset: int) -> Position:
+    line, column = src.position(offset)
+    return Position(line, column, offset)

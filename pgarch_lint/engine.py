@@ -70,6 +70,7 @@ class FileInput:
     data: bytes
     context: bool = False
     rel_path: str = ""  # relative to the config root, for per-file-ignores
+    fs_path: str = ""  # where the file lives (``--fix`` writes there); "" for stdin
 
 
 @dataclass(slots=True)
@@ -157,6 +158,7 @@ class Engine:
         # update the catalog and the transaction state, but no rule runs
         self.rules_on = True
         self._known_names: frozenset[str] = frozenset()
+        self._unparsable: set[str] = set()  # files with a statement that does not parse
         self._alias_map: dict[str, tuple[str, ...]] | None = None
         self._unit_re = re.compile(settings.migration_unit) if settings.migration_unit else None
 
@@ -196,7 +198,13 @@ class Engine:
             self._whole_schema()
         self._suppression_report()
         self.findings.sort(key=Finding.sort_key)
-        return Report(self.findings, self.summary, list(self.rules), notes=self.notes)
+        return Report(
+            self.findings,
+            self.summary,
+            list(self.rules),
+            notes=self.notes,
+            unparsable=frozenset(self._unparsable),
+        )
 
     # --- what parallel.py needs (parallel.Checker) ---------------------------------------------
 
@@ -294,6 +302,7 @@ class Engine:
         tx = transaction.for_file(wrapped, self.settings.lock_timeout_set_by_runner)
         if src.decode_error is not None:
             off, msg = src.decode_error
+            self._unparsable.add(f.path)
             self._event(fr, tx, SyntaxErrorEvent(msg, off, off + 1))
         chunks = src.chunks
         for chunk, parsed in zip(chunks, sql.parse_chunks(src.masked, fr.spans), strict=True):
@@ -366,6 +375,7 @@ class Engine:
         say so, so that the statements after it see a new table and not an unknown one."""
         if not fr.info.context:
             self.summary.statements += 1
+        self._unparsable.add(fr.info.path)
         off = exc.offset if exc.offset is not None else end
         off = min(max(off, start), max(end - 1, start))
         msg = exc.message if exc.offset is not None else f"{exc.message} (at end of statement)"

@@ -10,6 +10,39 @@ if TYPE_CHECKING:
 
 
 @dataclass(frozen=True, slots=True)
+class Position:
+    """A place in a file: 1-based line and column (characters), and the character offset
+    from the start of the file's text (after a byte-order mark)."""
+
+    line: int
+    column: int
+    offset: int
+
+
+@dataclass(frozen=True, slots=True)
+class TextEdit:
+    """Replace the text from ``start`` to ``end`` (exclusive) with ``content``, written with
+    the file's own line endings."""
+
+    start: Position
+    end: Position
+    content: str
+
+
+@dataclass(frozen=True, slots=True)
+class FindingFix:
+    """A finding's fix as reporters and ``--fix`` see it: edits of the file's text."""
+
+    title: str
+    applicability: str  # "safe" | "unsafe"
+    edits: tuple[TextEdit, ...]
+
+    @property
+    def safe(self) -> bool:
+        return self.applicability == "safe"
+
+
+@dataclass(frozen=True, slots=True)
 class Finding:
     """One finding, as every reporter prints it (1-based lines and columns)."""
 
@@ -25,6 +58,7 @@ class Finding:
     help: str
     source_line: str = ""  # the offending line, for the text reporter
     fingerprint: str = ""  # stable across line moves: rule + path + normalised statement text
+    fix: FindingFix | None = None
 
     def sort_key(self) -> tuple[str, int, int, str]:
         return (self.path, self.line, self.column, self.rule)
@@ -55,6 +89,42 @@ class Report:
     rules: list[RuleLike] = field(default_factory=list)  # the rules that ran (for SARIF etc.)
     checked_paths: list[str] = field(default_factory=list)  # checked (not context) files, in order
     notes: list[str] = field(default_factory=list)  # `path:line:col: note[rule] ...` (--verbose)
+    unparsable: frozenset[str] = frozenset()  # files with a statement that does not parse
+    fixes: FixSummary | None = None  # what --fix / --diff did (None: not asked)
+
+
+@dataclass(frozen=True, slots=True)
+class FixSummary:
+    """What a fixing run did: fixes applied, and how many of the remaining findings only
+    ``--unsafe-fixes`` would fix. ``dry_run``: ``--diff`` (nothing written)."""
+
+    applied: int
+    unsafe_available: int
+    dry_run: bool = False
+
+
+def _n(count: int, noun: str, plural: str = "") -> str:
+    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+
+
+def fix_line(report: Report) -> str:
+    """The summary's sentence about fixes ("" when there is nothing to say)."""
+    safe = sum(1 for f in report.findings if f.fix is not None and f.fix.safe)
+    unsafe = sum(1 for f in report.findings if f.fix is not None and not f.fix.safe)
+    done = report.fixes
+    if done is None:
+        if not safe and not unsafe:
+            return ""
+        parts = [f"{_n(safe, 'finding')} fixable with --fix"] if safe else []
+        if unsafe:
+            parts.append(f"{unsafe} {'more ' if safe else ''}with --unsafe-fixes")
+        return "; ".join(parts) + "."
+    verb = "Would apply" if done.dry_run else "Applied"
+    left = len(report.findings)
+    out = f"{verb} {_n(done.applied, 'fix', 'fixes')}; {_n(left, 'finding')} {'remains' if left == 1 else 'remain'}"
+    if done.unsafe_available:
+        out += f" ({done.unsafe_available} more fixable with --unsafe-fixes)"
+    return out + "."
 
 
 def fingerprint(rule: str, path: str, statement: str, message: str) -> str:

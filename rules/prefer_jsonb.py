@@ -1,8 +1,9 @@
 from collections.abc import Iterator
 
 from pgarch_lint.analysis.definitions import column_site
+from pgarch_lint.analysis.fixes import column_is_being_created, replace_type_word
 from pgarch_lint.analysis.types import base_type, type_text
-from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule
+from pgarch_lint.api import Category, Context, Fix, Severity, Violation, ast, rule
 
 
 @rule(
@@ -24,12 +25,21 @@ def check(node: ast.ColumnDef, ctx: Context) -> Iterator[Violation]:
     """`json` stores the input text verbatim and re-parses it on every access: each `->`,
     `->>` or containment test pays for a full parse, there is no equality operator (so no
     DISTINCT, GROUP BY or UNIQUE), and it cannot use GIN indexes. `jsonb` stores the parsed
-    binary form, supports indexing (`jsonb_ops`, `jsonb_path_ops`) and equality."""
+    binary form, supports indexing (`jsonb_ops`, `jsonb_path_ops`) and equality.
+
+    Fix (safe): on a column that a CREATE TABLE declares, or that is added to a table created
+    earlier in the same file, `json` becomes `jsonb` (no row holds a value yet). Not offered
+    for a column that already has data: converting it rewrites the table."""
     site = column_site(node, ctx)
     if site is None or base_type(site.type_name) != "json":
         return
+    fix = None
+    if column_is_being_created(ctx, site):
+        edit = replace_type_word(ctx, site, "json", "jsonb")
+        fix = Fix.safe("Declare the column jsonb", edit) if edit is not None else None
     yield Violation(
         f"column {site.label} is {type_text(site.type_name)}: every access re-parses the text, "
         "and it has no equality operator and no GIN index support",
         node=site.type_name,
+        fix=fix,
     )

@@ -27,6 +27,7 @@ module              what it answers
 ``conventions``     house style: naming conventions inferred from the schema, suggested names
 ``name_templates``  naming templates: syntax, known conventions, matching names
 ``live``            facts a live database gives (sizes, index usage, plans), None when static
+``fixes``           writing fixes: edits read back from the source (a column's type word)
 ``memo``            ``per_statement``: share one helper's result between rules
 ==================  ============================================================================
 

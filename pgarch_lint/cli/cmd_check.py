@@ -91,6 +91,21 @@ class Live:
         return bool(self.dsn or self.min_table_size or self.explain or self.explain_analyze)
 
 
+class Fixing:
+    """``--fix``, ``--unsafe-fixes``, ``--diff``."""
+
+    __slots__ = ("diff", "fix", "unsafe_fixes")
+
+    def __init__(self, fix: bool = False, unsafe_fixes: bool = False, diff: bool = False) -> None:
+        self.fix = fix
+        self.unsafe_fixes = unsafe_fixes
+        self.diff = diff
+
+    @property
+    def wanted(self) -> bool:
+        return self.fix or self.diff
+
+
 class RunOptions:
     """How the run goes: ``--jobs``, ``--no-progress``, ``--verbose``."""
 
@@ -191,6 +206,19 @@ class RunOptions:
     is_flag=True,
     help="Also print notes on stderr (e.g. tables the catalog does not know).",
 )
+@click.option("--fix", is_flag=True, help="Apply the safe fixes to the files (atomically).")
+@click.option(
+    "--unsafe-fixes",
+    "unsafe_fixes",
+    is_flag=True,
+    help="With --fix or --diff: also apply the fixes that change locking, transaction or "
+    "data behaviour (review them).",
+)
+@click.option(
+    "--diff",
+    is_flag=True,
+    help="Print the fixes as a unified diff and write nothing (exit 1 when there is one).",
+)
 @debug_option(help="Show tracebacks of internal errors.")
 @collect("flags", SettingsFlags)
 @collect("sources", Sources)
@@ -198,6 +226,7 @@ class RunOptions:
 @collect("live", Live)
 @collect("run", RunOptions)
 @collect("report", ReportOptions)
+@collect("fixing", Fixing)
 def check(
     paths: tuple[str, ...],
     config_file: str | None,
@@ -208,6 +237,7 @@ def check(
     live: Live,
     run: RunOptions,
     report: ReportOptions,
+    fixing: Fixing,
 ) -> None:
     """Lint SQL files, folders (recursively, *.sql) or '-' for stdin."""
     with Guard(debug):
@@ -218,10 +248,15 @@ def check(
         inputs = check_inputs(
             paths, sources.context_paths, conf.settings, sources.stdin_filename, sources.since
         )
+        if fixing.wanted and live.wanted:
+            raise ConfigError("--fix and --diff work on files: drop --dsn")
         live_check = _start_live(live, inputs, conf)
         if live_check is not None:
             inputs = live_check.inputs
-        result = _run(conf, inputs, run, live_check)
+        if fixing.wanted:
+            result = _fix(conf, inputs, run, fixing, report)
+        else:
+            result = _run(conf, inputs, run, live_check)
         if live_check is not None:
             result = live_check.finish(result)
         if baseline.write_baseline:
@@ -294,6 +329,69 @@ def _run(
         for note in result.notes:
             click.echo(note, err=True)
     result.checked_paths = [f.path for f in inputs if not f.context]
+    return result
+
+
+def _fix(
+    conf: Configured, inputs: list[FileInput], run: RunOptions, fixing: Fixing, how: ReportOptions
+) -> Report:
+    """``--fix`` / ``--diff``: lint, fix, lint again (see pgarch_lint/fixes.py); write the
+    changed files (``--fix``), or print their diff and exit (``--diff``). The report is of
+    what remains. With ``-`` the fixed text goes to stdout and the report to stderr."""
+    from pathlib import Path
+
+    from pgarch_lint.findings import FixSummary
+    from pgarch_lint.fixes import fix_inputs, write_atomic
+
+    quiet_run = RunOptions(run.jobs, no_progress=True, verbose=False)
+    done = fix_inputs(
+        lambda current: _run(conf, current, quiet_run, None),
+        inputs,
+        unsafe=fixing.unsafe_fixes,
+    )
+    result = done.report
+    if run.verbose:
+        for note in result.notes:
+            click.echo(note, err=True)
+    unsafe_left = 0
+    if not fixing.unsafe_fixes:
+        unsafe_left = sum(1 for f in result.findings if f.fix is not None and not f.fix.safe)
+    result.fixes = FixSummary(done.applied, unsafe_left, dry_run=fixing.diff)
+    if not done.converged:
+        click.echo(
+            "pgarch-lint: the fixes did not settle after several passes; some were not applied "
+            "(please report this)",
+            err=True,
+        )
+    if fixing.diff:
+        import difflib
+
+        for i in done.changed:
+            old, new = inputs[i].data, done.inputs[i].data
+            name = inputs[i].path
+            click.echo(
+                "".join(
+                    difflib.unified_diff(
+                        old.decode("utf-8-sig").splitlines(keepends=True),
+                        new.decode("utf-8-sig").splitlines(keepends=True),
+                        f"a/{name}",
+                        f"b/{name}",
+                    )
+                ),
+                nl=False,
+            )
+        from pgarch_lint.findings import fix_line
+
+        click.echo(f"pgarch-lint: {fix_line(result)}", err=True)
+        sys.exit(1 if done.changed else 0)
+    for i in done.changed:
+        if inputs[i].fs_path:
+            write_atomic(Path(inputs[i].fs_path), done.inputs[i].data)
+    stdin = [f for f in done.inputs if not f.fs_path and not f.context]
+    if stdin:
+        sys.stdout.buffer.write(stdin[0].data)
+        sys.stdout.flush()
+        how.to_stderr = True
     return result
 
 

@@ -38,7 +38,7 @@ def check_inputs(
         except IsADirectoryError:
             continue
         inputs.append(
-            FileInput(display_path(p), data, is_context, relative_to_root(p, settings.root))
+            FileInput(display_path(p), data, is_context, relative_to_root(p, settings.root), str(p))
         )
     if "-" in paths:
         name = stdin_filename or "<stdin>"

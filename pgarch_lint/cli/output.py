@@ -65,7 +65,7 @@ def write_output(path: str | None, write: Callable[[TextIO], object]) -> None:
 class ReportOptions:
     """How a report is written: ``--format``, ``--output``, ``--quiet``, ``--statistics``."""
 
-    __slots__ = ("fmt", "output", "quiet", "statistics")
+    __slots__ = ("fmt", "output", "quiet", "statistics", "to_stderr")
 
     def __init__(
         self,
@@ -78,6 +78,7 @@ class ReportOptions:
         self.output = output
         self.quiet = quiet
         self.statistics = statistics
+        self.to_stderr = False  # stdout carries something else (``--fix`` of stdin)
 
 
 def emit_report(report: Report, settings: Settings, how: ReportOptions) -> NoReturn:
@@ -85,18 +86,22 @@ def emit_report(report: Report, settings: Settings, how: ReportOptions) -> NoRet
     from pgarch_lint.config import fail_threshold
     from pgarch_lint.reporters import render
 
+    stream = sys.stderr if how.to_stderr else sys.stdout
     color = (
         how.output is None
         and how.fmt == "text"
-        and sys.stdout.isatty()
+        and stream.isatty()
         and "NO_COLOR" not in os.environ
     )
-    write_output(
-        how.output,
-        lambda out: render(
-            how.fmt, report, out, color=color, quiet=how.quiet, statistics=how.statistics
-        ),
-    )
+
+    def write(out: TextIO) -> None:
+        render(how.fmt, report, out, color=color, quiet=how.quiet, statistics=how.statistics)
+
+    if how.to_stderr and how.output is None:
+        write(sys.stderr)
+        sys.stderr.flush()
+    else:
+        write_output(how.output, write)
     threshold = fail_threshold(settings.fail_on)
     failed = any(
         {"error": 3, "warning": 2, "info": 1}[f.severity] >= threshold for f in report.findings

@@ -6,7 +6,7 @@ import json
 from typing import Any, TextIO  # Any: JSON documents
 
 from pgarch_lint import __version__
-from pgarch_lint.findings import Finding, Report
+from pgarch_lint.findings import Finding, FindingFix, Report
 
 FIELDS = (
     "rule",
@@ -24,7 +24,24 @@ FIELDS = (
 
 
 def finding_dict(f: Finding) -> dict[str, Any]:
-    return {k: getattr(f, k) for k in FIELDS}
+    out = {k: getattr(f, k) for k in FIELDS}
+    out["fix"] = None if f.fix is None else fix_dict(f.fix)
+    return out
+
+
+def fix_dict(fix: FindingFix) -> dict[str, Any]:
+    return {
+        "title": fix.title,
+        "applicability": fix.applicability,
+        "edits": [
+            {
+                "start": {"line": e.start.line, "column": e.start.column, "offset": e.start.offset},
+                "end": {"line": e.end.line, "column": e.end.column, "offset": e.end.offset},
+                "content": e.content,
+            }
+            for e in fix.edits
+        ],
+    }
 
 
 def to_dict(report: Report) -> dict[str, Any]:
@@ -39,6 +56,7 @@ def to_dict(report: Report) -> dict[str, Any]:
             "errors": s.by_severity["error"],
             "warnings": s.by_severity["warning"],
             "infos": s.by_severity["info"],
+            **({"fixes_applied": report.fixes.applied} if report.fixes is not None else {}),
         },
     }
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, TextIO  # Any: JSON documents
 from urllib.parse import quote
 
 from pgarch_lint import __version__
-from pgarch_lint.findings import Finding, Report
+from pgarch_lint.findings import Finding, FindingFix, Report
 from pgarch_lint.reporters import finding_key, with_occurrence
 
 if TYPE_CHECKING:
@@ -81,6 +81,29 @@ def _region(f: Finding) -> dict[str, int]:
     return {"startLine": line, "startColumn": col, "endLine": end_line, "endColumn": end_col}
 
 
+def _fix(path: str, fix: FindingFix) -> dict[str, Any]:
+    """A SARIF fix: one artifact change whose replacements are the fix's edits (regions in
+    the run's columnKind, end column exclusive; an insertion deletes an empty region)."""
+    replacements = [
+        {
+            "deletedRegion": {
+                "startLine": e.start.line,
+                "startColumn": e.start.column,
+                "endLine": e.end.line,
+                "endColumn": e.end.column,
+            },
+            "insertedContent": {"text": e.content},
+        }
+        for e in fix.edits
+    ]
+    return {
+        "description": {"text": f"{fix.title} ({fix.applicability})"},
+        "artifactChanges": [
+            {"artifactLocation": artifact_location(path), "replacements": replacements}
+        ],
+    }
+
+
 def to_sarif(report: Report) -> dict[str, Any]:
     descriptors: list[dict[str, Any]] = []
     index: dict[str, int] = {}
@@ -96,23 +119,24 @@ def to_sarif(report: Report) -> dict[str, Any]:
             index[f.rule] = len(descriptors)
             descriptors.append(_bare_descriptor(f))
         text = f.message if not f.help else f"{f.message}\nhelp: {f.help}"
-        results.append(
-            {
-                "ruleId": f.rule,
-                "ruleIndex": index[f.rule],
-                "level": LEVELS[f.severity],
-                "message": {"text": text},
-                "locations": [
-                    {
-                        "physicalLocation": {
-                            "artifactLocation": artifact_location(f.path),
-                            "region": _region(f),
-                        }
+        result: dict[str, Any] = {
+            "ruleId": f.rule,
+            "ruleIndex": index[f.rule],
+            "level": LEVELS[f.severity],
+            "message": {"text": text},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": artifact_location(f.path),
+                        "region": _region(f),
                     }
-                ],
-                "partialFingerprints": {FINGERPRINT_KEY: f"{finding_key(f)}:{occurrence}"},
-            }
-        )
+                }
+            ],
+            "partialFingerprints": {FINGERPRINT_KEY: f"{finding_key(f)}:{occurrence}"},
+        }
+        if f.fix is not None:
+            result["fixes"] = [_fix(f.path, f.fix)]
+        results.append(result)
     return {
         "$schema": SCHEMA_URI,
         "version": "2.1.0",

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import TextIO
 
-from pgarch_lint.findings import SEVERITIES, Report
+from pgarch_lint.findings import SEVERITIES, Report, fix_line
 
 _COLORS = {"error": "\x1b[1;31m", "warning": "\x1b[1;33m", "info": "\x1b[1;36m"}
 _BOLD, _DIM, _RESET = "\x1b[1m", "\x1b[2m", "\x1b[0m"
@@ -46,7 +46,8 @@ def render(
             out.write(f"{n:>6}  {c(_COLORS[sev], sev):<8}  {rule}\n")
     elif not quiet:
         for f in report.findings:
-            head = f"{c(_BOLD, f'{f.path}:{f.line}:{f.column}:')} {c(_COLORS[f.severity], f.severity)}[{f.rule}] {f.message}"
+            mark = "[*] " if f.fix is not None else ""
+            head = f"{c(_BOLD, f'{f.path}:{f.line}:{f.column}:')} {c(_COLORS[f.severity], f.severity)}[{f.rule}] {mark}{f.message}"
             out.write(head + "\n")
             if f.source_line.strip():
                 line, col = _window(f.source_line.replace("\t", " ").rstrip(), f.column)
@@ -59,6 +60,8 @@ def render(
                 )
             if f.help:
                 out.write(f"{c(_BOLD, '  help:')} {f.help}\n")
+            if f.fix is not None:
+                out.write(f"{c(_BOLD, '  fix:')} {f.fix.title} ({f.fix.applicability})\n")
             out.write("\n")
     s = report.summary
     parts = [
@@ -72,3 +75,6 @@ def render(
         f"{total} {noun} ({', '.join(parts)}) in {s.files} {files}, {s.statements} "
         f"statement{'' if s.statements == 1 else 's'}\n"
     )
+    line = fix_line(report)
+    if line:
+        out.write(line + "\n")
