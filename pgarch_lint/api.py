@@ -402,6 +402,7 @@ class Rule:
     # other names the rule answers to (another tool's name for the same check, e.g. squawk's):
     # config, --select, explain and suppression comments accept them (docs/configuration.md)
     aliases: tuple[str, ...] = ()
+    autofix: str = ""  # what the rule's fixes do, when it offers any (its page shows it)
 
     @property
     def qualified_name(self) -> str:
@@ -449,6 +450,8 @@ class RuleLike(Protocol):
     @property
     def aliases(self) -> tuple[str, ...]: ...
     @property
+    def autofix(self) -> str: ...
+    @property
     def qualified_name(self) -> str: ...
 
 
@@ -479,9 +482,11 @@ def rule(
     strict: bool = False,
     live_only: bool = False,
     aliases: tuple[str, ...] = (),
+    autofix: str = "",
 ) -> Callable[[CheckFn], Rule]:
     """Declare a rule. The decorated function's docstring is the rationale; ``aliases`` are
-    other names it answers to (several rules may share one: it then names them all)."""
+    other names it answers to (several rules may share one: it then names them all);
+    ``autofix`` says what the fixes its violations carry do, and when they are safe."""
 
     def deco(fn: CheckFn) -> Rule:
         doc = inspect.cleandoc(fn.__doc__ or "")
@@ -503,6 +508,7 @@ def rule(
             strict=strict,
             live_only=live_only,
             aliases=tuple(aliases),
+            autofix=inspect.cleandoc(autofix),
         )
 
     return deco

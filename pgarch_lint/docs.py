@@ -61,9 +61,16 @@ def rule_page(r: RuleLike) -> str:
         f"## Why it matters\n\n{r.rationale}\n\n"
         f"## Example\n\n```sql\n{r.bad}\n```\n\n"
         f"## Use instead\n\n{r.fix}\n\n```sql\n{r.good}\n```\n\n"
+        f"{_autofix(r)}"
         f"## Options\n\n{_options_table(r)}\n"
         f"## Suppressing\n\n```sql\n-- pgarch-lint: ignore[{r.qualified_name}] <reason>\n```\n"
     )
+
+
+def _autofix(r: RuleLike) -> str:
+    if not r.autofix:
+        return ""
+    return f"## Automatic fix\n\n{r.autofix}\n\nSee [fixes](../fixes.md) for `--fix`.\n\n"
 
 
 def index_page(rules: Sequence[RuleLike]) -> str:

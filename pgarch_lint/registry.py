@@ -291,6 +291,10 @@ class RuleRef:
     def good(self) -> str:
         return self.load().good
 
+    @property
+    def autofix(self) -> str:
+        return self.load().autofix
+
     def to_json(self) -> dict[str, Any]:
         return {
             "name": self.name,

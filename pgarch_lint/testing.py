@@ -83,6 +83,22 @@ def severity_mismatches(text: str, findings: Iterable[Finding], path: str) -> li
     ]
 
 
+def fixture_run(
+    sql_path: Path, rule_name: str, data: bytes | None = None
+) -> tuple[Settings, list[Rule], list[FileInput]]:
+    """The settings, rules and inputs :func:`run_fixture` lints (``data``: the fixture's
+    text replaced, e.g. after a fix)."""
+    sidecar = sql_path.with_suffix(".toml")
+    settings = load_settings(sidecar, rules=load_rules()) if sidecar.exists() else Settings()
+    settings.select = (rule_name, *settings.extend_select)
+    ctx_file = sql_path.with_name(sql_path.stem + ".context.sql")
+    files: list[FileInput] = []
+    if ctx_file.exists():
+        files.append(FileInput(str(ctx_file), ctx_file.read_bytes(), True))
+    files.append(FileInput(str(sql_path), sql_path.read_bytes() if data is None else data, False))
+    return settings, select_rules(load_rules(), settings), files
+
+
 def run_fixture(
     sql_path: Path, rule_name: str
 ) -> tuple[Counter[tuple[int, str]], Counter[tuple[int, str]], list[Finding]]:
@@ -91,16 +107,8 @@ def run_fixture(
     A sidecar ``<case>.toml`` (pgarch-lint.toml keys) configures the run; a sidecar
     ``<case>.context.sql`` is replayed first as ``--context``.
     """
-    sidecar = sql_path.with_suffix(".toml")
-    settings = load_settings(sidecar, rules=load_rules()) if sidecar.exists() else Settings()
-    settings.select = (rule_name, *settings.extend_select)
-    ctx_file = sql_path.with_name(sql_path.stem + ".context.sql")
-    files: list[FileInput] = []
-    if ctx_file.exists():
-        files.append(FileInput(str(ctx_file), ctx_file.read_bytes(), True))
-    data = sql_path.read_bytes()
-    files.append(FileInput(str(sql_path), data, False))
-    chosen = select_rules(load_rules(), settings)
+    settings, chosen, files = fixture_run(sql_path, rule_name)
+    data = files[-1].data
     findings = Engine(settings, chosen).run(files).findings
     want = expected(data.decode("utf-8", "replace"))
     got: Counter[tuple[int, str]] = Counter(
@@ -117,6 +125,7 @@ __all__: list[str] = [
     "describe",
     "expected",
     "expected_severities",
+    "fixture_run",
     "lint_sql",
     "run_fixture",
     "severity_mismatches",

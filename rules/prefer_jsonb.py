@@ -20,16 +20,17 @@ from pgarch_lint.api import Category, Context, Fix, Severity, Violation, ast, ru
     """,
     fix="Declare the column `jsonb`. Keep `json` only when the exact input text (key order, "
     "duplicate keys, whitespace) must be preserved, and say so in a suppression comment.",
+    autofix="""
+    Safe: `json` becomes `jsonb` on a column that a `CREATE TABLE` declares or that is added to
+    a table created earlier in the same file (no row holds a value yet). Not offered for a
+    column that already holds data: converting it rewrites the table.
+    """,
 )
 def check(node: ast.ColumnDef, ctx: Context) -> Iterator[Violation]:
     """`json` stores the input text verbatim and re-parses it on every access: each `->`,
     `->>` or containment test pays for a full parse, there is no equality operator (so no
     DISTINCT, GROUP BY or UNIQUE), and it cannot use GIN indexes. `jsonb` stores the parsed
-    binary form, supports indexing (`jsonb_ops`, `jsonb_path_ops`) and equality.
-
-    Fix (safe): on a column that a CREATE TABLE declares, or that is added to a table created
-    earlier in the same file, `json` becomes `jsonb` (no row holds a value yet). Not offered
-    for a column that already has data: converting it rewrites the table."""
+    binary form, supports indexing (`jsonb_ops`, `jsonb_path_ops`) and equality."""
     site = column_site(node, ctx)
     if site is None or base_type(site.type_name) != "json":
         return
