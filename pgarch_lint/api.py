@@ -337,6 +337,8 @@ class Context:
     _notes: Callable[[Context, str, ast.Node | None], None] | None = None
     rule_name: str = ""  # the rule being run (the engine sets it)
     _statement_key: str | None = None
+    _source: Callable[[str], str | None] | None = None  # a file's text, by path
+    _paths: Callable[[], tuple[str, ...]] | None = None  # every file of the run, in order
 
     def statement_key(self) -> str:
         """The statement's text with runs of whitespace made one space (findings'
@@ -353,6 +355,19 @@ class Context:
         shown with ``check --verbose``, never counted."""
         if self._notes is not None:
             self._notes(self, message, node)
+
+    def source_text(self, path: str | None = None) -> str | None:
+        """The text of a file of the run as it was read (decoded, its own line endings):
+        the current file, or ``path`` (a whole-schema rule building a fix at ``Loc.path``).
+        Offsets of findings and fixes are offsets into this text. None when unknown."""
+        if self._source is None:
+            return None
+        return self._source(path if path is not None else self.file.path)
+
+    def run_paths(self) -> tuple[str, ...]:
+        """Every file of the run (context files included), in replay order. Complete for
+        whole-schema rules (``EndOfRun``); a statement's check may not see later files."""
+        return self._paths() if self._paths is not None else ()
 
     def line_of(self, offset: int) -> int:
         """1-based line of an absolute offset in the current file."""

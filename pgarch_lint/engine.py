@@ -514,7 +514,16 @@ class Engine:
         )
         # ctx.rule_name is set before each rule runs; notes are attributed to it
         ctx._notes = fr.note_sink
+        ctx._source = self._source_text
+        ctx._paths = self._run_paths
         return ctx
+
+    def _run_paths(self) -> tuple[str, ...]:
+        return tuple(self._files)
+
+    def _source_text(self, path: str) -> str | None:
+        fr = self._files.get(path)
+        return fr.src.text if fr is not None else None
 
     def _run_rule(
         self, fr: _FileRun, x: _Runner, node: object, ctx: Context, parents: tuple[ast.Node, ...]
@@ -595,6 +604,8 @@ class Engine:
                 None,
                 self.settings,
             )
+            ctx._source = self._source_text
+            ctx._paths = self._run_paths
             try:
                 for v in check(ev, ctx):
                     if v.at is None or v.at.path not in self._files:

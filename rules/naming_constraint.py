@@ -12,7 +12,7 @@ from pgarch_lint.api import (
     util,
 )
 
-from ._naming import convention_text, violation
+from ._naming import AUTOFIX, convention_text, rename_fix, violation
 
 _LABEL = {
     "primary-key": "primary key",
@@ -55,6 +55,7 @@ _LABEL = {
     'Set a template to "" to stop checking that kind. When a kind\'s template is not '
     "configured, the project's own convention is inferred from its schema (see "
     "`pgarch-lint conventions`).",
+    autofix=AUTOFIX,
 )
 def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
     """Constraint names appear in error messages (`violates foreign key constraint ...`), in
@@ -88,10 +89,12 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
                 + (convention_text(conv) if conv.inferred else "the naming convention")
                 + f': name it "{want}"',
                 help=f"Add `CONSTRAINT {util.quote_ident(want)}` before the constraint.",
+                fix=rename_fix(ctx, d, want),
             )
             continue
         yield violation(
             d,
             f'{label} "{d.name}" on "{d.shown}" does not follow {convention_text(conv)}: '
             f'expected "{want}"',
+            fix=rename_fix(ctx, d, want),
         )

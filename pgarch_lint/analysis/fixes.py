@@ -7,15 +7,18 @@ offered only when the text it replaces was read back and matched.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
+from pgarch_lint import astutil as util
 from pgarch_lint.api import Edit
 
 if TYPE_CHECKING:
     from pgarch_lint.analysis.definitions import ColumnSite
     from pgarch_lint.api import Context
+    from pgarch_lint.catalog.declared import NameDef
 
-__all__ = ["column_is_being_created", "replace_type_word"]
+__all__ = ["column_is_being_created", "name_unnamed", "rename_declared", "replace_type_word"]
 
 
 def _word_at(text: str, start: int, word: str) -> bool:
@@ -43,3 +46,110 @@ def column_is_being_created(ctx: Context, site: ColumnSite) -> bool:
     """Whether the column is declared by a CREATE TABLE, or added to a table created earlier
     in the same file: no row holds a value yet, so its type can change for free."""
     return site.kind == "create" or (site.kind == "add" and ctx.catalog.is_new(site.table))
+
+
+_LEAD = re.compile(
+    r"\s*create\s+(?:unique\s+)?index\s+(?:concurrently\s+)?(?:if\s+not\s+exists\s+)?",
+    re.IGNORECASE,
+)
+_CONSTRAINT = re.compile(r"\s*constraint\s+", re.IGNORECASE)
+
+
+def _ident_at(text: str, i: int) -> tuple[int, int, str] | None:
+    """The identifier starting at ``i``: (start, end, name as PostgreSQL stores it)."""
+    if i < len(text) and text[i] == '"':
+        j = i + 1
+        out = []
+        while j < len(text):
+            if text[j] == '"':
+                if text[j + 1 : j + 2] == '"':
+                    out.append('"')
+                    j += 2
+                    continue
+                return i, j + 1, "".join(out)
+            out.append(text[j])
+            j += 1
+        return None
+    m = _BARE.match(text, i)
+    if m is None:
+        return None
+    return i, m.end(), m.group().lower()
+
+
+_BARE = re.compile(r"[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*")
+_WORD = re.compile(r'"(?:[^"]|"")*"|[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*')
+
+
+def _mentions(text: str, name: str) -> int:
+    """How many identifiers in ``text`` (outside nothing: strings and comments count too,
+    which only makes the answer more cautious) denote ``name``."""
+    n = 0
+    for m in _WORD.finditer(text):
+        tok = m.group()
+        value = tok[1:-1].replace('""', '"') if tok.startswith('"') else tok.lower()
+        n += value == name
+    return n
+
+
+_CLAUSE = re.compile(r"(?:primary|unique|check|references|foreign|exclude)\b", re.IGNORECASE)
+_ON = re.compile(r"(?:only\s+)?on\b", re.IGNORECASE)
+
+
+def _unused(ctx: Context, d: NameDef, new: str, own: int) -> bool:
+    """No file of the run mentions ``d``'s name (but its own declaration, ``own`` times in
+    its file) nor ``new``."""
+    assert d.loc is not None
+    for path in ctx.run_paths():
+        other = ctx.source_text(path) or ""
+        if _mentions(other, d.name) > (own if path == d.loc.path else 0) or _mentions(other, new):
+            return False
+    return True
+
+
+def name_unnamed(ctx: Context, d: NameDef, new: str) -> Edit | None:
+    """An edit giving the unnamed index or constraint ``d`` the name ``new`` in the statement
+    that declares it (``CREATE INDEX new ON``, ``CONSTRAINT new PRIMARY KEY``), when no file of
+    the run mentions the name PostgreSQL would generate (a later ``DROP CONSTRAINT
+    orders_pkey`` keeps working only with that name) nor the new one."""
+    if d.explicit or d.rename or d.loc is None:
+        return None
+    text = ctx.source_text(d.loc.path)
+    if text is None:
+        return None
+    quoted = util.quote_ident(new)
+    if d.kind == "index" and d.start is None:
+        m = _LEAD.match(text, d.loc.start, d.loc.end)
+        if m is None or _ON.match(text, m.end(), d.loc.end) is None:
+            return None
+        at, content = m.end(), f"{quoted} "
+    elif d.start is not None and _CLAUSE.match(text, d.start, d.loc.end) is not None:
+        at, content = d.start, f"CONSTRAINT {quoted} "
+    else:
+        return None
+    return Edit(at, at, content) if _unused(ctx, d, new, 0) else None
+
+
+def rename_declared(ctx: Context, d: NameDef, new: str) -> Edit | None:
+    """An edit renaming the index or named constraint ``d`` in the statement that declares
+    it, when nothing else in the run's files mentions the old name (no later DROP, ALTER,
+    COMMENT or REINDEX refers to it) and nothing already uses the new one. None otherwise,
+    and for renames (``ALTER INDEX ... RENAME TO``) and names PostgreSQL generated."""
+    if not d.explicit or d.rename or d.loc is None:
+        return None
+    text = ctx.source_text(d.loc.path)
+    if text is None:
+        return None
+    if d.kind == "index" and d.start is None:
+        m = _LEAD.match(text, d.loc.start, d.loc.end)
+    elif d.start is not None:
+        m = _CONSTRAINT.match(text, d.start, d.loc.end)
+    else:
+        return None
+    if m is None:
+        return None
+    found = _ident_at(text, m.end())
+    if found is None or found[2] != d.name:
+        return None
+    if not _unused(ctx, d, new, 1):
+        return None
+    return Edit(found[0], found[1], util.quote_ident(new))
