@@ -103,8 +103,20 @@ class FixSummary:
     dry_run: bool = False
 
 
-def _n(count: int, noun: str, plural: str = "") -> str:
-    return f"{count} {noun if count == 1 else plural or noun + 's'}"
+def plural(count: int, noun: str, many: str = "") -> str:
+    """``1 warning``, ``3 errors``, ``2 fixes`` (``many``: an irregular plural); ``info``
+    has none."""
+    if count == 1 or noun == "info":
+        return f"{count} {noun}"
+    return f"{count} {many or noun + 's'}"
+
+
+def severity_counts(summary: Summary) -> str:
+    """``1 error, 2 warnings, 0 info``."""
+    return ", ".join(plural(summary.by_severity[k], k) for k in SEVERITIES)
+
+
+_n = plural
 
 
 def fix_line(report: Report) -> str:

@@ -62,6 +62,40 @@ class _Commands(click.Group):
                         self.add_command(_load(name), name)
         return self.commands.get(cmd_name)
 
+    def main(  # type: ignore[override]
+        self,
+        args: list[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: object,
+    ) -> object:
+        """Usage errors (unknown option or command, a bad value) as one line on stderr and
+        exit 2, like every other expected problem; click would print the usage first."""
+        try:
+            rv = super().main(args, prog_name, complete_var, False, **extra)
+        except click.exceptions.NoArgsIsHelpError as exc:
+            exc.show()  # no command: the help, as click prints it
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            msg = exc.format_message()
+            where = "pgarch-lint"
+            if exc.ctx is not None and exc.ctx.parent is not None:
+                where += f" {exc.ctx.info_name}"
+            click.echo(
+                f"pgarch-lint: error: {msg[:1].lower()}{msg[1:]} (see '{where} --help')", err=True
+            )
+            sys.exit(2)
+        except click.ClickException as exc:
+            click.echo(f"pgarch-lint: error: {exc.format_message()}", err=True)
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("pgarch-lint: interrupted", err=True)
+            sys.exit(130)
+        if standalone_mode:
+            sys.exit(rv if isinstance(rv, int) else 0)
+        return rv
+
 
 @click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(

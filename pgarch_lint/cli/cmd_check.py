@@ -29,7 +29,7 @@ from pgarch_lint.cli.options import (
     quiet_option,
     select_option,
 )
-from pgarch_lint.cli.output import ReportOptions, emit_report
+from pgarch_lint.cli.output import ReportOptions, emit_report, escapes_allowed
 from pgarch_lint.cli.settings import Configured, SettingsFlags, configure
 from pgarch_lint.errors import ConfigError
 from pgarch_lint.reporters import FORMATS
@@ -324,7 +324,7 @@ def _run(
         jobs=1 if live_check is not None else jobs,  # a live run shares one connection
     )
     if progress is not None:
-        sys.stderr.write("\r\x1b[2K")
+        sys.stderr.write("\r\x1b[2K" if escapes_allowed() else "\r" + " " * 80 + "\r")
     if run.verbose:
         for note in result.notes:
             click.echo(note, err=True)
@@ -400,10 +400,12 @@ def _write_baseline(path: str, result: Report) -> None:
     from pathlib import Path
 
     from pgarch_lint.baseline import write as write_baseline_file
+    from pgarch_lint.findings import plural
 
     n = write_baseline_file(Path(path), result.findings)
     click.echo(
-        f"pgarch-lint: wrote {path}: {len(result.findings)} findings ({n} entries)",
+        f"pgarch-lint: wrote {path}: {plural(len(result.findings), 'finding')} "
+        f"({plural(n, 'entry', 'entries')})",
         err=True,
     )
     sys.exit(0)
@@ -413,5 +415,7 @@ def _progress_bar(i: int, total: int, f: FileInput) -> None:
     width = 30
     done = int(width * (i + 1) / total)
     name = f.path if len(f.path) <= 50 else "..." + f.path[-47:]
-    sys.stderr.write(f"\r\x1b[2K[{'#' * done}{'.' * (width - done)}] {i + 1}/{total} {name}")
+    line = f"[{'#' * done}{'.' * (width - done)}] {i + 1}/{total} {name}"
+    # without escapes (TERM=dumb, NO_COLOR) the line is overwritten by padding it
+    sys.stderr.write(f"\r\x1b[2K{line}" if escapes_allowed() else f"\r{line:<80}")
     sys.stderr.flush()

@@ -13,6 +13,22 @@ if TYPE_CHECKING:
     from pgarch_lint.findings import Report
 
 
+def escapes_allowed() -> bool:
+    """Whether the terminal may receive escape sequences at all (colour, line clearing):
+    not with ``NO_COLOR`` set or ``TERM=dumb``."""
+    return "NO_COLOR" not in os.environ and os.environ.get("TERM") != "dumb"
+
+
+def use_color(stream: TextIO) -> bool:
+    """Colour on a terminal that allows escapes; ``FORCE_COLOR`` (non-empty) forces it
+    anywhere, even into a pipe, unless ``NO_COLOR`` is set."""
+    if "NO_COLOR" in os.environ:
+        return False
+    if os.environ.get("FORCE_COLOR"):
+        return True
+    return escapes_allowed() and stream.isatty()
+
+
 def open_output(path: str | None) -> tuple[TextIO, Callable[[bool], None]]:
     """stdout, or a temp file next to PATH that replaces it atomically on success."""
     if path is None:
@@ -87,12 +103,7 @@ def emit_report(report: Report, settings: Settings, how: ReportOptions) -> NoRet
     from pgarch_lint.reporters import render
 
     stream = sys.stderr if how.to_stderr else sys.stdout
-    color = (
-        how.output is None
-        and how.fmt == "text"
-        and stream.isatty()
-        and "NO_COLOR" not in os.environ
-    )
+    color = how.output is None and how.fmt == "text" and use_color(stream)
 
     def write(out: TextIO) -> None:
         render(how.fmt, report, out, color=color, quiet=how.quiet, statistics=how.statistics)

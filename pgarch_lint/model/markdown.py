@@ -55,7 +55,8 @@ def _context(m: Model) -> list[str]:
     out.append(f"- PostgreSQL target version: {m.pg_version}")
     if m.schemas:
         out.append(
-            "- Schemas: " + ", ".join(f"{_code(s)} ({n} tables)" for s, n in m.schemas.items())
+            "- Schemas: "
+            + ", ".join(f"{_code(s)} ({_plural(n, 'table')})" for s, n in m.schemas.items())
         )
     if m.schema_filter or m.table_filter:
         parts = []
@@ -285,7 +286,8 @@ def _findings(m: Model) -> list[str]:
         return [*out, "No findings.", ""]
     s = f.by_severity
     out.append(
-        f"{f.total} findings: {s['error']} errors, {s['warning']} warnings, {s['info']} info."
+        f"{_plural(f.total, 'finding')}: {_plural(s['error'], 'error')}, "
+        f"{_plural(s['warning'], 'warning')}, {s['info']} info."
     )
     out.append("")
     out.append("| category | errors | warnings | info |")
@@ -303,7 +305,8 @@ def _findings(m: Model) -> list[str]:
             f"{sum(list(f.by_rule.values())[TOP_FINDINGS:])} |"
         )
     out.append("")
-    out.append(f"Top {len(f.top)} findings (the most severe first, one per rule first):")
+    top = "The finding" if len(f.top) == 1 else f"Top {len(f.top)} findings"
+    out.append(f"{top} (the most severe first, one per rule first):")
     out.append("")
     for x in f.top:
         out.append(

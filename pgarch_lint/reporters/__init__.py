@@ -13,7 +13,7 @@ from typing import TextIO
 
 from pgarch_lint.findings import Finding, Report
 
-FORMATS = ("text", "json", "sarif", "github", "gitlab", "junit", "markdown")
+FORMATS = ("text", "concise", "json", "sarif", "github", "gitlab", "junit", "markdown")
 
 
 def render(

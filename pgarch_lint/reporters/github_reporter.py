@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
-from pgarch_lint.findings import SEVERITIES, Finding, Report
+from pgarch_lint.findings import Finding, Report, plural, severity_counts
 
 COMMANDS = {"error": "error", "warning": "warning", "info": "notice"}
 
@@ -48,5 +48,7 @@ def render(
         for f in report.findings:
             out.write(annotation(f) + "\n")
     s = report.summary
-    counts = ", ".join(f"{s.by_severity[k]} {k}" for k in SEVERITIES)
-    out.write(f"pgarch-lint: {s.findings} findings ({counts}) in {s.files} files\n")
+    out.write(
+        f"pgarch-lint: {plural(s.findings, 'finding')} ({severity_counts(s)}) in "
+        f"{plural(s.files, 'file')}\n"
+    )

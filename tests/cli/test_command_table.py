@@ -45,7 +45,22 @@ def test_old_attribute_names_still_give_the_commands() -> None:
 def test_an_unknown_command_suggests_known_ones() -> None:
     r = CliRunner().invoke(main, ["chek"])
     assert r.exit_code == 2
-    assert "No such command 'chek'." in r.output and "'check'" in r.output
+    # one line, like every other usage error
+    assert r.output.startswith("pgarch-lint: error: no such command 'chek'.")
+    assert "'check'" in r.output and r.output.count("\n") == 1
+
+
+def test_usage_errors_are_one_line_with_exit_2() -> None:
+    for args, said in [
+        (["check", "--format", "bogus", "x.sql"], "invalid value for '--format'"),
+        (["check", "--jobs", "0", "x.sql"], "invalid value for '--jobs'"),
+        (["check", "--nope"], "no such option '--nope'"),
+    ]:
+        r = CliRunner().invoke(main, args)
+        assert r.exit_code == 2, args
+        assert r.output.startswith(f"pgarch-lint: error: {said}"), r.output
+        assert r.output.endswith("(see 'pgarch-lint check --help')\n")
+        assert r.output.count("\n") == 1
 
 
 def test_version_and_help_import_only_what_they_need() -> None:

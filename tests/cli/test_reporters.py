@@ -115,7 +115,7 @@ def rendered(fmt: str, report: Report | None = None, **kw: Any) -> str:
 
 
 def test_every_format_is_registered_and_renders() -> None:
-    assert FORMATS == ("text", "json", "sarif", "github", "gitlab", "junit", "markdown")
+    assert FORMATS == ("text", "concise", "json", "sarif", "github", "gitlab", "junit", "markdown")
     empty = Report([], Summary(), [], [])
     for fmt in FORMATS:
         assert rendered(fmt).strip()
