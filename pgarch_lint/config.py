@@ -76,6 +76,7 @@ class Settings:
     assume_in_transaction: bool | None = None
     lock_timeout_set_by_runner: bool = False
     exclude: tuple[str, ...] = ()
+    paths: tuple[str, ...] = ()  # what ``check`` with no PATHS checks (relative to ``root``)
     lint_down: bool = False
     migration_unit: str | None = None  # regex: group 1 of a file name is its migration unit
     severity: dict[str, str] = field(default_factory=dict)
@@ -84,7 +85,8 @@ class Settings:
     tenancy: Tenancy = field(default_factory=Tenancy)
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
     root: Path = field(default_factory=Path.cwd)  # directory globs are relative to
-    source: str | None = None  # the config file used, if any
+    source: str | None = None  # the config file used, if any (as messages name it)
+    config_file: Path | None = None  # ... and its path
 
 
 # --- discovery -----------------------------------------------------------------------------
@@ -167,6 +169,7 @@ def _model() -> Any:
         assume_in_transaction: bool | None = Field(None, alias="assume-in-transaction")
         lock_timeout_set_by_runner: bool = Field(False, alias="lock-timeout-set-by-runner")
         exclude: list[str] = []
+        paths: list[str] = []
         lint_down: bool = Field(False, alias="lint-down")
         migration_unit: str | None = Field(None, alias="migration-unit")
         severity: dict[str, Literal["error", "warning", "info"]] = {}
@@ -200,9 +203,15 @@ def _fmt_pydantic(path: str, exc: ValidationError) -> str:
 
 
 def load_settings(
-    config_file: Path | None = None, *, cwd: Path | None = None, rules: Iterable[RuleLike] = ()
+    config_file: Path | None = None,
+    *,
+    cwd: Path | None = None,
+    start: Path | None = None,
+    rules: Iterable[RuleLike] = (),
 ) -> Settings:
-    """Find (or read) the config and validate it against the installed rules."""
+    """Find (from ``start``, default ``cwd``, upward) or read the config and validate it
+    against the installed rules. Paths in it are relative to its folder; without a config
+    file they are relative to ``cwd``."""
     cwd = cwd or Path.cwd()
     if config_file is not None:
         if not config_file.is_file():
@@ -210,7 +219,7 @@ def load_settings(
         raw = section_of(config_file, _read_toml(config_file))
         found: tuple[Path, dict[str, Any]] | None = (config_file, raw)
     else:
-        hit = find_config(cwd)
+        hit = find_config(start or cwd)
         found = None if hit is None else (hit[0], section_of(hit[0], hit[1]))
     if found is None:
         return Settings(root=cwd)
@@ -236,6 +245,7 @@ def load_settings(
         assume_in_transaction=m["assume_in_transaction"],
         lock_timeout_set_by_runner=m["lock_timeout_set_by_runner"],
         exclude=tuple(m["exclude"]),
+        paths=tuple(m["paths"]),
         lint_down=m["lint_down"],
         migration_unit=m.get("migration_unit"),
         severity=dict(m["severity"]),
@@ -247,6 +257,7 @@ def load_settings(
         rule_options={k: dict(v) for k, v in m["rules"].items()},
         root=path.parent,
         source=label,
+        config_file=path,
     )
     resolve_names(s, list(rules), label)
     return s

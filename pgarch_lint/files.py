@@ -55,15 +55,21 @@ def _printable(s: str) -> str:
 
 
 def collect(
-    paths: Iterable[str], *, root: Path, exclude: Iterable[str] = (), lint_down: bool = False
+    paths: Iterable[str],
+    *,
+    root: Path,
+    exclude: Iterable[str] = (),
+    lint_down: bool = False,
+    skipped: list[str] | None = None,
 ) -> list[Path]:
     """Expand files and folders into SQL files, in natural order, without duplicates.
 
     A file named explicitly is always checked (unless excluded); inside folders only ``*.sql``
     files are taken, down migrations are skipped unless ``lint_down``, and symlinked folders
     are followed once (loops are cut). Inside folders, named pipes, sockets and devices are
-    skipped (reading a FIFO would block forever); a folder that cannot be listed is an
-    ``OSError`` (never silently skipped), as is a file that cannot be read later on.
+    skipped (reading a FIFO would block forever). A sub-folder that cannot be listed is an
+    ``OSError``, unless ``skipped`` is given: then it is skipped and a line saying so is
+    appended to it (never silently).
     """
     exclude = list(exclude)
     out: dict[str, Path] = {}
@@ -73,7 +79,13 @@ def collect(
             found: list[Path] = []
             cwd = os.getcwd()
             seen_dirs: set[tuple[int, int]] = set()
-            for dirpath, dirnames, filenames in os.walk(p, followlinks=True, onerror=_raise):
+
+            def unlisted(exc: OSError, top: Path = p) -> None:
+                if skipped is None or os.path.samefile(exc.filename, top):
+                    raise exc
+                skipped.append(f"{exc.filename}: cannot list the folder: {exc.strerror}")
+
+            for dirpath, dirnames, filenames in os.walk(p, followlinks=True, onerror=unlisted):
                 try:
                     st = os.stat(dirpath)
                 except OSError:
@@ -116,10 +128,6 @@ def collect(
         else:
             raise ConfigError(f"{raw}: no such file or directory")
     return sorted(out.values(), key=lambda q: natural_key(str(q)))
-
-
-def _raise(exc: OSError) -> None:
-    raise exc
 
 
 def _special(p: Path) -> bool:

@@ -241,13 +241,29 @@ def check(
 ) -> None:
     """Lint SQL files, folders (recursively, *.sql) or '-' for stdin."""
     with Guard(debug):
-        if not paths:
-            raise ConfigError("no paths given (try: pgarch-lint check migrations/)")
-        conf = configure(config_file, flags)
+        conf = configure(config_file, flags, paths)
+        if run.verbose:
+            used = conf.settings.config_file
+            click.echo(
+                f"pgarch-lint: configuration: {used if used else 'none found (defaults)'}",
+                err=True,
+            )
+        if not paths:  # the configured paths, else the current folder
+            root = conf.settings.root
+            paths = tuple(str(root / p) for p in conf.settings.paths) or (".",)
         known = _read_baseline(baseline)
         inputs = check_inputs(
             paths, sources.context_paths, conf.settings, sources.stdin_filename, sources.since
         )
+        if not any(not f.context for f in inputs):
+            if sources.since is None:
+                shown = " ".join(paths)
+                raise ConfigError(f"no SQL file found in {shown} (nothing to check)")
+            click.echo(
+                f"pgarch-lint: note: no SQL file under {' '.join(paths)} changed since "
+                f"{sources.since}",
+                err=True,
+            )
         if fixing.wanted and live.wanted:
             raise ConfigError("--fix and --diff work on files: drop --dsn")
         live_check = _start_live(live, inputs, conf)

@@ -19,6 +19,7 @@ from pgarch_lint.cli.options import (
     paths_argument,
 )
 from pgarch_lint.cli.output import write_output
+from pgarch_lint.cli.settings import discovery_start
 
 if TYPE_CHECKING:
     from pgarch_lint.config import Settings
@@ -48,7 +49,9 @@ def schema(
         from pgarch_lint.engine import Engine
         from pgarch_lint.schema_report import render_json, render_text
 
-        settings = load_settings(Path(config_file) if config_file else None)
+        settings = load_settings(
+            Path(config_file) if config_file else None, start=discovery_start(paths)
+        )
         inputs = _schema_inputs(paths, context_paths, settings)
         engine = Engine(settings, [])
         engine.run(inputs)
@@ -118,7 +121,9 @@ def conventions(
         from pgarch_lint.config import load_settings
         from pgarch_lint.engine import Engine
 
-        settings = load_settings(Path(config_file) if config_file else None)
+        settings = load_settings(
+            Path(config_file) if config_file else None, start=discovery_start(paths)
+        )
         inputs = check_inputs(paths, context_paths, settings, None, None)
         catalog = None
         if dsn:
@@ -181,7 +186,11 @@ def model(
         from pgarch_lint.registry import rule_refs
 
         all_rules = rule_refs()
-        settings = load_settings(Path(config_file) if config_file else None, rules=all_rules)
+        settings = load_settings(
+            Path(config_file) if config_file else None,
+            start=discovery_start(paths),
+            rules=all_rules,
+        )
         rules = select_rules(all_rules, settings)
         inputs = check_inputs(paths, context_paths, settings, None, None)
         text = model_document(

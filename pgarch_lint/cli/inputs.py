@@ -6,6 +6,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import click
+
 from pgarch_lint.cli.common import die
 
 if TYPE_CHECKING:
@@ -30,12 +32,20 @@ def check_inputs(
     from pgarch_lint.engine import FileInput
     from pgarch_lint.files import display_path, relative_to_root
 
-    seq = _replay_order(paths, context_paths, settings, _changed_since(since))
+    skipped: list[str] = []
+    seq = _replay_order(paths, context_paths, settings, _changed_since(since), skipped)
+    named = {str(Path(r)) for r in (*paths, *context_paths)}
     inputs: list[FileInput] = []
     for p, is_context in seq:
         try:
             data = p.read_bytes()
         except IsADirectoryError:
+            continue
+        except OSError as exc:
+            if str(p) in named:
+                raise  # a file the user named: an error
+            # found in a folder (a symlink loop, an unreadable or vanished file): skip it, loudly
+            skipped.append(f"{display_path(p)}: cannot read: {exc.strerror or exc}")
             continue
         inputs.append(
             FileInput(display_path(p), data, is_context, relative_to_root(p, settings.root), str(p))
@@ -43,6 +53,8 @@ def check_inputs(
     if "-" in paths:
         name = stdin_filename or "<stdin>"
         inputs.append(FileInput(name, sys.stdin.buffer.read(), False, name))
+    for line in skipped:
+        click.echo(f"pgarch-lint: note: skipped {line}", err=True)
     return inputs
 
 
@@ -65,13 +77,17 @@ def _replay_order(
     context_paths: tuple[str, ...],
     settings: Settings,
     changed_real: set[str] | None,
+    skipped: list[str],
 ) -> list[tuple[Path, bool]]:
-    """Every file with whether it is context only, in replay order (see check_inputs)."""
+    """Every file with whether it is context only, in replay order (see check_inputs);
+    sub-folders that cannot be listed are skipped and said in ``skipped``."""
     from pgarch_lint.files import collect, real_path
 
     seq: list[tuple[Path, bool]] = []
     where: dict[str, int] = {}  # real path → place in seq
-    for p in collect(context_paths, root=settings.root, lint_down=settings.lint_down):
+    for p in collect(
+        context_paths, root=settings.root, lint_down=settings.lint_down, skipped=skipped
+    ):
         where.setdefault(real_path(p), len(seq))
         seq.append((p, True))
     for p in collect(
@@ -79,6 +95,7 @@ def _replay_order(
         root=settings.root,
         exclude=settings.exclude,
         lint_down=settings.lint_down,
+        skipped=skipped,
     ):
         r = real_path(p)
         is_context = changed_real is not None and r not in changed_real

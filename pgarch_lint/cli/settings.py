@@ -87,14 +87,61 @@ class Configured:
         self.all_rules = all_rules
 
 
-def configure(config_file: str | None, flags: SettingsFlags) -> Configured:
-    """Load the configuration (``--config`` or found by walking up), apply the flags, check
-    every rule name they and the configuration give (ConfigError) and select the rules."""
+def discovery_start(paths: Sequence[str]) -> Path:
+    """Where the configuration is looked for: the deepest folder holding every input (a
+    file's own folder), else the current folder (no path, or only ``-``)."""
+    import os
+
+    dirs = []
+    for raw in paths:
+        if raw == "-":
+            continue
+        p = Path(raw).absolute()
+        dirs.append(str(p if p.is_dir() else p.parent))
+    if not dirs:
+        return Path.cwd()
+    return Path(os.path.commonpath(dirs))
+
+
+def _same_config_for_all(paths: Sequence[str], chosen: Path | None) -> None:
+    """One configuration per run: an input under another project's configuration file than
+    the one found for the run is an error (run once per project, or pass --config)."""
+    from pgarch_lint.config import find_config
+    from pgarch_lint.errors import ConfigError
+
+    seen: dict[Path, Path | None] = {}
+    for raw in paths:
+        if raw == "-":
+            continue
+        p = Path(raw).absolute()
+        folder = p if p.is_dir() else p.parent
+        if folder not in seen:
+            hit = find_config(folder)
+            seen[folder] = hit[0] if hit is not None else None
+        own = seen[folder]
+        if own is not None and (chosen is None or own.resolve() != chosen.resolve()):
+            used = str(chosen) if chosen is not None else "no configuration file"
+            raise ConfigError(
+                f"{raw} is under {own}, but this run uses {used}: check each project "
+                "separately, or pass --config"
+            )
+
+
+def configure(
+    config_file: str | None, flags: SettingsFlags, paths: Sequence[str] = ()
+) -> Configured:
+    """Load the configuration (``--config``, or the nearest one above the inputs: see
+    :func:`discovery_start`), apply the flags, check every rule name they and the
+    configuration give (ConfigError) and select the rules."""
     from pgarch_lint.config import load_settings, resolve_names, select_rules
     from pgarch_lint.registry import rule_refs
 
     all_rules = rule_refs()  # metadata only: a rule's module is imported when it must run
-    settings = load_settings(Path(config_file) if config_file else None, rules=all_rules)
+    settings = load_settings(
+        Path(config_file) if config_file else None, start=discovery_start(paths), rules=all_rules
+    )
+    if config_file is None and len(paths) > 1:
+        _same_config_for_all(paths, settings.config_file)
     apply_flags(settings, flags)
     resolve_names(settings, list(all_rules), "command line")
     return Configured(settings, select_rules(all_rules, settings), all_rules)

@@ -83,7 +83,7 @@ def test_every_command_with_selection_flags_goes_through_apply_flags(
     same one-line error everywhere."""
     seen: list[SettingsFlags] = []
 
-    def spy(config_file: str | None, flags: SettingsFlags) -> None:
+    def spy(config_file: str | None, flags: SettingsFlags, paths: object = ()) -> None:
         seen.append(flags)
         raise ConfigError("stop here")
 

@@ -431,8 +431,11 @@ def test_unreadable_file(tmp_path: Path) -> None:
         p.chmod(0o644)
 
 
-def test_unlistable_folder_is_an_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A sub-folder that cannot be listed used to be skipped silently (os.walk's default)."""
+def test_unlistable_folder_is_skipped_with_a_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sub-folder that cannot be listed used to stop the run (and before that, was skipped
+    silently): it is skipped, and a note on stderr says so."""
     write(tmp_path / "m" / "a.sql", BAD_INDEX)
     write(tmp_path / "m" / "locked" / "b.sql", BAD_INDEX)
     real = os.scandir
@@ -444,22 +447,40 @@ def test_unlistable_folder_is_an_error(tmp_path: Path, monkeypatch: pytest.Monke
 
     monkeypatch.setattr(os, "scandir", scandir)
     r = invoke(["m"], tmp_path)
-    assert_one_error_line(r.stderr, r.exit_code, "locked", "Permission denied")
-    assert r.stdout == ""
+    assert r.exit_code == 1  # a.sql's finding
+    assert (
+        r.stderr
+        == "pgarch-lint: note: skipped m/locked: cannot list the folder: Permission denied\n"
+    )
+    assert "m/a.sql" in r.stdout and "b.sql" not in r.stdout
+    # the folder named on the command line is still an error
+    monkeypatch.setattr(
+        os,
+        "scandir",
+        lambda path=".": (_ for _ in ()).throw(
+            PermissionError(errno.EACCES, "Permission denied", os.fspath(path))
+        ),
+    )
+    r = invoke(["m"], tmp_path)
+    assert_one_error_line(r.stderr, r.exit_code, "Permission denied")
 
 
-def test_broken_symlink_in_folder_is_an_io_error(tmp_path: Path) -> None:
-    """A *.sql entry that cannot be read (here: a dangling link, as when a file is deleted
-    between listing and reading) is an I/O error: one line, exit 2, no partial report.
-    Skipping it would silently drop a migration from the replayed history."""
+def test_unreadable_entries_of_a_folder_are_skipped_with_a_note(tmp_path: Path) -> None:
+    """A *.sql entry that cannot be read (a dangling link, as when a file is deleted between
+    listing and reading; a symlink loop) is skipped with a note naming it, so a mistake in
+    one file does not stop the review of the others; a file named on the command line that
+    cannot be read is still an error."""
     write(tmp_path / "m" / "001.sql", BAD_INDEX)
     (tmp_path / "m" / "002.sql").symlink_to(tmp_path / "gone.sql")
-    proc = cli(["m"], tmp_path)
-    assert_one_error_line(proc.stderr, proc.returncode, "m/002.sql", "No such file")
-    assert proc.stdout == b""
     (tmp_path / "m" / "003.sql").symlink_to("003.sql")  # ELOOP
-    (tmp_path / "m" / "002.sql").unlink()
     proc = cli(["m"], tmp_path)
+    assert proc.returncode == 1
+    assert proc.stderr.decode().splitlines() == [
+        "pgarch-lint: note: skipped m/002.sql: cannot read: No such file or directory",
+        "pgarch-lint: note: skipped m/003.sql: cannot read: Too many levels of symbolic links",
+    ]
+    assert b"m/001.sql" in proc.stdout
+    proc = cli(["m/003.sql"], tmp_path)
     assert_one_error_line(proc.stderr, proc.returncode, "m/003.sql")
 
 
@@ -477,8 +498,11 @@ def test_file_vanishes_between_listing_and_reading(
 
     monkeypatch.setattr(Path, "read_bytes", read_bytes)
     r = invoke(["m"], tmp_path)
-    assert_one_error_line(r.stderr, r.exit_code, "m/002.sql", "No such file or directory")
-    assert r.stdout == ""
+    assert r.exit_code == 1
+    assert (
+        r.stderr == "pgarch-lint: note: skipped m/002.sql: cannot read: No such file or directory\n"
+    )
+    assert "m/001.sql" in r.stdout
 
 
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes")
