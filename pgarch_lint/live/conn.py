@@ -28,7 +28,7 @@ def psycopg() -> Any:
     try:
         import psycopg as mod
     except ImportError:
-        raise LiveError("live mode needs psycopg 3: pip install 'pgarch-lint[live]'") from None
+        raise LiveError('live mode needs psycopg 3: pip install "psycopg[binary]>=3.1"') from None
     return mod
 
 

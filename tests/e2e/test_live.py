@@ -143,7 +143,7 @@ def test_live_option_without_psycopg_is_one_line_exit_2(
     res = CliRunner().invoke(main, ["check", str(f), "--dsn", "postgresql://u:pw@h/db_test"])
     assert res.exit_code == 2
     assert res.stderr.strip() == (
-        "pgarch-lint: error: live mode needs psycopg 3: pip install 'pgarch-lint[live]'"
+        'pgarch-lint: error: live mode needs psycopg 3: pip install "psycopg[binary]>=3.1"'
     )
     # the static mode does not need it
     assert CliRunner().invoke(main, ["check", str(f)]).exit_code in (0, 1)
