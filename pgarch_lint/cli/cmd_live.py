@@ -72,7 +72,8 @@ def inspect(
     "allow_db",
     default=None,
     metavar="PATTERN",
-    help="Regular expression the database name must match (default: test|scratch|ci|dev).",
+    help="Regular expression the database name must contain (default: a whole name part, "
+    "split on _ - ., is test, tests, testing, scratch, ci or dev).",
 )
 @fail_on_option()
 @format_option(FORMATS, show_default=True)
@@ -91,10 +92,9 @@ def verify(
 ) -> None:
     """Apply migrations on a test database, report failures, locks and rewrites, roll back."""
     with Guard():
-        from pgarch_lint.live.verify import DEFAULT_ALLOW_DB
         from pgarch_lint.live.verify import verify as run_verify
 
         settings = configure(config_file, flags).settings
         inputs = check_inputs(paths, (), settings, None, None)
-        result = run_verify(dsn, inputs, settings, allow_db=allow_db or DEFAULT_ALLOW_DB)
+        result = run_verify(dsn, inputs, settings, allow_db=allow_db)
         emit_report(result, settings, report)

@@ -1,8 +1,9 @@
 """``pgarch-lint verify``: apply migrations on a real server, observe, and always roll back.
 
 Safety first: the database the DSN names (as the server reports it after connecting) must
-match ``--allow-db`` (a case-insensitive regular expression searched in the name; default
-``test|scratch|ci|dev``), or nothing runs.
+have a whole part (split on ``_``, ``-``, ``.``) that is test, tests, testing, scratch, ci or dev,
+or match ``--allow-db`` (a case-insensitive regular expression searched in the name) when
+given, or nothing runs.
 
 Two modes:
 
@@ -59,9 +60,20 @@ if TYPE_CHECKING:
     from pgarch_lint.config import Settings
     from pgarch_lint.sql import ast
 
-__all__ = ["DEFAULT_ALLOW_DB", "verify"]
+__all__ = ["verify"]
 
-DEFAULT_ALLOW_DB = r"test|scratch|ci|dev"
+_SAFE_PARTS = frozenset({"test", "tests", "testing", "scratch", "ci", "dev"})
+
+
+def _allowed(db: str, allow_db: str | None) -> bool:
+    """Whether ``verify`` may run against database ``db``: by default when a whole part of
+    its name (split on ``_``, ``-`` and ``.``) is test, tests, testing, scratch, ci or dev
+    (``app_test``, ``ci_db``, ``scratch_1``; not ``pricing``, ``latest`` or ``devices``);
+    with ``--allow-db``, when that case-insensitive regular expression is found in it."""
+    if allow_db is not None:
+        return re.search(allow_db, db, re.IGNORECASE) is not None
+    return any(part in _SAFE_PARTS for part in re.split(r"[_.\-]+", db.lower()))
+
 
 _STRONG = {
     "AccessExclusiveLock": "blocks reads and writes",
@@ -104,11 +116,12 @@ _CLUSTER_WIDE = frozenset(
     }
 )
 _NEVER_IN_SCRATCH = _CLUSTER_WIDE
+# locks by relation OID, named from the snapshot taken before the statement: a relation the
+# statement drops or renames is reported under the name the user wrote (joining pg_class after
+# the statement would find nothing, or the new name)
 _LOCKS_SQL = (
-    "SELECT n.nspname || '.' || c.relname, c.relkind, l.mode FROM pg_locks l "
-    "JOIN pg_class c ON c.oid = l.relation JOIN pg_namespace n ON n.oid = c.relnamespace "
-    "WHERE l.pid = %s AND l.locktype = 'relation' AND l.granted "
-    "AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname !~ '^pg_'"
+    "SELECT l.relation::bigint, l.mode FROM pg_locks l "
+    "WHERE l.pid = %s AND l.locktype = 'relation' AND l.granted"
 )
 _RELS_SQL = (
     "SELECT c.oid, c.relfilenode, n.nspname || '.' || c.relname, c.relkind, "
@@ -237,24 +250,30 @@ class _Run:
 
 
 def verify(
-    dsn: str, files: list[FileInput], settings: Settings, *, allow_db: str = DEFAULT_ALLOW_DB
+    dsn: str, files: list[FileInput], settings: Settings, *, allow_db: str | None = None
 ) -> Report:
     """Apply ``files`` on the database of ``dsn`` and roll everything back; see module doc."""
     pg = psycopg()
-    try:
-        allow = re.compile(allow_db, re.IGNORECASE)
-    except re.error as exc:
-        raise LiveError(f"--allow-db: invalid regular expression: {exc}") from None
+    if allow_db is not None:
+        try:
+            re.compile(allow_db)
+        except re.error as exc:
+            raise LiveError(f"--allow-db: invalid regular expression: {exc}") from None
     conn = connect(dsn)
     run = _Run(dsn)
     try:
         with guard(dsn, "verify"):
             db = str(conn.info.dbname)
-            if not allow.search(db):
+            if not _allowed(db, allow_db):
+                rule = (
+                    f"does not match --allow-db {allow_db!r}"
+                    if allow_db is not None
+                    else "has no part test, scratch, ci or dev (split on _ - .)"
+                )
                 raise LiveError(
-                    f'refusing to verify against database "{db}": its name does not match '
-                    f"--allow-db {allow_db!r} (verify applies the migrations for real before "
-                    "rolling back; point it at a test or scratch database)"
+                    f'refusing to verify against database "{db}": its name {rule} (verify '
+                    "applies the migrations for real before rolling back; point it at a test "
+                    "or scratch database, or pass --allow-db)"
                 )
             version = int(conn.info.server_version)
             vfiles = _load(files, settings, version)
@@ -291,25 +310,26 @@ def _rels(cur: Any) -> dict[int, tuple[int, str, str, int]]:
     return {oid: (fn, name, kind, size) for oid, fn, name, kind, size in cur.fetchall()}
 
 
-def _locks(cur: Any, pid: int) -> set[tuple[str, str, str]]:
+def _locks(cur: Any, pid: int) -> set[tuple[int, str]]:
     cur.execute(_LOCKS_SQL, (pid,))
-    return {(name, kind, mode) for name, kind, mode in cur.fetchall()}
+    return {(int(oid), mode) for oid, mode in cur.fetchall()}
 
 
 def _report_effects(
     run: _Run,
     f: _File,
     s: _Stmt,
-    new_locks: Iterable[tuple[str, str, str]],
+    new_locks: Iterable[tuple[int, str]],
     before: dict[int, tuple[int, str, str, int]],
     after: dict[int, tuple[int, str, str, int]],
     observed: str,
 ) -> None:
-    existing = {v[1] for v in before.values()}
     strongest: dict[str, tuple[str, str]] = {}
-    for name, kind, mode in new_locks:
-        if name not in existing:
-            continue  # created by the statement: nobody else can be waiting for it
+    for oid, mode in new_locks:
+        known = before.get(oid)
+        if known is None:
+            continue  # created by the statement (nobody can wait for it) or a system catalog
+        name, kind = known[1], known[2]
         have = strongest.get(name)
         if have is None or _RANK.get(mode, 0) > _RANK.get(have[1], 0):
             strongest[name] = (kind, mode)
@@ -333,6 +353,20 @@ def _report_effects(
     for oid, (fn, name, kind, size) in before.items():
         now = after.get(oid)
         if kind in ("r", "m") and now is not None and now[0] != fn:
+            if s.kind == "TruncateStmt":
+                run.add(
+                    f,
+                    "verify-rewrite",
+                    "info",
+                    s.start,
+                    f'emptied "{name}": TRUNCATE gave it a new, empty relation file (the old '
+                    "one, with every row"
+                    + (f", about {_size(size)}," if size > 0 else "")
+                    + " is removed at commit), under an ACCESS EXCLUSIVE lock",
+                    "Deleting every row of a live table is rarely what a migration should do; "
+                    "see ban-truncate.",
+                )
+                continue
             run.add(
                 f,
                 "verify-rewrite",
@@ -463,7 +497,7 @@ class _Sampler:
     def __init__(self, dsn: str, dbname: str, pid: int) -> None:
         self.conn = connect(dsn, dbname=dbname, autocommit=True)
         self.pid = pid
-        self.seen: set[tuple[str, str, str]] = set()
+        self.seen: set[tuple[int, str]] = set()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 

@@ -363,6 +363,34 @@ def test_verify_concurrently_runs_in_a_scratch_copy(
         assert left == (0,)
 
 
+def test_verify_names_the_locks_of_dropped_and_renamed_relations(shop: str, tmp_path: Path) -> None:
+    """Locks are mapped to names from before the statement: a DROP or RENAME reports the
+    relation the user wrote (it used to report nothing)."""
+    seen = _verify(tmp_path / "d.sql", "DROP TABLE documents;\n", shop)
+    assert seen[1]["verify-locks"].startswith('took: AccessExclusiveLock on "public.documents"')
+    seen = _verify(tmp_path / "r.sql", "ALTER TABLE documents RENAME TO notes;\n", shop)
+    assert seen[1]["verify-locks"].startswith('took: AccessExclusiveLock on "public.documents"')
+    seen = _verify(tmp_path / "i.sql", "DROP INDEX ix_orders__status;\n", shop)
+    assert 'AccessExclusiveLock on "public.orders"' in seen[1]["verify-locks"]
+
+
+def test_verify_says_what_truncate_does(shop: str, tmp_path: Path) -> None:
+    seen = _verify(tmp_path / "t.sql", "TRUNCATE documents;\n", shop)
+    msg = seen[1]["verify-rewrite"]
+    assert msg.startswith('emptied "public.documents": TRUNCATE gave it a new, empty relation')
+    assert "every row was copied" not in msg
+
+
+def test_database_name_guard_matches_whole_parts() -> None:
+    from pgarch_lint.live.verify import _allowed
+
+    for ok in ("app_test", "ci_db", "scratch_1", "shop-dev", "test", "my.tests"):
+        assert _allowed(ok, None), ok
+    for refused in ("pricing", "financial", "latest", "devices", "contest", "prod", "postgres"):
+        assert not _allowed(refused, None), refused
+    assert _allowed("pricing", "^pricing$") and not _allowed("prod", "^pricing$")
+
+
 def test_verify_refuses_databases_not_allowed(pg_server: Any, shop: str, tmp_path: Path) -> None:
     m = tmp_path / "m.sql"
     m.write_text("DROP TABLE orders;\n")
