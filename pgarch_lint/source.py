@@ -182,7 +182,12 @@ def _decode(data: bytes) -> tuple[str, tuple[int, str] | None]:
         bad = exc.start
         offset = len(data[:bad].decode("utf-8", errors="replace"))
         text = data.decode("utf-8", errors="replace")
-        return text, (offset, f"invalid UTF-8 byte 0x{data[bad]:02x}")
+        return text, (
+            offset,
+            f"invalid UTF-8 byte 0x{data[bad]:02x}: the file is not UTF-8 (reported once, here, "
+            "at its first invalid byte); it was read with replacement characters, and names "
+            "holding them are not judged. Save the file as UTF-8",
+        )
 
 
 # --- sections (migration markers) ---------------------------------------------------------

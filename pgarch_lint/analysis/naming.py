@@ -60,10 +60,12 @@ KEYWORD_KIND: Mapping[str, str] = {
 
 
 def checked_declarations(ctx: Context, kinds: tuple[str, ...] | None) -> Iterator[declared.NameDef]:
-    """The names (of the given kinds, or all) that checked files declared."""
+    """The names (of the given kinds, or all) that checked files declared. A name holding
+    U+FFFD is left out: it comes from bytes that are not UTF-8 (the file's decoding error is
+    reported once, as syntax-error), not from what the author wrote."""
     checked = ctx.checked_paths
     for d in ctx.catalog.names:
         if kinds is not None and d.kind not in kinds:
             continue
-        if not d.context and d.loc is not None and d.loc.path in checked:
+        if not d.context and d.loc is not None and d.loc.path in checked and "\ufffd" not in d.name:
             yield d

@@ -90,13 +90,14 @@ def test_invalid_utf8_position_and_message() -> None:
     offset, message = src.decode_error
     assert src.text[offset] == "\ufffd"
     assert offset == len("SELECT 'caf")
-    assert message == "invalid UTF-8 byte 0xe9"
+    assert message.startswith("invalid UTF-8 byte 0xe9: the file is not UTF-8")
     assert len(src.chunks) == 2
 
 
 def test_invalid_utf8_after_bom() -> None:
     src = load(b"\xef\xbb\xbf\xff;SELECT 1;")
-    assert src.decode_error == (0, "invalid UTF-8 byte 0xff")
+    assert src.decode_error is not None
+    assert src.decode_error[0] == 0 and src.decode_error[1].startswith("invalid UTF-8 byte 0xff")
 
 
 def test_nul_bytes_are_masked() -> None:
@@ -655,3 +656,13 @@ def test_speed(comment: str) -> None:
 def test_leading_backslash_semicolon_is_an_empty_statement() -> None:
     src = load("\\; SELECT 1;")
     assert text_chunks(src) == ["SELECT 1;"]
+
+
+def test_a_non_utf8_file_is_reported_once_and_its_mangled_names_are_not_judged() -> None:
+    from pgarch_lint.testing import lint_sql
+
+    data = 'CREATE TABLE caf\xe9s (id bigint PRIMARY KEY, "Na\xefme" text);\nCREATE INDEX bad\xff ON caf\xe9s (id);\n'
+    raw = data.encode("latin-1").decode("utf-8", "surrogateescape")
+    findings = lint_sql(raw, rules=["syntax-error", "naming-snake-case", "naming-index"])
+    assert [f.rule for f in findings] == ["syntax-error"]
+    assert "the file is not UTF-8" in findings[0].message
