@@ -39,15 +39,17 @@ def check(node: ast.CreateDomainStmt, ctx: Context) -> Iterator[Violation]:
     advises putting NOT NULL on the columns instead. A `DEFAULT` or `NULL` clause is no
     constraint and is not reported."""
     found = [
-        c for c in node.constraints or () if isinstance(c, ast.Constraint) and c.contype in _KINDS
+        (c, _KINDS[c.contype])
+        for c in node.constraints or ()
+        if isinstance(c, ast.Constraint) and c.contype is not None and c.contype in _KINDS
     ]
     if not found:
         return
-    kinds = list(dict.fromkeys(_KINDS[c.contype] for c in found))
+    kinds = list(dict.fromkeys(kind for _, kind in found))
     what = f"a {kinds[0]} constraint" if len(kinds) == 1 else " and ".join(kinds) + " constraints"
     yield Violation(
         f"domain {q('.'.join(util.names_of(node.domainname)))} is created with {what}: every "
         "column of the domain in every table is bound by it, and changing it later checks "
         "all of them while blocking their writes; put constraints on the columns instead",
-        node=found[0],
+        node=found[0][0],
     )
