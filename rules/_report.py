@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from pgarch_lint.api import Context, Loc, ast, deparse, enums, util
 
 if TYPE_CHECKING:
+    from pgarch_lint.analysis.keys import NarrowColumn
     from pgarch_lint.api import Index, Tracked, Tree
 
 # --- names -----------------------------------------------------------------------------------
@@ -105,6 +106,34 @@ def grant_targets(node: ast.GrantStmt, kind: str) -> str:
     if node.targtype == enums.GrantTargetType.ACL_TARGET_ALL_IN_SCHEMA:
         return f"all {kind}s in schema {listed}"
     return f"{kind} {listed}" if listed else kind
+
+
+# --- column types ----------------------------------------------------------------------------
+
+_KEY_KIND = {
+    "serial": "serial",
+    "identity": "identity",
+    "primary-key": "primary-key",
+    "foreign-key": "foreign-key",
+    "sequence": "sequence-fed",
+}
+
+
+def narrow_key_message(col: NarrowColumn) -> str:
+    """The finding for a 16- or 32-bit integer column: its kind, its limit and what widening
+    it later costs."""
+    kind = _KEY_KIND.get(col.role or "", "")
+    limit = 2**15 - 1 if col.integer == "smallint" else 2**31 - 1
+    what = f"{kind} column" if kind else "column"
+    tail = (
+        " (and every foreign key that references it)"
+        if col.role in ("serial", "identity", "primary-key", "sequence")
+        else ""
+    )
+    return (
+        f"{what} {col.label} is {col.shown}: values stop at {limit}, and widening it to bigint "
+        f"later rewrites the table{tail} under an ACCESS EXCLUSIVE lock"
+    )
 
 
 # --- indexes ---------------------------------------------------------------------------------

@@ -15,6 +15,8 @@ module              what it answers
 ``types``           type facts: canonical and display names, serials, integer widths, comparing
                     two types (built on the catalog's ``normalize_type``/``is_binary_coercible``)
 ``definitions``     what a CREATE/ALTER TABLE declares: column sites, constraints, FK clauses
+``keys``            integer id columns: which declared columns are keys, 16- and 32-bit ones
+``targets``         column targets: repeated assignments, the names of a query's output columns
 ``query_kinds``     which statements hold queries; query file or migration; runs once or often
 ``queries``         query scopes: levels, FROM items, resolved column references, the conditions
                     an index could use, table accesses
