@@ -23,6 +23,7 @@ module              what it answers
 ``indexes``         comparing index definitions; which lookups by columns an index serves
 ``index_match``     which index serves a query's table access (and what one would need)
 ``migration``       is a relation existing (large, live) or new; what ADD COLUMN adds
+``altered_objects`` the type, routine, policy, role or extension an ALTER names; is it new
 ``tenancy``         tenant tables; what an RLS policy expression fixes or allows
 ``security``        function options, function resolution, GRANT kinds, role names
 ``naming``          declared names: letter case, keywords, which declarations to judge
