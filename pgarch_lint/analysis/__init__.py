@@ -24,6 +24,8 @@ module              what it answers
 ``index_match``     which index serves a query's table access (and what one would need)
 ``migration``       is a relation existing (large, live) or new; what ADD COLUMN adds
 ``altered_objects`` the type, routine, policy, role or extension an ALTER names; is it new
+``compat_targets``  rollback compatibility: does a statement change an object running code may
+                    use (existing, not a provable no-op); is a table's whole definition known
 ``tenancy``         tenant tables; what an RLS policy expression fixes or allows
 ``security``        function options, function resolution, GRANT kinds, role names
 ``naming``          declared names: letter case, keywords, which declarations to judge
