@@ -21,6 +21,8 @@ module              what it answers
 ``indexes``         comparing index definitions; which lookups by columns an index serves
 ``index_match``     which index serves a query's table access (and what one would need)
 ``migration``       is a relation existing (large, live) or new; what ADD COLUMN adds
+``existing_objects``  did the object a DROP / RENAME / SET SCHEMA names exist before this
+                    file (new, or provably absent); object references read from those statements
 ``tenancy``         tenant tables; what an RLS policy expression fixes or allows
 ``security``        function options, function resolution, GRANT kinds, role names
 ``naming``          declared names: letter case, keywords, which declarations to judge
