@@ -12,7 +12,7 @@ it breaks nobody.
   (a policy, trigger, rule, constraint or column of a table; an attribute of a composite
   type) and a routine's argument types. :func:`drop_refs`, :func:`rename_ref` and
   :func:`set_schema_ref` read them from ``DropStmt``, ``RenameStmt`` and
-  ``AlterObjectSchemaStmt``.
+  ``AlterObjectSchemaStmt``; :func:`grant_refs` the objects a GRANT or REVOKE names.
 * :func:`catalog_object` finds the object in the catalog; :func:`is_new` says whether it was
   created earlier in the current file: relations, indexes, types, domains, routines, schemas,
   extensions and policies by their own origin; members the catalog does not model (triggers,
@@ -24,6 +24,9 @@ it breaks nobody.
   name is known and the relation namespace of its schema is proven empty of it (tables and
   composite types share names), policies when their table is known and has no policy of that
   name, triggers and rules when their table is absent.
+* :func:`schema_history_read`: an earlier file created something in the schema, so an
+  object the catalog does not know there did not exist before this file (a ``CREATE OR
+  REPLACE`` of it creates it).
 * :func:`existing_drops` combines them for a ``DropStmt``: the objects it removes that
   existing code may use (not new; not a provable no-op, except in a function body, which runs
   later than the catalog can see).
@@ -54,9 +57,11 @@ __all__ = [
     "catalog_object",
     "drop_refs",
     "existing_drops",
+    "grant_refs",
     "is_new",
     "provably_absent",
     "rename_ref",
+    "schema_history_read",
     "set_schema_ref",
 ]
 
@@ -224,6 +229,23 @@ def set_schema_ref(node: ast.AlterObjectSchemaStmt) -> ObjectRef | None:
     return _ref(kind, node.object)
 
 
+def grant_refs(node: ast.GrantStmt) -> list[ObjectRef]:
+    """The objects a GRANT or REVOKE names; for ``ALL TABLES (SEQUENCES, FUNCTIONS...) IN
+    SCHEMA`` the schemas. Kinds the catalog does not model (databases, languages, servers...)
+    come with their ``ObjectType`` name in lower case."""
+    if getattr(node.targtype, "name", "") == "ACL_TARGET_ALL_IN_SCHEMA":
+        return [ObjectRef("schema", (n,)) for n in util.names_of(node.objects)]
+    kind = _kind(node.objtype) or (
+        getattr(node.objtype, "name", "").removeprefix("OBJECT_").lower().replace("_", " ")
+    )
+    out: list[ObjectRef] = []
+    for obj in node.objects or ():
+        ref = _ref(kind, None, obj) if isinstance(obj, ast.RangeVar) else _ref(kind, obj)
+        if ref is not None:
+            out.append(ref)
+    return out
+
+
 # --- asking the catalog ----------------------------------------------------------------------
 
 
@@ -285,6 +307,23 @@ def is_new(ctx: Context, ref: ObjectRef) -> bool:
     if ref.kind in MEMBER_KINDS or ref.kind == "attribute":
         return _new(ctx, _owner(ctx, ref)) or _new(ctx, catalog_object(ctx, ref))
     return _new(ctx, catalog_object(ctx, ref))
+
+
+def schema_history_read(ctx: Context, schema: str | None) -> bool:
+    """An earlier file of the run (a ``--context`` file, an earlier checked file, a live
+    database's objects) created something in ``schema`` (None: the schema an unqualified
+    CREATE uses), so the replay knows what the schema held before this file: an object of it
+    that the catalog does not know did not exist. The same evidence
+    :meth:`CatalogView.relation_absent` accepts, readable for any kind of object."""
+    cat = ctx.catalog
+    name = schema or cat.creation_schema
+    objs: list[Tracked] = [*cat.tables(), *cat.views(), *cat.sequences(), *cat.types()]
+    objs += cat.functions()
+    return any(
+        getattr(o, "schema", None) == name
+        and cat.origin_of(o) in (Origin.CHECKED_FILE, Origin.CONTEXT)
+        for o in objs
+    )
 
 
 def provably_absent(ctx: Context, ref: ObjectRef) -> bool:
