@@ -20,6 +20,7 @@ from pgarch_lint.api import (
     Table,
     Violation,
     ast,
+    deparse,
     enums,
     rule,
     util,
@@ -51,6 +52,7 @@ class _Cols:
     this statement), with what that code writes into them."""
 
     new: dict[str, str]
+    set_not_null: frozenset[str] = frozenset()  # SET NOT NULL in the same statement
 
     def all_new(self, names: list[str]) -> bool:
         return bool(names) and all(n in self.new for n in names)
@@ -80,11 +82,14 @@ def _new_columns(node: ast.AlterTableStmt, table: Table | None, ctx: Context) ->
         for name, col in table.columns.items():
             if column_is_new(ctx, node.relation, name):
                 new[name] = _column_value(col)
+    set_nn: set[str] = set()
     for cmd in util.alter_cmds(node):
         ac = added_column(cmd)
         if ac is not None and not column_already_exists(cmd, node.relation, ac.name, ctx):
             new[ac.name] = _added_value(ac, ctx)
-    return _Cols(new)
+        if cmd.subtype == _AT.AT_SetNotNull and cmd.name:
+            set_nn.add(cmd.name)
+    return _Cols(new, frozenset(set_nn))
 
 
 def _columns_in(expr: object) -> list[str]:
@@ -196,10 +201,15 @@ def check(
     NOT NULL or PRIMARY KEY column with a default or identity; SET NOT NULL of a column
     already NOT NULL or already guarded by a validated `CHECK (col IS NOT NULL)`; `ADD ...
     UNIQUE USING INDEX` (the index already enforced it); a unique key over columns an
-    existing unique index already covers; loosening a constraint (NOT ENFORCED, DEFERRABLE
+    existing unique index already covers (a primary key also needs them NOT NULL already);
+    a foreign key or CHECK the table already has, validated (re-added by the same statement
+    to change its action or name); loosening a constraint (NOT ENFORCED, DEFERRABLE
     INITIALLY DEFERRED); foreign tables, whose constraints PostgreSQL does not enforce.
     A foreign key's parent side is flagged only when its table existed before and ON DELETE
-    restricts (updates of referenced keys are rare)."""
+    restricts (updates of referenced keys are rare). Known gaps: a constraint dropped by one
+    statement and added again by a later one is reported (the catalog keeps no record of
+    what the file dropped), and so is a constraint on a column an earlier statement added
+    to a table whose history was not read."""
     if isinstance(node, ast.IndexStmt):
         yield from _index(node, ctx)
     elif isinstance(node, ast.AlterDomainStmt):
@@ -343,6 +353,8 @@ def _add_constraint(
     if ct == _CT.CONSTR_CHECK:
         if con.is_enforced is False:
             return None
+        if _same_constraint_exists(con, table, ctx):
+            return None
         read = _columns_in(con.raw_expr)
         if cols.all_new(read):
             values = {cols.new[c] for c in read}
@@ -356,6 +368,8 @@ def _add_constraint(
         if con.is_enforced is False:
             return None
         fk = [s.sval for s in con.fk_attrs or () if isinstance(s, ast.String) and s.sval]
+        if _same_constraint_exists(con, table, ctx):
+            return None
         if not cols.all_new(fk) or any(cols.new[c] == CONSTANT for c in fk):
             ref = util.rv_name(con.pktable)
             return (
@@ -375,7 +389,9 @@ def _add_constraint(
         if con.indexname:
             return _using_index(con, word, table, where, ctx)
         keys = _key_names(con.keys) or []
-        if _already_unique(ctx, table, keys) and ct == _CT.CONSTR_UNIQUE:
+        if _already_unique(ctx, table, keys) and (
+            ct == _CT.CONSTR_UNIQUE or _already_not_null(ctx, table, keys, cols)
+        ):
             return None
         if cols.all_new(keys):
             if ct == _CT.CONSTR_PRIMARY:
@@ -403,6 +419,49 @@ def _add_constraint(
             if msg is not None:
                 return msg
     return None
+
+
+def _already_not_null(ctx: Context, table: Table | None, keys: list[str], cols: _Cols) -> bool:
+    """Every key column rejects NULL already (or is made NOT NULL by this statement, which
+    is reported on its own)."""
+    for k in keys:
+        col = ctx.catalog.column(table, k) if table is not None else None
+        if k in cols.set_not_null:
+            continue
+        if col is None or not (col.not_null or ctx.catalog.has_validated_not_null_check(table, k)):
+            return False
+    return True
+
+
+def _same_constraint_exists(con: ast.Constraint, table: Table | None, ctx: Context) -> bool:
+    """The table has (before this statement, perhaps dropped by it) a validated, enforced
+    constraint that rejects the same writes: a foreign key over the same columns to the same
+    table, or a CHECK with the same expression. Re-adding it (to change its ON DELETE action,
+    its name, its timing) restricts nothing new."""
+    if table is None:
+        return False
+    if con.contype == _CT.CONSTR_FOREIGN:
+        pk = ctx.catalog.table(con.pktable) if isinstance(con.pktable, ast.RangeVar) else None
+        fk = [s.sval for s in con.fk_attrs or () if isinstance(s, ast.String)]
+        ref_cols = [s.sval for s in con.pk_attrs or () if isinstance(s, ast.String)]
+        if pk is None:
+            return False
+        return any(
+            c.kind == "foreign key"
+            and c.validated
+            and c.enforced
+            and c.columns == fk
+            and c.ref_table == pk.qualified
+            and (not ref_cols or c.ref_columns == ref_cols)
+            for c in table.constraints.values()
+        )
+    if con.contype == _CT.CONSTR_CHECK and con.raw_expr is not None:
+        text = deparse(con.raw_expr)
+        return any(
+            c.kind == "check" and c.validated and c.enforced and c.expression == text
+            for c in table.constraints.values()
+        )
+    return False
 
 
 def _using_index(
