@@ -36,8 +36,8 @@ def check(node: ast.DropStmt, ctx: Context) -> Iterator[Violation]:
     the trigger) writes rows without them, silently. Triggers on tables created earlier in
     the same file (or migration unit) are not flagged, nor `DROP TRIGGER IF EXISTS` on a
     table the replayed history proves absent. Triggers are not modelled by the catalog: one
-    created earlier in the file on an existing table, or dropped and created again, is still
-    reported."""
+    created earlier in the file on an existing table is still reported, and so is dropping a
+    trigger to create it again (its new definition may do something else)."""
     if node.removeType != enums.ObjectType.OBJECT_TRIGGER:
         return
     for ref in existing_drops(node, ctx):
