@@ -26,6 +26,8 @@ module              what it answers
 ``altered_objects`` the type, routine, policy, role or extension an ALTER names; is it new
 ``compat_targets``  rollback compatibility: does a statement change an object running code may
                     use (existing, not a provable no-op); is a table's whole definition known
+``existing_objects``  did the object a DROP / RENAME / SET SCHEMA names exist before this
+                    file (new, or provably absent); object references read from those statements
 ``tenancy``         tenant tables; what an RLS policy expression fixes or allows
 ``security``        function options, function resolution, GRANT kinds, role names
 ``naming``          declared names: letter case, keywords, which declarations to judge
