@@ -7,36 +7,36 @@ a run only loads the analysis its rules use (the query analysis is the costliest
 rules import it only for statements that may read a table, after the cheap tests of
 :mod:`.query_kinds`).
 
-==================  ============================================================================
-module              what it answers
-==================  ============================================================================
-``nodes``           reading expressions: walks, AND-ed conditions, literals, column references,
-                    function and type names
-``types``           type facts: canonical and display names, serials, integer widths, comparing
-                    two types (built on the catalog's ``normalize_type``/``is_binary_coercible``)
-``definitions``     what a CREATE/ALTER TABLE declares: column sites, constraints, FK clauses
-``keys``            integer id columns: which declared columns are keys, 16- and 32-bit ones
-``targets``         column targets: repeated assignments, the names of a query's output columns
-``query_kinds``     which statements hold queries; query file or migration; runs once or often
-``queries``         query scopes: levels, FROM items, resolved column references, the conditions
-                    an index could use, table accesses
-``indexes``         comparing index definitions; which lookups by columns an index serves
-``index_match``     which index serves a query's table access (and what one would need)
-``migration``       is a relation existing (large, live) or new; what ADD COLUMN adds
-``altered_objects`` the type, routine, policy, role or extension an ALTER names; is it new
-``compat_targets``  rollback compatibility: does a statement change an object running code may
-                    use (existing, not a provable no-op); is a table's whole definition known
-``existing_objects``  did the object a DROP / RENAME / SET SCHEMA names exist before this
-                    file (new, or provably absent); object references read from those statements
-``tenancy``         tenant tables; what an RLS policy expression fixes or allows
-``security``        function options, function resolution, GRANT kinds, role names
-``naming``          declared names: letter case, keywords, which declarations to judge
-``conventions``     house style: naming conventions inferred from the schema, suggested names
-``name_templates``  naming templates: syntax, known conventions, matching names
-``live``            facts a live database gives (sizes, index usage, plans), None when static
-``fixes``           writing fixes: edits read back from the source (a column's type word)
-``memo``            ``per_statement``: share one helper's result between rules
-==================  ============================================================================
+======================  ============================================================================
+module                  what it answers
+======================  ============================================================================
+``nodes``               reading expressions: walks, AND-ed conditions, literals, column references,
+                        function and type names
+``types``               type facts: canonical and display names, serials, integer widths, comparing
+                        two types (built on the catalog's ``normalize_type``/``is_binary_coercible``)
+``definitions``         what a CREATE/ALTER TABLE declares: column sites, constraints, FK clauses
+``keys``                integer id columns: which declared columns are keys, 16- and 32-bit ones
+``targets``             column targets: repeated assignments, the names of a query's output columns
+``query_kinds``         which statements hold queries; query file or migration; runs once or often
+``queries``             query scopes: levels, FROM items, resolved column references, the conditions
+                        an index could use, table accesses
+``indexes``             comparing index definitions; which lookups by columns an index serves
+``index_match``         which index serves a query's table access (and what one would need)
+``migration``           is a relation existing (large, live) or new; what ADD COLUMN adds
+``altered_objects``     the type, routine, policy, role or extension an ALTER names; is it new
+``compat_targets``      rollback compatibility: does a statement change an object running code may
+                        use (existing, not a provable no-op); is a table's whole definition known
+``existing_objects``    did the object a DROP / RENAME / SET SCHEMA names exist before this
+                        file (new, or provably absent); object references read from those statements
+``tenancy``             tenant tables; what an RLS policy expression fixes or allows
+``security``            function options, function resolution, GRANT kinds, role names
+``naming``              declared names: letter case, keywords, which declarations to judge
+``conventions``         house style: naming conventions inferred from the schema, suggested names
+``name_templates``      naming templates: syntax, known conventions, matching names
+``live``                facts a live database gives (sizes, index usage, plans), None when static
+``fixes``               writing fixes: edits read back from the source (a column's type word)
+``memo``                ``per_statement``: share one helper's result between rules
+======================  ============================================================================
 
 Layering: analysis reads the catalog (:mod:`pgarch_lint.catalog`), the SQL tree
 (:mod:`pgarch_lint.sql`, :mod:`pgarch_lint.astutil`) and the ledger of declared names
