@@ -33,6 +33,7 @@ class TxState:
     wrapped: bool = False  # the migration runner wraps the whole file in a transaction
     depth: int = 0  # explicit BEGIN nesting
     begin_offset: int | None = None  # where the open explicit BEGIN started
+    end_offset: int | None = None  # where the last COMMIT / ROLLBACK / PREPARE TRANSACTION started
     lock_timeout_set: bool = False
     statement_timeout_set: bool = False
     strong_lock_seen: bool = False  # an earlier statement of this file took a strong lock
@@ -79,6 +80,7 @@ def _transaction(tx: TxState, node: ast.TransactionStmt, start: int) -> None:
     elif node.kind in (TK.TRANS_STMT_COMMIT, TK.TRANS_STMT_ROLLBACK, TK.TRANS_STMT_PREPARE):
         tx.depth = 0
         tx.begin_offset = None
+        tx.end_offset = start
         tx.exclusive_lock = None
         tx.exclusive_lock_table = None
         tx.exclusive_lock_offset = None

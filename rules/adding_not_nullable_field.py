@@ -1,7 +1,7 @@
 from collections.abc import Iterator
 
 from pgarch_lint.analysis.migration import AT, CT, existing_alter_target
-from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule, util
+from pgarch_lint.api import Category, Constraint, Context, Severity, Violation, ast, rule, util
 
 from ._report import q, table_label
 
@@ -44,8 +44,9 @@ def check(node: ast.AlterTableStmt, ctx: Context) -> Iterator[Violation]:
     If a NULL is found the statement fails and the deploy with it. From PostgreSQL 12 the scan
     is skipped when a validated CHECK (col IS NOT NULL) constraint already proves it, and
     VALIDATE CONSTRAINT only needs a lock that lets reads and writes go on; the finding is
-    silenced only by such a constraint that the catalog holds (from an earlier file or
-    --context), never by a guess. PostgreSQL 18's `ADD CONSTRAINT ... NOT NULL col` is checked
+    silenced only by such a constraint that the run saw added and validated (in an earlier
+    file, --context, or earlier in this file; also on a table whose CREATE TABLE the run never
+    read), never by a guess. PostgreSQL 18's `ADD CONSTRAINT ... NOT NULL col` is checked
     the same way (its NOT VALID form is the safe one). Columns already NOT NULL and tables
     created earlier in the same file are not flagged."""
     rel = node.relation
@@ -53,6 +54,8 @@ def check(node: ast.AlterTableStmt, ctx: Context) -> Iterator[Violation]:
         return
     cat = ctx.catalog
     table = cat.table(rel)
+    # a table the catalog does not hold answers with the constraints ALTER TABLE gave it
+    constraints = cat.constraints_of(rel)
     scans: list[tuple[str, ast.Node, str]] = []  # (column, node to report at, form)
     for cmd in util.alter_cmds(node):
         if cmd.subtype == AT.AT_SetNotNull and cmd.name:
@@ -69,12 +72,12 @@ def check(node: ast.AlterTableStmt, ctx: Context) -> Iterator[Violation]:
     pending: list[str] = []
     for colname, at, form in scans:
         col = cat.column(table, colname)
-        if col is not None and col.not_null and not _pending_not_valid(table, colname):
+        if col is not None and col.not_null and not _pending_not_valid(constraints, colname):
             continue  # already NOT NULL: PostgreSQL does nothing
-        if ctx.pg_version >= 12 and cat.has_validated_not_null_check(table, colname):
+        if ctx.pg_version >= 12 and _validated_check(constraints, colname):
             continue
         flagged.append((colname, at, form))
-        ck = _unvalidated_check(table, colname) if ctx.pg_version >= 12 else None
+        ck = _unvalidated_check(constraints, colname) if ctx.pg_version >= 12 else None
         if ck is not None:
             pending.append(ck)
     if not flagged:
@@ -99,16 +102,23 @@ def check(node: ast.AlterTableStmt, ctx: Context) -> Iterator[Violation]:
     )
 
 
-def _pending_not_valid(table: object, column: str) -> bool:
+def _pending_not_valid(constraints: list[Constraint], column: str) -> bool:
     """A PostgreSQL 18 NOT NULL constraint added NOT VALID (the column is not proven yet)."""
-    for c in getattr(table, "constraints", {}).values():
-        if c.kind == "not null" and column in c.columns and not c.validated:
-            return True
-    return False
+    return any(
+        c.kind == "not null" and column in c.columns and not c.validated for c in constraints
+    )
 
 
-def _unvalidated_check(table: object, column: str) -> str | None:
-    for c in getattr(table, "constraints", {}).values():
+def _validated_check(constraints: list[Constraint], column: str) -> bool:
+    """A validated, enforced CHECK (column IS NOT NULL [AND ...]): SET NOT NULL skips the scan."""
+    return any(
+        c.kind == "check" and c.validated and c.enforced and column in c.proves_not_null
+        for c in constraints
+    )
+
+
+def _unvalidated_check(constraints: list[Constraint], column: str) -> str | None:
+    for c in constraints:
         if c.kind == "check" and column in c.proves_not_null and c.enforced and not c.validated:
-            return str(c.name)
+            return c.name
     return None

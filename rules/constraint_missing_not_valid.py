@@ -7,11 +7,27 @@ from pgarch_lint.analysis.migration import (
     existing_alter_target,
     is_existing_relation,
 )
-from pgarch_lint.api import Category, Context, Origin, Severity, Violation, ast, rule, util
+from pgarch_lint.api import (
+    Category,
+    Context,
+    Origin,
+    Severity,
+    TxState,
+    Violation,
+    ast,
+    rule,
+    util,
+)
 
-from ._report import add_label, q, table_label
+from ._report import add_label, q, short_name, table_label
 
 _KIND: dict[object, str] = {CT.CONSTR_CHECK: "CHECK", CT.CONSTR_FOREIGN: "FOREIGN KEY"}
+
+_SAME_TX_HELP = (
+    "Commit between the two steps: add the constraint NOT VALID in one migration and run "
+    "VALIDATE CONSTRAINT in a later one (or after a COMMIT; with a runner that wraps each file "
+    "in a transaction, a separate file)."
+)
 
 _PARTITIONED_FK_HELP = (
     "PostgreSQL before 18 rejects NOT VALID foreign keys on partitioned tables: add the foreign "
@@ -52,9 +68,13 @@ def check(node: ast.AlterTableStmt, ctx: Context) -> Iterator[Violation]:
     VALID the constraint is added instantly and enforced for new rows; VALIDATE CONSTRAINT later
     checks the old rows under a lock that does not block reads or writes. That only helps when
     the two steps run in different transactions: the lock taken by ADD CONSTRAINT is held until
-    COMMIT, so a VALIDATE in the same transaction scans under it anyway. NOT ENFORCED
-    constraints (PostgreSQL 18) are never checked and are not flagged; neither are tables
-    created earlier in the same file."""
+    COMMIT, so a VALIDATE in the same transaction scans under it anyway. That VALIDATE is
+    reported (it is the step to move): in the statement that adds the constraint, or later in
+    the file while the transaction that added it is still open (an explicit BEGIN, or the one
+    the migration runner wraps the file in: `assume-in-transaction`, goose and dbmate unless
+    their no-transaction markers say otherwise), also on tables whose CREATE TABLE the run
+    never read. NOT ENFORCED constraints (PostgreSQL 18) are never checked and are not
+    flagged; neither are tables created earlier in the same file."""
     existing = existing_alter_target(node, ctx)
     rel = node.relation
     added_not_valid: set[str] = set()
@@ -120,43 +140,53 @@ def _missing(con: ast.Constraint, kind: str, node: ast.AlterTableStmt, ctx: Cont
 def _same_transaction_validate(
     cmd: ast.AlterTableCmd, node: ast.AlterTableStmt, ctx: Context, added_here: set[str]
 ) -> Violation | None:
+    """VALIDATE CONSTRAINT of a constraint that this transaction added NOT VALID: in the same
+    statement, or earlier in the file with no COMMIT between (an explicit BEGIN, or the
+    runner's transaction). Also for a table the catalog does not hold: the constraint comes
+    from the table's sketch (``constraints_of``)."""
     name = cmd.name or ""
     rel = node.relation
-    help_ = (
-        "Commit between the two steps: add the constraint NOT VALID in one migration and run "
-        "VALIDATE CONSTRAINT in a later one (or after an explicit COMMIT)."
-    )
+    if rel is None or not is_existing_relation(rel, ctx):
+        return None
     if name in added_here:
-        if not is_existing_relation(rel, ctx):
-            return None
         return Violation(
-            f"VALIDATE CONSTRAINT {q(name)} in the same statement that adds it NOT VALID: the "
-            f"scan of {table_label(rel)} runs under the lock ADD CONSTRAINT took",
-            help=help_,
+            f"VALIDATE CONSTRAINT {q(name)} in the statement that adds it NOT VALID: the scan "
+            f"of {table_label(rel)} runs under the lock ADD CONSTRAINT took, as if NOT VALID "
+            "were not written; validate it in a separate transaction (a later migration)",
+            help=_SAME_TX_HELP,
         )
     tx = ctx.tx
-    if rel is None or not tx.in_transaction or not is_existing_relation(rel, ctx):
+    if not tx.in_transaction:
         return None
     cat = ctx.catalog
-    table = cat.table(rel)
-    con = table.constraints.get(name) if table is not None else None
+    con = next((c for c in cat.constraints_of(rel) if c.name == name), None)
     if con is None or con.validated or not con.enforced or con.kind not in ("check", "foreign key"):
         return None
     loc = con.created
     if loc is None or loc.path != ctx.file.path or cat.origin_of(con) is not Origin.CURRENT_FILE:
         return None
-    if tx.depth > 0 and tx.begin_offset is not None:
-        if loc.start < tx.begin_offset:
-            return None
-        where = "in the transaction opened by the BEGIN"
-    elif tx.wrapped:
-        where = "in the transaction the migration runner wraps this file in"
-    else:
+    where = _open_since(tx, loc.start, ctx)
+    if where is None:
         return None
-    lock = "ACCESS EXCLUSIVE" if con.kind == "check" else "SHARE ROW EXCLUSIVE"
+    if con.kind == "check":
+        lock, blocked = "ACCESS EXCLUSIVE", f"reads and writes of {table_label(rel)} wait"
+    else:
+        ref = q(short_name(con.ref_table)) if con.ref_table else "the referenced table"
+        lock, blocked = "SHARE ROW EXCLUSIVE", f"writes to {table_label(rel)} and {ref} wait"
     return Violation(
-        f"VALIDATE CONSTRAINT {q(name)} on {table_label(rel)} runs {where}, which also added it "
-        f"NOT VALID (line {ctx.line_of(loc.start)}): the {lock} lock taken by ADD CONSTRAINT is "
-        "held until COMMIT, so the validation scan blocks writes anyway",
-        help=help_,
+        f"VALIDATE CONSTRAINT {q(name)} on {table_label(rel)} runs {where}, which also added "
+        f"it NOT VALID (line {ctx.line_of(loc.start)}): the {lock} lock of ADD CONSTRAINT is "
+        f"held until COMMIT, so {blocked} for the whole validation scan, as if NOT VALID were "
+        "not written; validate it in a separate transaction (a later migration)",
+        help=_SAME_TX_HELP,
     )
+
+
+def _open_since(tx: TxState, start: int, ctx: Context) -> str | None:
+    """Which transaction, still open, already held the statement at offset ``start`` (None
+    when a COMMIT or ROLLBACK came between, or the statement ran on its own)."""
+    if tx.depth > 0 and tx.begin_offset is not None and start >= tx.begin_offset:
+        return f"in the transaction opened by the BEGIN on line {ctx.line_of(tx.begin_offset)}"
+    if tx.wrapped and (tx.end_offset is None or start > tx.end_offset):
+        return "in the transaction the migration runner wraps this file in"
+    return None

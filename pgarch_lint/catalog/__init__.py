@@ -20,6 +20,8 @@ module              holds
 ``nodes``           small readers of parse-tree nodes used by the replay
 ``declared``        the ledger of declared names (``NameDef``, ``Ledger``, ``CaseEvidence``) and
                     its readers (``defined_names``, ``constraint_info``...)
+``sketches``        ``Sketches``: the named CHECK / FOREIGN KEY constraints ALTER TABLE adds to
+                    tables the catalog does not hold (``constraints_of`` reads them)
 ``view``            ``CatalogView``: the lookups rules may use (a Protocol)
 ``queries``         ``CatalogQueries``: name resolution and lookups; origins, absence,
                     volatile defaults

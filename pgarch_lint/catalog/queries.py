@@ -69,6 +69,7 @@ from pgarch_lint.catalog.objects import (
     View,
     expression_tree,
 )
+from pgarch_lint.catalog.sketches import Sketches
 from pgarch_lint.catalog.types import UUID_GENERATORS
 from pgarch_lint.sql import ast, walk
 
@@ -108,6 +109,7 @@ class CatalogQueries:
     roles: dict[str, Role]
     grants: list[Grant]
     unknown_references: list[tuple[str, Loc]]
+    sketches: Sketches
     names: Ledger
     derived: dict[tuple[Any, ...], Any]
     _tables: dict[Key, Table]
@@ -292,6 +294,17 @@ class CatalogQueries:
 
     def constraints_on(self, table: Table | None) -> list[Constraint]:
         return list(table.constraints.values()) if table is not None else []
+
+    def constraints_of(self, ref: ast.RangeVar) -> list[Constraint]:
+        """The constraints of the table ``ref`` names, as far as the replay knows them: all
+        of a table the catalog holds; for a name it does not hold, the named CHECK and
+        FOREIGN KEY constraints that ALTER TABLE statements added to it
+        (:mod:`pgarch_lint.catalog.sketches`), its other constraints being unknown."""
+        key = self.key_of(ref)
+        t = self._tables.get(key)
+        if t is not None:
+            return list(t.constraints.values())
+        return [] if self.rel_exists(key) else self.sketches.constraints(key)
 
     def foreign_keys(self, table: Table | None) -> list[Constraint]:
         return [c for c in self.constraints_on(table) if c.kind == "foreign key"]

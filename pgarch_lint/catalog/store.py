@@ -19,7 +19,10 @@ partition or a child (``_hierarchy``) and what the replay proves absent (``_ever
 ``_dropped``, ``_maybe``, ``_schema_first_file``, ``_fresh_schemas``, ``_gone_schemas``).
 Only the verbs below change them: the replay handlers call the verbs and never touch a
 secondary index. The public containers (``schemas``, ``extensions``, ``roles``, ``grants``,
-``search_path``) carry no derived state; handlers change them directly.
+``search_path``) carry no derived state; handlers change them directly. ``sketches``
+(:mod:`pgarch_lint.catalog.sketches`) holds the constraints ALTER TABLE adds to tables the
+catalog does not hold; handlers change it through its methods, and the verbs that give a
+name to a relation or drop one forget the sketch of that name.
 
 Statements that do not parse
 ============================
@@ -57,6 +60,7 @@ from pgarch_lint.catalog.objects import (
 )
 from pgarch_lint.catalog.queries import CatalogQueries
 from pgarch_lint.catalog.replay import HANDLERS
+from pgarch_lint.catalog.sketches import Sketches
 from pgarch_lint.sql import CreatedName, ast
 
 __all__ = ["Catalog"]
@@ -81,6 +85,7 @@ class Catalog(CatalogQueries):
         self.roles = {}
         self.grants = []
         self.unknown_references = []
+        self.sketches = Sketches()  # constraints added to tables the catalog does not hold
         self.errors: int = 0  # statements whose replay raised internally (and were skipped)
         self.failures: list[tuple[str, Loc]] = []  # (exception text, statement), first 100
         self._file_index = -1
@@ -200,12 +205,14 @@ class Catalog(CatalogQueries):
         """The statement being replayed."""
         return self._loc
 
-    def stamp(self, obj: Tracked) -> None:
-        """``obj`` is created by the statement being replayed."""
+    def stamp(self, obj: Tracked, *, change: bool = True) -> None:
+        """``obj`` is created by the statement being replayed (``change`` False: a sketch's
+        constraint, which changes no object the catalog holds)."""
         obj.created = self._loc
         obj.file_index = self._file_index
         obj.context = self._context
-        self._note_change()
+        if change:
+            self._note_change()
 
     def stamped(self, col: Column) -> Column:
         self.stamp(col)
@@ -243,6 +250,7 @@ class Catalog(CatalogQueries):
         """A relation now holds ``key`` (created, renamed or moved there)."""
         self._ever.add(key)
         self._schema_first_file.setdefault(key[0], self._file_index)
+        self.sketches.forget(key)
 
     def note_dropped(self, key: Key) -> None:
         """A DROP names ``key`` (whether or not it existed)."""
@@ -269,6 +277,7 @@ class Catalog(CatalogQueries):
         self._fresh_schemas.discard(name)
         if not cascade:
             return
+        self.sketches.forget_schema(name)
         for k in [k for k in self._tables if k[0] == name]:
             self.drop_table(k, cascade=True)
         for k in [k for k in self._views if k[0] == name]:
@@ -297,6 +306,7 @@ class Catalog(CatalogQueries):
             self.move_relation(k, (new, k[1]))
         for k in [k for k in self._sequences if k[0] == old]:
             self.move_relation(k, (new, k[1]))
+        self.sketches.move_schema(old, new)
         for tk in [k for k in self._types if k[0] == old]:
             ty = self._types.pop(tk)
             ty.schema = new
@@ -335,6 +345,7 @@ class Catalog(CatalogQueries):
         self._hierarchy = True
 
     def drop_table(self, key: Key, *, cascade: bool) -> None:
+        self.sketches.forget(key)
         t = self._tables.pop(key, None)
         if t is None:
             return
@@ -385,6 +396,7 @@ class Catalog(CatalogQueries):
             self._occupy(new)
             self.touch(s)
         else:
+            self.sketches.move(old, new)
             self.note_unknown(oq)
             return
         for v in self._views.values():

@@ -116,3 +116,11 @@ def test_transaction_and_set_statements_take_no_lock_into_account() -> None:
     lock: Any = LockTaken("a", LockMode.ACCESS_EXCLUSIVE, True)
     tx = _run("BEGIN; SET lock_timeout = '1s';", locks={0: [lock], 1: [lock]})
     assert not tx.strong_lock_seen and tx.exclusive_lock is None
+
+
+@pytest.mark.parametrize("end", ["COMMIT", "ROLLBACK", "PREPARE TRANSACTION 'x'"])
+def test_the_end_of_a_transaction_is_remembered(end: str) -> None:
+    tx = _run("SELECT 1;", for_file(True, False))
+    assert tx.end_offset is None
+    _run(f"BEGIN; {end}; SELECT 1;", tx)  # statements at 0, 100, 200
+    assert tx.end_offset == 100 and tx.wrapped  # wrapped stays: a file-level fact

@@ -1,15 +1,18 @@
 """ALTER TABLE (and the ALTER VIEW / SEQUENCE / INDEX forms pglast parses as one), one
 function per family of sub-commands; the column and constraint sub-commands that PostgreSQL
-applies to partitions and inheritance children too are applied to them."""
+applies to partitions and inheritance children too are applied to them. On a table the catalog
+does not hold, the named CHECK / FOREIGN KEY constraints it adds go to the table's sketch
+(:mod:`pgarch_lint.catalog.sketches`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, cast
 
+from pgarch_lint.catalog.names import Key
 from pgarch_lint.catalog.nodes import enum_name, partbound_text, role_name, texts_of, value_text
 from pgarch_lint.catalog.objects import Column, Constraint, Table
-from pgarch_lint.catalog.replay.constraints import add_constraint
+from pgarch_lint.catalog.replay.constraints import add_constraint, sketch_constraint
 from pgarch_lint.catalog.replay.indexes import alter_index, on_IndexStmt
 from pgarch_lint.catalog.replay.tables import add_column, set_default
 from pgarch_lint.catalog.types import normalize_type
@@ -55,6 +58,8 @@ def on_AlterTableStmt(cat: Catalog, node: ast.AlterTableStmt) -> None:
     t = cat.table_at(key)
     if t is None:
         cat.note_unknown(f"{key[0]}.{key[1]}")
+        if objtype == "OBJECT_TABLE" and not cat.rel_exists(key):
+            _sketch(cat, key, node)
         return
     cat.touch(t)
     for cmd in node.cmds or ():
@@ -63,6 +68,35 @@ def on_AlterTableStmt(cat: Catalog, node: ast.AlterTableStmt) -> None:
             for child in cat.descendants(t):
                 cat.touch(child)
                 alter_table_cmd(cat, child, cmd)
+
+
+def _sketch(cat: Catalog, key: Key, node: ast.AlterTableStmt) -> None:
+    """What ALTER TABLE of a table the catalog does not hold does to the table's sketch."""
+    sk = cat.sketches
+    for cmd in node.cmds or ():
+        st = enum_name(cmd.subtype)
+        if st == "AT_AddConstraint" and isinstance(cmd.def_, ast.Constraint):
+            c = sketch_constraint(cat, key, cmd.def_)
+            if c is not None:
+                sk.put(key, c)
+        elif st == "AT_DropColumn" and cmd.name:
+            sk.drop_column(key, cmd.name)
+        elif st == "AT_DropConstraint" and cmd.name:
+            sk.drop(key, cmd.name)
+        elif st in ("AT_ValidateConstraint", "AT_AlterConstraint"):
+            name = cmd.name if st == "AT_ValidateConstraint" else _altered_name(cmd)
+            c = sk.get(key, name or "")
+            if c is None:
+                continue
+            c.touch(cat.loc)  # a sketch's change is no change of the catalog's objects
+            if st == "AT_ValidateConstraint":
+                c.validated, c.not_valid = True, False
+            else:
+                _alter_constraint(c, cast("ast.ATAlterConstraint", cmd.def_))
+
+
+def _altered_name(cmd: ast.AlterTableCmd) -> str | None:
+    return getattr(cmd.def_, "conname", None)
 
 
 def _alter_view(cat: Catalog, key: tuple[str, str], node: ast.AlterTableStmt) -> None:
@@ -182,17 +216,21 @@ def _constraint_cmd(
             c.not_valid = False
             cat.touch(c)
     else:  # AT_AlterConstraint
-        ac = cast("ast.ATAlterConstraint", cmd.def_)
-        c = t.constraints.get(getattr(ac, "conname", None) or "")
+        c = t.constraints.get(_altered_name(cmd) or "")
         if c is not None:
             cat.touch(c)
-            if getattr(ac, "alterDeferrability", False):
-                c.deferrable = bool(ac.deferrable)
-                c.initially_deferred = bool(ac.initdeferred)
-            if getattr(ac, "alterEnforceability", False):
-                c.enforced = bool(ac.is_enforced)
-                if not c.enforced:
-                    c.validated = False
+            _alter_constraint(c, cast("ast.ATAlterConstraint", cmd.def_))
+
+
+def _alter_constraint(c: Constraint, ac: ast.ATAlterConstraint) -> None:
+    """ALTER CONSTRAINT: deferrability, enforceability (PostgreSQL 18)."""
+    if getattr(ac, "alterDeferrability", False):
+        c.deferrable = bool(ac.deferrable)
+        c.initially_deferred = bool(ac.initdeferred)
+    if getattr(ac, "alterEnforceability", False):
+        c.enforced = bool(ac.is_enforced)
+        if not c.enforced:
+            c.validated = False
 
 
 def _table_cmd(cat: Catalog, t: Table, cmd: ast.AlterTableCmd, st: str, col: Column | None) -> None:

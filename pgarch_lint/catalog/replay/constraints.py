@@ -1,11 +1,12 @@
 """Table constraints (inline, table-level and ``ALTER TABLE ... ADD``) and the indexes that
-PRIMARY KEY, UNIQUE and EXCLUDE constraints own."""
+PRIMARY KEY, UNIQUE and EXCLUDE constraints own; the constraints ``ALTER TABLE ... ADD`` gives
+a table the catalog does not hold (:func:`sketch_constraint`)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from pgarch_lint.catalog.names import name_addition
+from pgarch_lint.catalog.names import Key, name_addition
 from pgarch_lint.catalog.nodes import (
     enum_name,
     index_key,
@@ -42,12 +43,7 @@ def add_constraint(
         return None
     c = Constraint(name="", kind=kind, table=t.qualified)
     cat.stamp(c)
-    c.deferrable = bool(con.deferrable)
-    c.initially_deferred = bool(con.initdeferred)
-    if kind in ("check", "foreign key", "not null"):
-        c.enforced = bool(con.is_enforced) if con.is_enforced is not None else True
-        c.not_valid = bool(con.skip_validation)
-        c.validated = bool(con.initially_valid) and not con.skip_validation
+    _attributes(c, con)
     if kind in ("primary key", "unique"):
         c.columns = texts_of(con.keys) if con.keys else list(cols or [])
         c.include = texts_of(con.including)
@@ -63,10 +59,7 @@ def add_constraint(
     elif kind == "foreign key":
         _foreign_key(cat, c, con, cols)
     elif kind == "check":
-        c.expression_ = con.raw_expr
-        refs = referenced_columns(con.raw_expr) if con.raw_expr is not None else []
-        c.columns = refs
-        c.proves_not_null = [r for r in refs if proves_not_null(con.raw_expr, r)]
+        _check(c, con)
     else:  # not null
         c.columns = texts_of(con.keys) if con.keys else list(cols or [])
         for cn in c.columns:
@@ -83,12 +76,49 @@ def add_constraint(
     return c
 
 
-def _foreign_key(cat: Catalog, c: Constraint, con: ast.Constraint, cols: list[str] | None) -> None:
+def sketch_constraint(cat: Catalog, key: Key, con: ast.Constraint) -> Constraint | None:
+    """The constraint ``ALTER TABLE ... ADD`` gives the table ``key``, which the catalog does
+    not hold, for its sketch (:mod:`pgarch_lint.catalog.sketches`): a named CHECK or FOREIGN
+    KEY; None for anything else. Stamped without counting as a change, and a referenced table
+    the catalog does not know is not noted (the table itself was)."""
+    kind = _KINDS.get(enum_name(con.contype))
+    if kind not in ("check", "foreign key") or not con.conname:
+        return None
+    c = Constraint(name=con.conname, kind=kind, table=f"{key[0]}.{key[1]}")
+    cat.stamp(c, change=False)
+    _attributes(c, con)
+    if kind == "check":
+        _check(c, con)
+    else:
+        _foreign_key(cat, c, con, None, note=False)
+    return c
+
+
+def _attributes(c: Constraint, con: ast.Constraint) -> None:
+    """Deferrability; enforcement and validity of CHECK, FOREIGN KEY and NOT NULL."""
+    c.deferrable = bool(con.deferrable)
+    c.initially_deferred = bool(con.initdeferred)
+    if c.kind in ("check", "foreign key", "not null"):
+        c.enforced = bool(con.is_enforced) if con.is_enforced is not None else True
+        c.not_valid = bool(con.skip_validation)
+        c.validated = bool(con.initially_valid) and not con.skip_validation
+
+
+def _check(c: Constraint, con: ast.Constraint) -> None:
+    c.expression_ = con.raw_expr
+    refs = referenced_columns(con.raw_expr) if con.raw_expr is not None else []
+    c.columns = refs
+    c.proves_not_null = [r for r in refs if proves_not_null(con.raw_expr, r)]
+
+
+def _foreign_key(
+    cat: Catalog, c: Constraint, con: ast.Constraint, cols: list[str] | None, *, note: bool = True
+) -> None:
     c.columns = texts_of(con.fk_attrs) if con.fk_attrs else list(cols or [])
     rk = cat.key_of(cast("ast.RangeVar", con.pktable))
     c.ref_table = f"{rk[0]}.{rk[1]}"
     ref = cat.table_at(rk)
-    if ref is None:
+    if ref is None and note:
         cat.note_unknown(c.ref_table)
     c.ref_columns = texts_of(con.pk_attrs)
     if not c.ref_columns and ref is not None and ref.primary_key is not None:

@@ -55,6 +55,7 @@ def _column(cat: Catalog, node: ast.RenameStmt, new: str) -> None:
     if t is None:
         if cat.view_at(k) is None:
             cat.note_unknown(f"{k[0]}.{k[1]}")
+            cat.sketches.rename_column(k, node.subname or "", new)
         return
     if node.subname in t.columns:
         cat.rename_column(t, node.subname, new)
@@ -71,6 +72,7 @@ def _constraint(cat: Catalog, node: ast.RenameStmt, new: str) -> None:
     t = cat.table_at(k)
     if t is None:
         cat.note_unknown(f"{k[0]}.{k[1]}")
+        cat.sketches.rename(k, node.subname or "", new)
         return
     c = t.constraints.get(node.subname or "")
     if c is not None:
