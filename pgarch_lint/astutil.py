@@ -113,22 +113,16 @@ def quote_ident(name: str) -> str:
 
 
 def identifiers(text: str) -> Iterator[tuple[int, int, str]]:
-    """Identifiers written in ``text``: (start, end, name as PostgreSQL reads it, untruncated).
+    """Identifiers written in ``text``: (start, end, the name PostgreSQL stores, untruncated):
+    unquoted words folded to lower case, quoted ones with each doubled ``""`` read as one
+    quote, ``U&"..."`` ones with their escapes decoded.
 
     The parser truncates identifiers to 63 bytes, so rules that care about the written length
     read the tokens instead of the tree.
     """
-    from pgarch_lint.sql import identifier_tokens
+    from pgarch_lint.sql import identifier_names
 
-    for s, e in identifier_tokens(text):
-        raw = text[s:e]
-        if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
-            name = raw[1:-1].replace('""', '"')
-        elif raw[:2] in ("U&", "u&"):
-            name = raw
-        else:
-            name = raw.lower()
-        yield s, e, name
+    yield from identifier_names(text)
 
 
 __all__ = [
