@@ -52,6 +52,33 @@ def alter_cmds(node: ast.AlterTableStmt) -> Iterator[ast.AlterTableCmd]:
             yield c
 
 
+def option_on(options: object, name: str) -> bool | None:
+    """Whether the boolean option ``name`` of a statement's option list (DefElems such as
+    ``REINDEX (CONCURRENTLY false, VERBOSE)``; the keyword form ``REINDEX TABLE CONCURRENTLY``
+    arrives as one without a value) is on, read as PostgreSQL's ``defGetBoolean`` reads it:
+    no value, ``1``, ``true``, ``on`` are True, ``0``, ``false``, ``off`` False (any case).
+    The last mention wins, as in PostgreSQL. None when the list does not name it, or names it
+    with a value that is not a boolean (the statement fails)."""
+    found: bool | None = None
+    for o in options if isinstance(options, (tuple, list)) else ():
+        if not isinstance(o, ast.DefElem) or o.defname != name:
+            continue
+        arg = o.arg
+        if arg is None:
+            found = True
+        elif isinstance(arg, ast.Integer):
+            found = {0: False, 1: True}.get(arg.ival or 0)
+        elif isinstance(arg, ast.Boolean):
+            found = bool(arg.boolval)
+        elif isinstance(arg, ast.String):
+            found = {"true": True, "on": True, "false": False, "off": False}.get(
+                (arg.sval or "").lower()
+            )
+        else:
+            found = None
+    return found
+
+
 def func_name(call: object) -> str:
     """Lower-case function name of a FuncCall without its schema (``now``, ``gen_random_uuid``)."""
     if not isinstance(call, ast.FuncCall):
@@ -86,22 +113,16 @@ def quote_ident(name: str) -> str:
 
 
 def identifiers(text: str) -> Iterator[tuple[int, int, str]]:
-    """Identifiers written in ``text``: (start, end, name as PostgreSQL reads it, untruncated).
+    """Identifiers written in ``text``: (start, end, the name PostgreSQL stores, untruncated):
+    unquoted words folded to lower case, quoted ones with each doubled ``""`` read as one
+    quote, ``U&"..."`` ones with their escapes decoded.
 
     The parser truncates identifiers to 63 bytes, so rules that care about the written length
     read the tokens instead of the tree.
     """
-    from pgarch_lint.sql import identifier_tokens
+    from pgarch_lint.sql import identifier_names
 
-    for s, e in identifier_tokens(text):
-        raw = text[s:e]
-        if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
-            name = raw[1:-1].replace('""', '"')
-        elif raw[:2] in ("U&", "u&"):
-            name = raw
-        else:
-            name = raw.lower()
-        yield s, e, name
+    yield from identifier_names(text)
 
 
 __all__ = [
@@ -113,6 +134,7 @@ __all__ = [
     "identifiers",
     "is_table_drop",
     "names_of",
+    "option_on",
     "quote_ident",
     "rangevar",
     "rv_name",

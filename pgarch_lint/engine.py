@@ -52,7 +52,13 @@ from pgarch_lint.findings import Finding, Report, Summary
 from pgarch_lint.locks import locks_of
 from pgarch_lint.source import SourceFile, load_source
 from pgarch_lint.spans import SpanFn, node_spans, token_end
-from pgarch_lint.suppress import Suppressions, attach, parse_directives, resolve_aliases
+from pgarch_lint.suppress import (
+    Suppressions,
+    attach,
+    parse_directives,
+    resolve_aliases,
+    transaction_directive,
+)
 from pgarch_lint.transaction import TxState
 
 if TYPE_CHECKING:
@@ -296,7 +302,10 @@ class Engine:
         if not f.context:
             self.summary.files += 1
         self.catalog.begin_file(f.path, context=f.context, unit=self._unit_key(f))
+        # migration-tool markers decide; else the file's own directive; else the setting
         wrapped = src.in_transaction
+        if wrapped is None:
+            wrapped = transaction_directive(comments)
         if wrapped is None:
             wrapped = bool(self.settings.assume_in_transaction)
         tx = transaction.for_file(wrapped, self.settings.lock_timeout_set_by_runner)

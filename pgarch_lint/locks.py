@@ -11,15 +11,26 @@ table when the catalog knows the index, else only the index (:attr:`LockTaken.ta
 None). ``DROP ... IF EXISTS`` of a relation that the catalog proves absent
 (:meth:`Catalog.relation_absent`) does nothing and takes no lock; without IF EXISTS the
 statement claims the relation exists (or fails), and its lock is kept.
+
+``COMMENT ON`` locks its object SHARE UPDATE EXCLUSIVE (PostgreSQL's ``CommentObject``, through
+``get_object_address``): a table, view, materialized view, foreign table, sequence or index
+itself, a column's relation; for a constraint, trigger, policy or rule it opens the table with
+ACCESS SHARE (and locks only the sub-object SHARE UPDATE EXCLUSIVE). Comments on other objects
+(functions, types, schemas...) lock only that object, no relation: they are not listed.
+``LOCK ... NOWAIT`` fails at once instead of waiting (:attr:`LockTaken.waits` is False). The
+CONCURRENTLY forms (CREATE/DROP INDEX, REINDEX, DETACH PARTITION) also wait for every
+transaction that could still use the old state (:attr:`LockTaken.concurrent`). REINDEX SCHEMA,
+DATABASE and SYSTEM lock each table in turn: one lock whose :attr:`LockTaken.group` names them.
 """
 
 from __future__ import annotations
 
 import enum
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from pgarch_lint.astutil import names_of, option_on
 from pgarch_lint.catalog import Catalog, Origin
 from pgarch_lint.sql import ast, enums
 
@@ -42,6 +53,27 @@ class LockMode(enum.IntEnum):
     def blocks_writes(self) -> bool:
         return self >= LockMode.SHARE
 
+    @property
+    def conflicts(self) -> frozenset[LockMode]:
+        """The modes this one conflicts with (PostgreSQL's table of conflicting lock modes)."""
+        return _CONFLICTS[self]
+
+
+def _modes(*levels: int) -> frozenset[LockMode]:
+    return frozenset(LockMode(n) for n in levels)
+
+
+_CONFLICTS: dict[LockMode, frozenset[LockMode]] = {
+    LockMode.ACCESS_SHARE: _modes(8),
+    LockMode.ROW_SHARE: _modes(7, 8),
+    LockMode.ROW_EXCLUSIVE: _modes(5, 6, 7, 8),
+    LockMode.SHARE_UPDATE_EXCLUSIVE: _modes(4, 5, 6, 7, 8),
+    LockMode.SHARE: _modes(3, 4, 6, 7, 8),
+    LockMode.SHARE_ROW_EXCLUSIVE: _modes(3, 4, 5, 6, 7, 8),
+    LockMode.EXCLUSIVE: _modes(2, 3, 4, 5, 6, 7, 8),
+    LockMode.ACCESS_EXCLUSIVE: _modes(1, 2, 3, 4, 5, 6, 7, 8),
+}
+
 
 @dataclass(frozen=True, slots=True)
 class LockTaken:
@@ -55,14 +87,54 @@ class LockTaken:
     existing: bool  # the table is not new in this file (unknown: assumed existing)
     rel: ast.RangeVar | None = None
     index: str | None = None  # the index the statement names, when it locks through one
+    # False when the statement fails at once instead of waiting for the lock (LOCK ... NOWAIT)
+    waits: bool = True
+    # a CONCURRENTLY form: besides the lock it waits for every transaction that could still use
+    # the old state, and a lock_timeout or statement_timeout would abort it half done
+    concurrent: bool = False
+    # for a statement that locks every table of a schema or of the database in turn (REINDEX
+    # SCHEMA / DATABASE / SYSTEM): what it locks, e.g. 'every table of schema "billing"'
+    group: str | None = None
+
+    def same_table(self, other: LockTaken) -> bool:
+        """Both locks are on one table, as far as the names tell (a schema-qualified name
+        matches the same name unqualified; an unknown index's table only itself)."""
+        if self.group is not None or other.group is not None:
+            return self.group == other.group
+        if self.table is None or other.table is None:
+            return self.table is None and other.table is None and self.index == other.index
+        if "." in self.table and "." in other.table:
+            return self.table == other.table
+        return self.table.rsplit(".", 1)[-1] == other.table.rsplit(".", 1)[-1]
+
+    def held_already(self, held: Iterable[LockTaken]) -> bool:
+        """Whether a transaction that holds ``held`` gets this lock without waiting: no other
+        session can hold a mode that conflicts with it, because each such mode also conflicts
+        with one the transaction holds on the table (holding ACCESS EXCLUSIVE covers any;
+        holding SHARE does not cover SHARE UPDATE EXCLUSIVE, which another SHARE blocks)."""
+        covered: set[LockMode] = set()
+        for h in held:
+            if self.same_table(h):
+                covered |= h.mode.conflicts
+        return bool(covered) and self.mode.conflicts <= covered
+
+    @property
+    def label(self) -> str:
+        """The locked table without its origin: ``"orders"``, ``the table of index
+        "ix_orders__status"``, ``every table of schema "billing"``."""
+        if self.group is not None:
+            return self.group
+        if self.table is None:
+            return f'the table of index "{self.index}"'
+        return f'"{self.table}"'
 
     @property
     def subject(self) -> str:
         """The locked table as a message names it: ``existing table "orders"``,
-        ``new table "orders"``, or ``the table of index "ix_orders__status"`` when only
-        the index is known."""
-        if self.table is None:
-            return f'the table of index "{self.index}"'
+        ``new table "orders"``, ``the table of index "ix_orders__status"`` when only
+        the index is known, or the :attr:`group` of tables."""
+        if self.group is not None or self.table is None:
+            return self.label
         return f'{"existing" if self.existing else "new"} table "{self.table}"'
 
 
@@ -92,21 +164,32 @@ def _name(rv: ast.RangeVar) -> str:
     return f"{rv.schemaname}.{rv.relname}" if rv.schemaname else str(rv.relname)
 
 
-def _take(cat: Catalog, rv: ast.RangeVar | None, mode: LockMode) -> list[LockTaken]:
+def _take(
+    cat: Catalog, rv: ast.RangeVar | None, mode: LockMode, *, concurrent: bool = False
+) -> list[LockTaken]:
     if rv is None or not isinstance(rv, ast.RangeVar):
         return []
-    return [LockTaken(_name(rv), mode, not cat.is_new(rv), rv)]
+    return [LockTaken(_name(rv), mode, not cat.is_new(rv), rv, concurrent=concurrent)]
 
 
-def _through_index(cat: Catalog, parts: list[str], mode: LockMode) -> LockTaken:
+def _through_index(
+    cat: Catalog, parts: list[str], mode: LockMode, *, concurrent: bool = False
+) -> LockTaken:
     """The lock a statement naming index ``parts`` takes on the index's table."""
     name = ".".join(parts)
     ix = cat.index(name)
     rel = (cat.table_by_name(ix.table) or cat.view(ix.table)) if ix is not None else None
     if ix is None or rel is None:
-        return LockTaken(None, mode, True, None, name)
+        return LockTaken(None, mode, True, None, name, concurrent=concurrent)
     table = f"{rel.schema}.{rel.name}" if len(parts) > 1 else rel.name
-    return LockTaken(table, mode, cat.origin_of(rel) is not Origin.CURRENT_FILE, None, name)
+    existing = cat.origin_of(rel) is not Origin.CURRENT_FILE
+    return LockTaken(table, mode, existing, None, name, concurrent=concurrent)
+
+
+def _rangevar(parts: list[str]) -> ast.RangeVar:
+    return ast.RangeVar(
+        relname=parts[-1], schemaname=parts[-2] if len(parts) > 1 else None, inh=True
+    )
 
 
 def _rv_parts(rv: ast.RangeVar) -> list[str]:
@@ -165,7 +248,12 @@ def locks_of(node: ast.Node, cat: Catalog, pg_version: int = 17) -> list[LockTak
             if node.objtype == OT.OBJECT_INDEX and isinstance(node.relation, ast.RangeVar):
                 return [_through_index(cat, _rv_parts(node.relation), LockMode.ACCESS_EXCLUSIVE)]
             return []
-        out = _take(cat, node.relation, _alter_table_mode(node.cmds or ()))
+        out = _take(
+            cat,
+            node.relation,
+            _alter_table_mode(node.cmds or ()),
+            concurrent=_detach_concurrently(node.cmds or ()),
+        )
         for c in node.cmds or ():
             if isinstance(c, ast.AlterTableCmd) and c.subtype in (
                 _AT.AT_AddConstraint,
@@ -178,7 +266,7 @@ def locks_of(node: ast.Node, cat: Catalog, pg_version: int = 17) -> list[LockTak
         return out
     if isinstance(node, ast.IndexStmt):
         mode = LockMode.SHARE_UPDATE_EXCLUSIVE if node.concurrent else LockMode.SHARE
-        return _take(cat, node.relation, mode)
+        return _take(cat, node.relation, mode, concurrent=bool(node.concurrent))
     if isinstance(node, ast.CreateStmt):
         # a foreign key to the table being created (a self-reference) locks nothing else
         own = (
@@ -212,12 +300,9 @@ def locks_of(node: ast.Node, cat: Catalog, pg_version: int = 17) -> list[LockTak
                     if node.concurrent
                     else LockMode.ACCESS_EXCLUSIVE
                 )
-                out.append(_through_index(cat, names, mode))
+                out.append(_through_index(cat, names, mode, concurrent=bool(node.concurrent)))
             else:
-                rv = ast.RangeVar(
-                    relname=names[-1], schemaname=names[-2] if len(names) > 1 else None, inh=True
-                )
-                out += _take(cat, rv, LockMode.ACCESS_EXCLUSIVE)
+                out += _take(cat, _rangevar(names), LockMode.ACCESS_EXCLUSIVE)
         return out
     if isinstance(node, ast.RenameStmt):
         if node.renameType == OT.OBJECT_INDEX and isinstance(node.relation, ast.RangeVar):
@@ -259,18 +344,90 @@ def locks_of(node: ast.Node, cat: Catalog, pg_version: int = 17) -> list[LockTak
         mode = LockMode.EXCLUSIVE if node.concurrent else LockMode.ACCESS_EXCLUSIVE
         return _take(cat, node.relation, mode)
     if isinstance(node, ast.ReindexStmt):
-        conc = any(
-            isinstance(o, ast.DefElem) and o.defname == "concurrently" for o in node.params or ()
-        )
-        if conc or node.relation is None:
-            return []
-        # REINDEX takes SHARE on the table (writes wait) and ACCESS EXCLUSIVE on each index
-        # (queries that would use it wait); REINDEX INDEX names the index itself.
-        if node.kind == enums.ReindexObjectType.REINDEX_OBJECT_INDEX:
-            return [_through_index(cat, _rv_parts(node.relation), LockMode.ACCESS_EXCLUSIVE)]
-        return _take(cat, node.relation, LockMode.SHARE)
+        return _reindex(node, cat)
     if isinstance(node, ast.LockStmt):
         m = node.mode or 8
         mode = LockMode(m) if 1 <= m <= 8 else LockMode.ACCESS_EXCLUSIVE
-        return [lt for rv in node.relations or () for lt in _take(cat, rv, mode)]
+        out = [lt for rv in node.relations or () for lt in _take(cat, rv, mode)]
+        return [replace(lt, waits=False) for lt in out] if node.nowait else out
+    if isinstance(node, ast.CommentStmt):
+        return _comment(node, cat)
+    return []
+
+
+def _detach_concurrently(cmds: tuple[ast.AlterTableCmd, ...]) -> bool:
+    """ALTER TABLE ... DETACH PARTITION ... CONCURRENTLY (which takes no other subcommand)."""
+    return bool(cmds) and all(
+        isinstance(c, ast.AlterTableCmd)
+        and c.subtype == _AT.AT_DetachPartition
+        and isinstance(c.def_, ast.PartitionCmd)
+        and bool(c.def_.concurrent)
+        for c in cmds
+    )
+
+
+def _reindex(node: ast.ReindexStmt, cat: Catalog) -> list[LockTaken]:
+    """REINDEX takes SHARE on the table (writes wait) and ACCESS EXCLUSIVE on each index
+    (queries that would use it wait); REINDEX INDEX names the index itself. CONCURRENTLY
+    (``REINDEX (CONCURRENTLY false)`` is the plain form) takes SHARE UPDATE EXCLUSIVE on
+    both. SCHEMA, DATABASE and SYSTEM lock each of their tables in turn, each in its own
+    transaction."""
+    RK = enums.ReindexObjectType
+    conc = bool(option_on(node.params, "concurrently"))
+    if node.kind == RK.REINDEX_OBJECT_INDEX:
+        if not isinstance(node.relation, ast.RangeVar):
+            return []
+        mode = LockMode.SHARE_UPDATE_EXCLUSIVE if conc else LockMode.ACCESS_EXCLUSIVE
+        return [_through_index(cat, _rv_parts(node.relation), mode, concurrent=conc)]
+    mode = LockMode.SHARE_UPDATE_EXCLUSIVE if conc else LockMode.SHARE
+    if node.kind == RK.REINDEX_OBJECT_TABLE:
+        return _take(cat, node.relation, mode, concurrent=conc)
+    if node.kind == RK.REINDEX_OBJECT_SCHEMA:
+        schema = cat.schemas.get(node.name or "")
+        new = schema is not None and cat.origin_of(schema) is Origin.CURRENT_FILE
+        group = f'every table of schema "{node.name}"'
+        return [LockTaken(None, mode, not new, concurrent=conc, group=group)]
+    group = (
+        "every system catalog"
+        if node.kind == RK.REINDEX_OBJECT_SYSTEM
+        else ("every table of the database")
+    )
+    return [LockTaken(None, mode, True, concurrent=conc, group=group)]
+
+
+_OT = enums.ObjectType
+# COMMENT ON these locks the named relation itself SHARE UPDATE EXCLUSIVE
+_COMMENT_ON_RELATION = {
+    _OT.OBJECT_TABLE,
+    _OT.OBJECT_VIEW,
+    _OT.OBJECT_MATVIEW,
+    _OT.OBJECT_FOREIGN_TABLE,
+    _OT.OBJECT_SEQUENCE,
+}
+# COMMENT ON these opens their table ACCESS SHARE (the object itself is locked apart)
+_COMMENT_ON_TABLE_OBJECT = {
+    _OT.OBJECT_TABCONSTRAINT,
+    _OT.OBJECT_TRIGGER,
+    _OT.OBJECT_POLICY,
+    _OT.OBJECT_RULE,
+}
+
+
+def _comment(node: ast.CommentStmt, cat: Catalog) -> list[LockTaken]:
+    """The relation lock of COMMENT ON (see the module docstring)."""
+    parts = names_of(node.object)
+    if not parts:
+        return []
+    sue = LockMode.SHARE_UPDATE_EXCLUSIVE
+    if node.objtype in _COMMENT_ON_RELATION:
+        return _take(cat, _rangevar(parts), sue)
+    if node.objtype == _OT.OBJECT_INDEX:
+        return [_through_index(cat, parts, sue)]
+    if node.objtype == _OT.OBJECT_COLUMN and len(parts) > 1:
+        rv = _rangevar(parts[:-1])
+        if cat.relation(rv) is None and cat.type(".".join(parts[:-1])) is not None:
+            return []  # an attribute of a composite type: no table to wait for
+        return _take(cat, rv, sue)
+    if node.objtype in _COMMENT_ON_TABLE_OBJECT and len(parts) > 1:
+        return _take(cat, _rangevar(parts[:-1]), LockMode.ACCESS_SHARE)
     return []

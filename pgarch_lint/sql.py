@@ -652,15 +652,74 @@ def created_name(text: str) -> CreatedName | None:
     return CreatedName(kind, name_parts, persistence if kind == "table" else "p", ine)
 
 
-def identifier_tokens(text: str) -> Iterator[tuple[int, int]]:
-    """(start, end) offsets of every identifier token in ``text`` (quoted or not)."""
+def identifier_names(text: str) -> Iterator[tuple[int, int, str]]:
+    """Every identifier written in ``text``: (start, end, the name PostgreSQL stores, before it
+    truncates it to 63 bytes). An unquoted word is folded to lower case (ASCII letters only,
+    as in a UTF-8 database); a quoted one loses its quotes and keeps one quote of each doubled
+    ``""``; a ``U&"..."`` one has its escapes decoded (with its ``UESCAPE`` character). A U&
+    identifier whose escapes are invalid is left out: the statement fails anyway."""
     from pglast.parser import scan
 
     safe = text if text.isascii() else "".join(c if c < "\x80" else "x" for c in text)
     try:
-        tokens = scan(safe)
+        tokens = list(scan(safe))
     except Exception:
         return
-    for tok in tokens:
+    for i, tok in enumerate(tokens):
+        start, end = tok.start, tok.end + 1
+        raw = text[start:end]
         if tok.name == "IDENT":
-            yield tok.start, tok.end + 1
+            if raw.startswith('"') and raw.endswith('"') and len(raw) >= 2:
+                yield start, end, raw[1:-1].replace('""', '"')
+            else:
+                yield start, end, raw.translate(_ASCII_LOWER)
+        elif tok.name == "UIDENT" and raw[2:3] == '"' and raw.endswith('"'):
+            escape = "\\"
+            after = tokens[i + 1 : i + 3]
+            if len(after) == 2 and after[0].name == "UESCAPE" and after[1].name == "SCONST":
+                escape = text[after[1].start + 1 : after[1].end].replace("''", "'")
+            name = _unicode_unescape(raw[3:-1].replace('""', '"'), escape)
+            if name is not None:
+                yield start, end, name
+
+
+def _unicode_unescape(body: str, escape: str) -> str | None:
+    """The text of a ``U&`` identifier's body: ``\\XXXX`` and ``\\+XXXXXX`` (or the same
+    with the UESCAPE character) are code points, UTF-16 surrogate pairs combine, a doubled
+    escape character is itself. None when an escape is invalid."""
+    if len(escape) != 1:
+        return None
+    out: list[str] = []
+    high: int | None = None  # a pending UTF-16 high surrogate
+    i = 0
+    while i < len(body):
+        c = body[i]
+        if c != escape:
+            if high is not None:
+                return None
+            out.append(c)
+            i += 1
+            continue
+        if body[i + 1 : i + 2] == escape:
+            if high is not None:
+                return None
+            out.append(escape)
+            i += 2
+            continue
+        width = 6 if body[i + 1 : i + 2] == "+" else 4
+        digits = body[i + 2 : i + 2 + width] if width == 6 else body[i + 1 : i + 1 + width]
+        if len(digits) != width or not all(d in "0123456789abcdefABCDEF" for d in digits):
+            return None
+        i += (2 if width == 6 else 1) + width
+        cp = int(digits, 16)
+        if high is not None:
+            if not 0xDC00 <= cp <= 0xDFFF:
+                return None
+            cp, high = 0x10000 + ((high - 0xD800) << 10) + (cp - 0xDC00), None
+        elif 0xD800 <= cp <= 0xDBFF:
+            high = cp
+            continue
+        elif 0xDC00 <= cp <= 0xDFFF or cp == 0 or cp > 0x10FFFF:
+            return None
+        out.append(chr(cp))
+    return None if high is not None else "".join(out)

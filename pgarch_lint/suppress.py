@@ -1,9 +1,14 @@
-"""Suppression comments.
+"""Suppression comments, and the file directive about transactions.
 
 ``-- pgarch-lint: ignore[rule-a, rule-b] reason`` applies to the statement that contains the
 comment (a trailing comment counts) or else to the next statement that starts after it;
 ``-- pgarch-lint: ignore-file[...]`` covers the whole file; a bare ``ignore`` (no list) covers
 every rule. squawk's ``-- squawk-ignore a, b`` and ``-- squawk-ignore-file`` are honoured too.
+
+``-- pgarch-lint: no-assume-in-transaction`` (or ``assume-in-transaction``), anywhere in a
+comment of the file, replaces the ``assume-in-transaction`` setting for that file, as squawk's
+``-- squawk-disable-assume-in-transaction`` (``-enable-``) does: see
+:func:`transaction_directive`.
 """
 
 from __future__ import annotations
@@ -20,6 +25,13 @@ _SQUAWK = re.compile(
     r"squawk-(?P<kind>ignore-file|ignore)\b(?P<names>(?:\s+[\w/-]+(?:\s*,\s*[\w/-]+)*)?)",
     re.IGNORECASE,
 )
+
+
+_OURS_TX = re.compile(r"pgarch-lint:\s*(?P<no>no-)?assume-in-transaction\b", re.IGNORECASE)
+_SQUAWK_TX = {
+    "squawk-disable-assume-in-transaction": False,
+    "squawk-enable-assume-in-transaction": True,
+}
 
 
 @dataclass(slots=True)
@@ -83,10 +95,39 @@ class Suppressions:
         return hit
 
 
+def _body(text: str) -> str:
+    """A comment's text without its ``--`` or ``/* */``."""
+    return text[2:] if text.startswith("--") else text[2:-2] if text.startswith("/*") else text
+
+
+def transaction_directive(comments: Sequence[tuple[int, int, str]]) -> bool | None:
+    """Whether the file's comments say the runner wraps it in a transaction: False for
+    ``pgarch-lint: no-assume-in-transaction`` or squawk's
+    ``squawk-disable-assume-in-transaction``, True for ``pgarch-lint: assume-in-transaction``
+    or ``squawk-enable-assume-in-transaction``; None when no comment says.
+
+    Ours may stand anywhere in a ``--`` or ``/* */`` comment, followed by a reason; squawk's
+    must be the comment's whole text (blanks, and anything after a second ``--``, aside), as
+    squawk reads it. Our directive wins over squawk's; of several of one kind, the first one
+    counts. Comments in strings and dollar-quoted bodies are not comments.
+    """
+    squawk: bool | None = None
+    for _, _, text in comments:
+        body = _body(text)
+        m = _OURS_TX.search(body)
+        if m is not None:
+            return m.group("no") is None
+        if squawk is None:
+            words = body.strip()
+            cut = words.find("--")
+            squawk = _SQUAWK_TX.get(words[:cut].rstrip() if cut >= 0 else words)
+    return squawk
+
+
 def parse_directives(comments: Sequence[tuple[int, int, str]]) -> list[Directive]:
     out = []
     for start, end, text in comments:
-        body = text[2:] if text.startswith("--") else text[2:-2] if text.startswith("/*") else text
+        body = _body(text)
         m = _OURS.search(body)
         squawk = False
         if m is None:

@@ -37,6 +37,11 @@ class TxState:
     lock_timeout_set: bool = False
     statement_timeout_set: bool = False
     strong_lock_seen: bool = False  # an earlier statement of this file took a strong lock
+    # the strongest lock an earlier statement of this file took on an existing table, and the
+    # strongest it had to wait for (not one the transaction held already); None: none did.
+    # NOWAIT locks and the CONCURRENTLY forms count for neither (see LockTaken).
+    lock_taken: LockMode | None = None
+    lock_waited: LockMode | None = None
     # the first ACCESS EXCLUSIVE lock on an existing table taken earlier in this transaction:
     # the lock, its table's name (the index's name when the catalog cannot place the index it
     # came through) and the statement's offset
@@ -44,6 +49,9 @@ class TxState:
     exclusive_lock_table: str | None = None
     exclusive_lock_offset: int | None = None
     new_enum_labels: frozenset[tuple[str, str]] = frozenset()  # (type, label) added in this tx
+    # the locks earlier statements of the open transaction took on existing tables (empty
+    # outside a transaction: each statement's locks end with it)
+    tx_locks: tuple[LockTaken, ...] = ()
 
     @property
     def in_transaction(self) -> bool:
@@ -85,6 +93,7 @@ def _transaction(tx: TxState, node: ast.TransactionStmt, start: int) -> None:
         tx.exclusive_lock_table = None
         tx.exclusive_lock_offset = None
         tx.new_enum_labels = frozenset()
+        tx.tx_locks = ()
 
 
 def _setting(tx: TxState, node: ast.VariableSetStmt) -> None:
@@ -108,11 +117,20 @@ def _enum_label(tx: TxState, node: ast.AlterEnumStmt) -> None:
 
 
 def _locks(tx: TxState, start: int, locks: Iterable[LockTaken]) -> None:
-    """Remember that a strong lock was taken on an existing table, and the transaction's first
-    ACCESS EXCLUSIVE lock."""
+    """Remember that a strong lock was taken on an existing table, the strongest lock waited
+    for, and the transaction's first ACCESS EXCLUSIVE lock."""
     for lk in locks:
-        if lk.existing and lk.mode.blocks_writes:
+        if not lk.existing:
+            continue
+        if lk.mode.blocks_writes:
             tx.strong_lock_seen = True
+        held = lk.held_already(tx.tx_locks)
+        if lk.waits and not lk.concurrent:
+            tx.lock_taken = _stronger(tx.lock_taken, lk.mode)
+            if not held:
+                tx.lock_waited = _stronger(tx.lock_waited, lk.mode)
+        if tx.in_transaction and not held:
+            tx.tx_locks = (*tx.tx_locks, lk)
         if (
             lk.existing
             and lk.mode == LockMode.ACCESS_EXCLUSIVE
@@ -122,6 +140,10 @@ def _locks(tx: TxState, start: int, locks: Iterable[LockTaken]) -> None:
             tx.exclusive_lock = lk
             tx.exclusive_lock_table = lk.table if lk.table is not None else lk.index
             tx.exclusive_lock_offset = start
+
+
+def _stronger(a: LockMode | None, b: LockMode) -> LockMode:
+    return b if a is None else max(a, b)
 
 
 def _is_zero(args: Iterable[Any] | None) -> bool:

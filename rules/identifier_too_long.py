@@ -4,10 +4,12 @@ from collections.abc import Iterator
 from pgarch_lint.api import AnyStatement, Category, Context, Severity, Violation, ast, rule, util
 
 LIMIT = 63  # NAMEDATALEN - 1
-# Cheap pre-filter: a word or quoted name that could be longer than 63 bytes (at least 64 ASCII
-# characters, or 16 characters when the text has multi-byte ones: 4 bytes each at most).
-_LONG_ASCII = re.compile(r'"[^"]{64,}|[^\s,()";.:=<>+*/\[\]{}|&!~^%@#?\'-]{64,}')
-_LONG_ANY = re.compile(r'"[^"]{16,}|[^\s,()";.:=<>+*/\[\]{}|&!~^%@#?\'-]{16,}')
+# Cheap pre-filter: a word or quoted name that could be longer than 63 bytes once stored: at
+# least 64 ASCII characters (a doubled quote "" counts once, and a U& escape such as \00e4 is
+# longer than the bytes it stands for), or 16 characters when the text has multi-byte ones
+# (4 bytes each at most).
+_LONG_ASCII = re.compile(r'"(?:[^"]|""){64,}|[^\s,()";.:=<>+*/\[\]{}|&!~^%@#?\'-]{64,}')
+_LONG_ANY = re.compile(r'"(?:[^"]|""){16,}|[^\s,()";.:=<>+*/\[\]{}|&!~^%@#?\'-]{16,}')
 
 
 @rule(
@@ -32,7 +34,9 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
     mere NOTICE. The object then has a different name than the one in the migration, two long
     names that share their first 63 bytes collide ("relation already exists"), and tools that
     compare names (ORMs, schema diff tools, later migrations that spell the full name in a
-    string) stop matching."""
+    string) stop matching. The length measured is that of the name PostgreSQL stores, in
+    UTF-8 bytes: an unquoted name folded to lower case, a quoted one without its quotes and
+    with each doubled quote `""` counted once, a `U&"..."` one with its escapes decoded."""
     st = ctx.statement
     if st is None or st.nested:
         return

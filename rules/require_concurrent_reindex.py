@@ -28,12 +28,14 @@ def check(node: ast.ReindexStmt, ctx: Context) -> Iterator[Violation]:
     EXCLUSIVE lock on each index it rebuilds; since the planner locks every index of a table
     it plans a query for, nearly every read waits too. REINDEX CONCURRENTLY (PostgreSQL 12+)
     builds a new copy of each index next to the old one and swaps them, with only brief
-    locks. Before PostgreSQL 12 there is no concurrent form, so nothing is reported; REINDEX
-    SYSTEM (system catalogs cannot be reindexed concurrently) and tables created earlier in the
-    same file are not flagged either."""
+    locks. `REINDEX (CONCURRENTLY false)` is the plain form and is reported like it. Before
+    PostgreSQL 12 there is no concurrent form, so nothing is reported; REINDEX SYSTEM (system
+    catalogs cannot be reindexed concurrently) and tables created earlier in the same file are
+    not flagged either."""
     if ctx.pg_version < 12:
         return
-    if any(isinstance(p, ast.DefElem) and p.defname == "concurrently" for p in node.params or ()):
+    concurrently = util.option_on(node.params, "concurrently")
+    if concurrently:
         return
     cat = ctx.catalog
     kind = node.kind
@@ -81,4 +83,5 @@ def check(node: ast.ReindexStmt, ctx: Context) -> Iterator[Violation]:
             "writes to every table while its indexes are rebuilt, and nearly every read of "
             "the table being processed"
         )
-    yield Violation(f"REINDEX {target} without CONCURRENTLY blocks {what}")
+    how = "with CONCURRENTLY false" if concurrently is False else "without CONCURRENTLY"
+    yield Violation(f"REINDEX {target} {how} blocks {what}")

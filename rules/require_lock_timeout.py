@@ -1,10 +1,40 @@
 from collections.abc import Iterator
 
-from pgarch_lint.api import AnyStatement, Category, Context, Severity, Violation, ast, rule
+from pgarch_lint.api import (
+    AnyStatement,
+    Category,
+    Context,
+    LockMode,
+    LockTaken,
+    Severity,
+    Violation,
+    ast,
+    rule,
+)
 
 
 def _article(word: str) -> str:
     return "an" if word[:1] in "AEIOU" else "a"
+
+
+def _queued(lk: LockTaken) -> str:
+    """What queues behind a waiting lock that blocks writes: ACCESS EXCLUSIVE conflicts with
+    every query, the others with writes (and SELECT ... FOR UPDATE)."""
+    return "query on" if lk.mode == LockMode.ACCESS_EXCLUSIVE else "write to"
+
+
+def _waits(ctx: Context) -> list[LockTaken]:
+    """The locks on existing tables the statement queues for: not NOWAIT, not CONCURRENTLY,
+    not held already by the open transaction."""
+    st = ctx.statement
+    if st is None:
+        return []
+    held = ctx.tx.tx_locks
+    return [
+        lk
+        for lk in st.locks
+        if lk.existing and lk.waits and not lk.concurrent and not lk.held_already(held)
+    ]
 
 
 @rule(
@@ -12,7 +42,7 @@ def _article(word: str) -> str:
     aliases=("require-timeout-settings",),  # squawk's name
     category=Category.MIGRATION_SAFETY,
     severity=Severity.WARNING,
-    summary="the first statement taking a strong lock on an existing table with no "
+    summary="the first statement that waits for a lock on an existing table with no "
     "lock_timeout set before it",
     nodes=(AnyStatement,),
     bad="""
@@ -31,19 +61,46 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
     query (a report, a vacuum, an idle-in-transaction session) it sits in the lock queue, and
     every later query on the table queues behind it: a one-millisecond ALTER TABLE becomes a
     full outage for as long as the blocker runs. A lock_timeout makes the migration give up
-    (and retry) instead. Only the first such statement of a file is reported; statements inside
-    function bodies run when the function is called, not in the migration, and neither need a
-    lock_timeout nor set the migration's."""
+    (and retry) instead. The first statement of a file that waits for such a lock (SHARE or
+    stronger: it blocks writes) is reported as a warning; REINDEX without CONCURRENTLY (also
+    `REINDEX (CONCURRENTLY false)`) takes SHARE, and REINDEX SCHEMA or DATABASE takes it on
+    each of their tables in turn.
+
+    A weaker lock (COMMENT ON, which takes SHARE UPDATE EXCLUSIVE on its table or ACCESS SHARE
+    for a constraint, trigger or policy comment; `LOCK TABLE ... IN ROW EXCLUSIVE MODE`; ALTER
+    TABLE forms such as SET STATISTICS or VALIDATE CONSTRAINT) lets reads and writes go on
+    while it waits, but the migration still hangs with no limit behind whatever holds a
+    conflicting lock: the first such statement, when no stronger lock came before it, is
+    reported as info. `LOCK ... NOWAIT` never waits, and the CONCURRENTLY forms (CREATE INDEX,
+    DROP INDEX, REINDEX, DETACH PARTITION) are not reported: they also wait for every running
+    transaction by design, and a lock_timeout would abort them half done. Tables created
+    earlier in the file are new (nobody waits for them); statements inside function bodies run
+    when the function is called, not in the migration, and neither need a lock_timeout nor
+    set the migration's."""
     tx = ctx.tx
     st = ctx.statement
-    if st is None or st.deferred or tx.lock_timeout_set or tx.strong_lock_seen:
+    if st is None or st.deferred or tx.lock_timeout_set:
         return
-    for lk in st.locks:
-        if lk.existing and lk.mode.blocks_writes:
-            yield Violation(
-                f"takes {_article(lk.mode.label)} {lk.mode.label} lock on {lk.subject} with no "
-                "lock_timeout set: while it waits for the lock, every query on the table queues "
-                "behind it",
-                node=lk.rel if lk.rel is not None else node,
-            )
-            return
+    before = tx.lock_waited
+    if before is not None and before.blocks_writes:
+        return  # the file's first strong lock was reported already
+    waits = _waits(ctx)
+    strong = next((lk for lk in waits if lk.mode.blocks_writes), None)
+    if strong is not None:
+        label = strong.mode.label
+        yield Violation(
+            f"takes {_article(label)} {label} lock on {strong.subject} with no "
+            f"lock_timeout set: while it waits for the lock, every {_queued(strong)} the "
+            "table queues behind it",
+            node=strong.rel if strong.rel is not None else node,
+        )
+    elif waits and before is None:
+        weak = waits[0]
+        label = weak.mode.label
+        yield Violation(
+            f"waits for {_article(label)} {label} lock on {weak.subject} with no lock_timeout "
+            "set: reads and writes go on meanwhile, but the migration waits with no limit "
+            "behind any session that holds a conflicting lock",
+            node=weak.rel if weak.rel is not None else node,
+            severity=Severity.INFO,
+        )

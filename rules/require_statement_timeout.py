@@ -1,7 +1,17 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pgarch_lint.api import AnyStatement, Category, Context, Severity, Violation, ast, option, rule
+from pgarch_lint.api import (
+    AnyStatement,
+    Category,
+    Context,
+    LockTaken,
+    Severity,
+    Violation,
+    ast,
+    option,
+    rule,
+)
 
 
 @dataclass(frozen=True)
@@ -17,12 +27,21 @@ def _article(word: str) -> str:
     return "an" if word[:1] in "AEIOU" else "a"
 
 
+def _locks(ctx: Context) -> list[LockTaken]:
+    """The locks the statement takes on existing tables, NOWAIT and CONCURRENTLY forms aside
+    (a lock the transaction holds already counts: the statement may still run long)."""
+    st = ctx.statement
+    if st is None:
+        return []
+    return [lk for lk in st.locks if lk.existing and lk.waits and not lk.concurrent]
+
+
 @rule(
     name="require-statement-timeout",
     aliases=("require-timeout-settings",),  # squawk's name
     category=Category.MIGRATION_SAFETY,
     severity=Severity.WARNING,
-    summary="the first statement taking a strong lock on an existing table with no "
+    summary="the first statement that takes a lock on an existing table with no "
     "statement_timeout set before it",
     nodes=(AnyStatement,),
     default=False,
@@ -47,21 +66,43 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
     waiting for as long as it runs. A lock_timeout only bounds the wait for the lock; once the
     lock is granted, a statement that turns out slower than expected (a scan, a rewrite, a
     validation on a table that grew) holds it with no limit. A statement_timeout cancels the
-    migration instead of prolonging the outage. Only the first such statement of a file is
-    reported; statements inside function bodies (run when the function is called) are not
-    checked and do not count."""
+    migration instead of prolonging the outage. The first statement of a file that takes such
+    a lock (SHARE or stronger) is reported as a warning.
+
+    A weaker lock (COMMENT ON, `LOCK TABLE ... IN ROW EXCLUSIVE MODE`, ALTER TABLE forms such as
+    SET STATISTICS or VALIDATE CONSTRAINT) blocks neither reads nor writes, but nothing limits
+    how long the statement waits for it or runs: the first such statement, when no stronger
+    lock came before it, is reported as info. A lock the transaction holds already counts
+    too: the statement may still run long while holding it. `LOCK ... NOWAIT` (granted or
+    refused at once, with nothing for a timeout to bound) and the CONCURRENTLY forms (slow by
+    design, and a timeout would abort them half done) are not reported. Statements inside
+    function bodies (run when the function is called) are not checked and do not count."""
     if ctx.options is not None and ctx.options.set_by_runner:
         return
     tx = ctx.tx
     st = ctx.statement
-    if st is None or st.deferred or tx.statement_timeout_set or tx.strong_lock_seen:
+    if st is None or st.deferred or tx.statement_timeout_set:
         return
-    for lk in st.locks:
-        if lk.existing and lk.mode.blocks_writes:
-            yield Violation(
-                f"takes {_article(lk.mode.label)} {lk.mode.label} lock on {lk.subject} with no "
-                "statement_timeout set: if it runs long, the table stays blocked for as long as "
-                "it runs",
-                node=lk.rel if lk.rel is not None else node,
-            )
-            return
+    before = tx.lock_taken
+    if before is not None and before.blocks_writes:
+        return  # the file's first strong lock was reported already
+    taken = _locks(ctx)
+    strong = next((lk for lk in taken if lk.mode.blocks_writes), None)
+    if strong is not None:
+        label = strong.mode.label
+        yield Violation(
+            f"takes {_article(label)} {label} lock on {strong.subject} with no "
+            "statement_timeout set: if it runs long, the table stays blocked for as long as "
+            "it runs",
+            node=strong.rel if strong.rel is not None else node,
+        )
+    elif taken and before is None:
+        weak = taken[0]
+        label = weak.mode.label
+        yield Violation(
+            f"takes {_article(label)} {label} lock on {weak.subject} with no "
+            "statement_timeout set: reads and writes go on, but nothing limits how long the "
+            "statement waits for the lock or runs",
+            node=weak.rel if weak.rel is not None else node,
+            severity=Severity.INFO,
+        )

@@ -30,22 +30,6 @@ _SLOW_CMDS = {
 _DML = (ast.InsertStmt, ast.UpdateStmt, ast.DeleteStmt, ast.MergeStmt, ast.CopyStmt)
 
 
-def _bare(name: str) -> str:
-    return name.rsplit(".", 1)[-1]
-
-
-def _same_table(a: LockTaken, b: LockTaken) -> bool:
-    """Both locks are on one table (as far as the names tell: an unknown index's table is
-    the same only as itself)."""
-    if a.table is not None and b.table is not None:
-        return _bare(a.table) == _bare(b.table)
-    return a.table is None and b.table is None and a.index == b.index
-
-
-def _table_label(lk: LockTaken) -> str:
-    return f'"{lk.table}"' if lk.table is not None else f'the table of index "{lk.index}"'
-
-
 def _slow_alter(node: ast.Node, ctx: Context) -> bool:
     """Index builds and ALTER TABLE forms that scan or rewrite an existing table."""
     if not isinstance(node, (ast.IndexStmt, ast.AlterTableStmt)):
@@ -72,9 +56,10 @@ def _work(node: ast.Node, ctx: Context, held: LockTaken) -> str | None:
     if st is None:
         return None
     for lk in st.locks:
-        if lk.existing and not _same_table(lk, held):
+        # a table this transaction locked already (strongly enough) is granted at once
+        if lk.existing and not lk.same_table(held) and not lk.held_already(ctx.tx.tx_locks):
             art = "an" if lk.mode.label[:1] in "AEIOU" else "a"
-            return f"waits for {art} {lk.mode.label} lock on {_table_label(lk)}"
+            return f"waits for {art} {lk.mode.label} lock on {lk.label}"
     if _slow_alter(node, ctx):
         return "scans or rewrites a table"
     if isinstance(node, _DML):
@@ -131,8 +116,11 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
     (behind a long query on a second table) or scans or rewrites data can turn a
     millisecond-long ALTER TABLE into a long outage, and taking locks on several tables in one
     transaction invites deadlocks. Statements that neither lock another existing table nor scan
-    or write data (SET, COMMENT, GRANT, CREATE FUNCTION, a quick ALTER of the same table) are
-    not reported."""
+    or write data (SET, GRANT, CREATE FUNCTION, COMMENT ON the same table, a quick ALTER of the
+    same table) are not reported, nor are locks the transaction already holds strongly enough
+    to get them at once (a COMMENT ON a table it altered before). COMMENT ON another existing
+    table does wait for a lock on it (SHARE UPDATE EXCLUSIVE, which a running VACUUM or index
+    build holds)."""
     tx = ctx.tx
     st = ctx.statement
     held = tx.exclusive_lock
@@ -144,6 +132,6 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
     at = ctx.line_of(tx.exclusive_lock_offset) if tx.exclusive_lock_offset is not None else 0
     line = f" at line {at}" if at else ""
     yield Violation(
-        f"statement {work} while {_table_label(held)} is still locked ACCESS EXCLUSIVE "
+        f"statement {work} while {held.label} is still locked ACCESS EXCLUSIVE "
         f"(taken{line}): every query on that table waits until COMMIT",
     )

@@ -58,8 +58,32 @@ def test_split_flat_and_identifiers() -> None:
         "SELECT ';' ;",
         "SELECT 2",
     ]
-    toks = [text2 for text2 in ('SELECT "Ab""c", x FROM t',)]
-    assert [toks[0][s:e] for s, e in sql.identifier_tokens(toks[0])] == ['"Ab""c"', "x", "t"]
+    text = 'SELECT "Ab""c", X FROM t'
+    assert [(text[s:e], n) for s, e, n in sql.identifier_names(text)] == [
+        ('"Ab""c"', 'Ab"c'),
+        ("X", "x"),
+        ("t", "t"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # unquoted: ASCII letters fold to lower case, other letters stay as written
+        ("SELECT ÄBc FROM Straße", ["Äbc", "straße"]),
+        # U& identifiers: 4- and 6-digit escapes, surrogate pairs, a doubled escape character
+        ('SELECT U&"d\\0061t\\+000061" FROM t', ["data", "t"]),
+        ('SELECT U&"\\D83D\\DE9A\\\\" FROM t', ["\U0001f69a\\", "t"]),
+        ("SELECT U&\"d!0061t!!\" UESCAPE '!' FROM t", ["dat!", "t"]),
+        ('SELECT u&"a""b" FROM t', ['a"b', "t"]),
+        # invalid escapes: the statement fails, the name is left out
+        ('SELECT U&"\\D83Dx", U&"\\00zz", U&"\\0000" FROM t', ["t"]),
+        # strings, comments and dollar-quoted bodies hold no identifiers
+        ('SELECT \'Abc\' /* "x" */, $$ "y" $$ FROM t', ["t"]),
+    ],
+)
+def test_identifier_names_are_the_stored_names(text: str, names: list[str]) -> None:
+    assert [n for _, _, n in sql.identifier_names(text)] == names
 
 
 @pytest.mark.parametrize(
@@ -125,3 +149,30 @@ def test_created_name_reads_create_headers(
 )
 def test_created_name_is_conservative(text: str) -> None:
     assert sql.created_name(text) is None
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ("", None),
+        ("(VERBOSE)", None),
+        ("(CONCURRENTLY)", True),
+        ("(CONCURRENTLY true)", True),
+        ("(CONCURRENTLY ON)", True),
+        ("(CONCURRENTLY 1)", True),
+        ("(CONCURRENTLY false)", False),
+        ("(VERBOSE, CONCURRENTLY Off)", False),
+        ("(CONCURRENTLY 0)", False),
+        ("(CONCURRENTLY 'maybe')", None),  # not a boolean: PostgreSQL rejects the statement
+    ],
+)
+def test_option_on_reads_booleans_as_postgresql(options: str, expected: bool | None) -> None:
+    from pgarch_lint.api import util
+
+    [node] = sql.parse_text(f"REINDEX {options} TABLE orders")
+    assert isinstance(node, sql.ast.ReindexStmt)
+    assert util.option_on(node.params, "concurrently") is expected
+    # the keyword form is appended last and wins
+    [node] = sql.parse_text(f"REINDEX {options} TABLE CONCURRENTLY orders")
+    assert isinstance(node, sql.ast.ReindexStmt)
+    assert util.option_on(node.params, "concurrently") is True

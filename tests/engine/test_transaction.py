@@ -124,3 +124,27 @@ def test_the_end_of_a_transaction_is_remembered(end: str) -> None:
     assert tx.end_offset is None
     _run(f"BEGIN; {end}; SELECT 1;", tx)  # statements at 0, 100, 200
     assert tx.end_offset == 100 and tx.wrapped  # wrapped stays: a file-level fact
+
+
+def test_locks_taken_and_waited_for() -> None:
+    weak = LockTaken("a", LockMode.SHARE_UPDATE_EXCLUSIVE, True)
+    nowait = LockTaken("b", LockMode.ACCESS_EXCLUSIVE, True, waits=False)
+    again = LockTaken("b", LockMode.SHARE, True)  # b is held ACCESS EXCLUSIVE already
+    cic = LockTaken("c", LockMode.SHARE_UPDATE_EXCLUSIVE, True, concurrent=True)
+    new = LockTaken("d", LockMode.ACCESS_EXCLUSIVE, False)
+    tx = _run("SELECT 0;", locks={0: [cic, new]})
+    assert (tx.lock_taken, tx.lock_waited, tx.strong_lock_seen) == (None, None, False)
+    tx = _run("BEGIN; SELECT 1;", locks={1: [weak]})
+    assert (tx.lock_taken, tx.lock_waited) == (weak.mode, weak.mode)
+    assert not tx.strong_lock_seen
+    _run("SELECT 2;", tx, locks={0: [nowait]})
+    assert (tx.lock_taken, tx.lock_waited) == (weak.mode, weak.mode)
+    assert tx.strong_lock_seen and tx.tx_locks == (weak, nowait)
+    _run("SELECT 3;", tx, locks={0: [again]})  # granted at once: taken, not waited for
+    assert (tx.lock_taken, tx.lock_waited) == (LockMode.SHARE, weak.mode)
+    assert tx.tx_locks == (weak, nowait)
+    _run("COMMIT;", tx)
+    assert tx.tx_locks == ()
+    # outside a transaction each statement's locks end with it: the same lock waits again
+    tx = _run("SELECT 1; SELECT 2;", locks={0: [nowait], 1: [again]})
+    assert (tx.lock_waited, tx.tx_locks) == (LockMode.SHARE, ())
