@@ -53,8 +53,13 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
     and the default of several runners) is not atomic: when it fails half way, the statements
     before the failure stay applied. Re-running it then fails on the first CREATE that already
     happened, and someone has to repair the database by hand during an incident. Statements
-    inside a transaction are rolled back together, so they are not flagged."""
-    if ctx.tx.in_transaction or (ctx.statement is not None and ctx.statement.nested):
+    inside a transaction are rolled back together, so they are not flagged, except CREATE INDEX
+    CONCURRENTLY: it never runs inside a transaction block (a runner that wraps the file has to
+    run it on its own, or it fails), and when it fails it leaves an invalid index of that name
+    behind, which stops a re-run that has no IF NOT EXISTS."""
+    if ctx.statement is not None and ctx.statement.nested:
+        return
+    if ctx.tx.in_transaction and not (isinstance(node, ast.IndexStmt) and node.concurrent):
         return
     if isinstance(node, ast.CreateStmt) and not node.if_not_exists:
         yield Violation(
