@@ -20,7 +20,7 @@ _AT = enums.AlterTableType
     name="ban-drop-column",
     category=Category.COMPATIBILITY,
     severity=Severity.ERROR,
-    summary="ALTER TABLE ... DROP COLUMN on an existing table (or foreign table, or composite type)",
+    summary="ALTER TABLE ... DROP COLUMN on an existing table (or DROP ATTRIBUTE of a composite type)",
     nodes=(ast.AlterTableStmt,),
     bad="""
     ALTER TABLE orders DROP COLUMN legacy_code;
@@ -42,10 +42,10 @@ def check(node: ast.AlterTableStmt, ctx: Context) -> Iterator[Violation]:
     running instance of the application that still names it — during a rolling deploy the old
     code is still live — as well as ORMs that select every mapped column. It also takes an
     ACCESS EXCLUSIVE lock on the table, and CASCADE silently drops the views, indexes and
-    constraints that use the column. The same holds for a column of a foreign table (its
-    readers break) and for an attribute of a composite type (the values stored in columns of
-    that type lose it). Tables, types and columns created earlier in the same file are not
-    flagged."""
+    constraints that use the column. The same holds for an attribute of a composite type (the
+    values stored in columns of that type lose it). Tables, types and columns created earlier in
+    the same file are not flagged. Foreign tables are not checked: the catalog does not replay
+    CREATE FOREIGN TABLE, so it cannot tell an existing one from one this file created."""
     rel = node.relation
     kind = _KINDS.get(node.objtype) if node.objtype is not None else None
     if kind is None or not _existed_before(ctx, node, rel):
@@ -64,8 +64,6 @@ def check(node: ast.AlterTableStmt, ctx: Context) -> Iterator[Violation]:
                 f'DROP ATTRIBUTE "{cmd.name}"{cascade} of existing {kind} "{name}" deletes that '
                 "field from every stored value of the type"
             )
-        elif node.objtype == enums.ObjectType.OBJECT_FOREIGN_TABLE:
-            what = f'DROP COLUMN "{cmd.name}"{cascade} on existing {kind} "{name}" hides it'
         else:
             what = f'DROP COLUMN "{cmd.name}"{cascade} on existing {kind} "{name}" deletes its data'
         yield Violation(f"{what} and breaks code that still reads or writes it", node=rel)
@@ -73,7 +71,6 @@ def check(node: ast.AlterTableStmt, ctx: Context) -> Iterator[Violation]:
 
 _KINDS = {
     enums.ObjectType.OBJECT_TABLE: "table",
-    enums.ObjectType.OBJECT_FOREIGN_TABLE: "foreign table",
     enums.ObjectType.OBJECT_TYPE: "composite type",
 }
 

@@ -18,8 +18,7 @@ from pgarch_lint.api import (
     name="ban-drop-not-null",
     category=Category.COMPATIBILITY,
     severity=Severity.INFO,
-    summary="ALTER COLUMN ... DROP NOT NULL on an existing table (or foreign table), or ALTER "
-    "DOMAIN ... DROP NOT NULL",
+    summary="ALTER COLUMN ... DROP NOT NULL on an existing table, or ALTER DOMAIN ... DROP NOT NULL",
     nodes=(ast.AlterTableStmt, ast.AlterDomainStmt),
     default=False,
     bad="""
@@ -39,30 +38,24 @@ def check(node: ast.AlterTableStmt | ast.AlterDomainStmt, ctx: Context) -> Itera
     code that reads it (application models with non-optional fields, reports, joins, sums,
     exports) may assume a value is always there and break, or silently miscount, on the first
     NULL. It is often done to make a column droppable later, which deserves its own review.
-    The same holds for a column of a foreign table and for a domain (every column of that
-    domain may then hold NULL). Tables, domains and columns created earlier in the same file
-    are not flagged."""
+    The same holds for a domain (every column of that domain may then hold NULL). Tables,
+    domains and columns created earlier in the same file are not flagged. Foreign tables are
+    not checked: the catalog does not replay CREATE FOREIGN TABLE, so it cannot tell an
+    existing one from one this file created."""
     if isinstance(node, ast.AlterDomainStmt):
         yield from _domain(node, ctx)
         return
     rel = node.relation
-    kind = _KINDS.get(node.objtype) if node.objtype is not None else None
-    if kind is None or not existed_before(ctx, rel):
+    if node.objtype != enums.ObjectType.OBJECT_TABLE or not existed_before(ctx, rel):
         return
     for cmd in util.alter_cmds(node):
         if cmd.subtype != enums.AlterTableType.AT_DropNotNull or column_is_new(ctx, rel, cmd.name):
             continue
         yield Violation(
-            f'DROP NOT NULL on column "{cmd.name}" of existing {kind} "{util.rv_name(rel)}": code '
+            f'DROP NOT NULL on column "{cmd.name}" of existing table "{util.rv_name(rel)}": code '
             "that reads it may assume it is never NULL",
             node=rel,
         )
-
-
-_KINDS = {
-    enums.ObjectType.OBJECT_TABLE: "table",
-    enums.ObjectType.OBJECT_FOREIGN_TABLE: "foreign table",
-}
 
 
 def _domain(node: ast.AlterDomainStmt, ctx: Context) -> Iterator[Violation]:
