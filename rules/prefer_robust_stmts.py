@@ -53,19 +53,36 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
     and the default of several runners) is not atomic: when it fails half way, the statements
     before the failure stay applied. Re-running it then fails on the first CREATE that already
     happened, and someone has to repair the database by hand during an incident. Statements
-    inside a transaction are rolled back together, so they are not flagged."""
-    if ctx.tx.in_transaction or (ctx.statement is not None and ctx.statement.nested):
+    inside a transaction are rolled back together, so they are not flagged, except CREATE INDEX
+    CONCURRENTLY: it never runs inside a transaction block (a runner that wraps the file has to
+    run it on its own, or it fails), and when it fails it leaves an invalid index of that name
+    behind, which stops a re-run that has no IF NOT EXISTS. An index without a name does not
+    stop a re-run: it is built a second time under a new name, so it is reported too (IF NOT
+    EXISTS needs a name). A temporary table created ON COMMIT DROP is gone when its transaction
+    ends and is not reported."""
+    if ctx.statement is not None and ctx.statement.nested:
+        return
+    if ctx.tx.in_transaction and not (isinstance(node, ast.IndexStmt) and node.concurrent):
         return
     if isinstance(node, ast.CreateStmt) and not node.if_not_exists:
+        temporary = node.relation is not None and node.relation.relpersistence == "t"
+        if temporary and node.oncommit == enums.OnCommitAction.ONCOMMIT_DROP:
+            return  # gone when its transaction ends: a re-run creates it afresh
         yield Violation(
             f'CREATE TABLE "{util.rv_name(node.relation)}" without IF NOT EXISTS',
             node=node.relation,
         )
     elif isinstance(node, ast.IndexStmt) and not node.if_not_exists:
-        name = f' "{node.idxname}"' if node.idxname else ""
-        yield Violation(f"CREATE INDEX{name} without IF NOT EXISTS", node=node.relation)
-        if not node.idxname:
-            return
+        if node.idxname:
+            yield Violation(
+                f'CREATE INDEX "{node.idxname}" without IF NOT EXISTS', node=node.relation
+            )
+        else:
+            yield Violation(
+                f'unnamed CREATE INDEX on "{util.rv_name(node.relation)}": a re-run builds a '
+                "second, duplicate index under a new name (name it and write IF NOT EXISTS)",
+                node=node.relation,
+            )
     elif isinstance(node, ast.CreateSeqStmt) and not node.if_not_exists:
         yield Violation(
             f'CREATE SEQUENCE "{util.rv_name(node.sequence)}" without IF NOT EXISTS',
