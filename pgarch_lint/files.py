@@ -173,3 +173,9 @@ def _rel(p: Path, root: Path) -> str:
 
 def relative_to_root(p: Path, root: Path) -> str:
     return _rel(p, root)
+
+
+def is_excluded(p: Path, root: Path, patterns: Iterable[str]) -> bool:
+    """Whether ``exclude`` patterns (relative to ``root``) leave ``p`` out of a run, as
+    :func:`collect` would (the file need not exist: an editor's unsaved buffer)."""
+    return _excluded(_rel(p, root), patterns)

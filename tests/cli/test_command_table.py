@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import click
 import pytest
@@ -83,6 +84,27 @@ def test_version_and_help_import_only_what_they_need() -> None:
 
     assert loaded("--version") == ["[]", "False False"]
     assert loaded("rules", "--help") == ["['pgarch_lint.cli.cmd_rules']", "False False"]
+
+
+def test_only_the_server_command_imports_the_language_server(tmp_path: Path) -> None:
+    """pygls costs a tenth of a second to import: ``check`` (and ``server --help``) must not
+    pay for it."""
+    sql = tmp_path / "m.sql"
+    sql.write_text("SELECT 1;\n")
+    code = (
+        "import sys\n"
+        "from pgarch_lint.cli import main\n"
+        "try:\n"
+        "    main(sys.argv[1:])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "print(sorted(m for m in ('pygls', 'lsprotocol', 'pgarch_lint.lsp') if m in sys.modules))\n"
+    )
+    for args in (["check", str(sql)], ["server", "--help"]):
+        r = subprocess.run(
+            [sys.executable, "-c", code, *args], capture_output=True, text=True, timeout=60
+        )
+        assert r.stdout.strip().splitlines()[-1] == "[]", (args, r.stdout, r.stderr)
 
 
 @pytest.mark.parametrize(
