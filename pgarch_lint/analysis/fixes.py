@@ -11,7 +11,7 @@ import re
 from typing import TYPE_CHECKING
 
 from pgarch_lint import astutil as util
-from pgarch_lint.api import Edit
+from pgarch_lint.edits import Edit
 
 if TYPE_CHECKING:
     from pgarch_lint.analysis.definitions import ColumnSite
