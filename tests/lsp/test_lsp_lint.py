@@ -120,7 +120,8 @@ def test_fix_all_safe_applies_the_safe_fixes_in_passes(tmp_path: Path) -> None:
     text = "CREATE TABLE t (id bigint PRIMARY KEY, a json, b json);\r\n"
     setup = prepare(tmp_path / "001.sql", [tmp_path], "")
     fixed = fix_all_safe(setup, text)
-    assert fixed == "CREATE TABLE t (id bigint PRIMARY KEY, a jsonb, b jsonb);\r\n"
+    # every safe fix: json -> jsonb, and the primary key named by the naming convention
+    assert fixed == "CREATE TABLE t (id bigint CONSTRAINT pk_t PRIMARY KEY, a jsonb, b jsonb);\r\n"
     assert fix_all_safe(setup, fixed) == fixed
     broken = text + "CREATE TABLE (;\n"
     assert fix_all_safe(setup, broken) == broken  # never in a document that does not parse

@@ -306,7 +306,10 @@ def test_ignore_actions_fix_all_hover_and_bad_input(tmp_path: Path) -> None:
 
         (fix_all,) = await c.actions(uri, index.range, only=[lsp.CodeActionKind.SourceFixAll])
         assert fix_all.kind == "source.fixAll.pgarch-lint" and fix_all.edit is not None
-        assert apply(ignored, fix_all.edit, uri) == ignored.replace(" json", " jsonb")
+        fixed = ignored.replace(" json", " jsonb").replace(
+            "id bigint PRIMARY KEY", "id bigint CONSTRAINT pk_events PRIMARY KEY"
+        )
+        assert apply(ignored, fix_all.edit, uri) == fixed
         assert not await c.actions(uri, index.range, only=["refactor"])
 
         bad = c.open(tmp_path / "002.sql", broken)
