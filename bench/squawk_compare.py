@@ -27,7 +27,9 @@ counterpart is counted apart ("no counterpart"). A folder named after a squawk d
 page whose rule squawk reports under another name (`SQUAWK_NAME`: the page `prefer-timestamptz`
 is the rule `prefer-timestamp-tz`) is run and read under squawk's name.
 
-A file is *squawk-bad* when squawk reports the rule on it, *squawk-good* otherwise. Per rule
+A file is *squawk-bad* when squawk reports the rule on it, *squawk-good* when squawk parsed it
+and found nothing; a file squawk stopped on with a syntax error, finding nothing, was not judged
+by squawk and counts neither way (listed apart). Per rule
 the report prints "bad flagged by us x/y" (squawk-bad files where we report the counterpart at
 least once) and "good silent x/y" (squawk-good files where we report nothing), then the totals
 over the rules we share (same name or alias), and every disagreement at statement level: the
@@ -68,6 +70,11 @@ ALIASES = {
 
 # doc page name -> the name squawk 2.70 reports the rule under (and accepts in --include)
 SQUAWK_NAME = {"prefer-timestamptz": "prefer-timestamp-tz"}
+
+# squawk rules that squawk 2.70 itself reports under other names (its own aliases)
+SQUAWK_REPORTS_AS = {
+    "require-timeout-settings": ("require-lock-timeout", "require-statement-timeout"),
+}
 
 # rules whose squawk side only fires from a later PostgreSQL version than the run's
 PG_VERSION_FOR = {"prefer-repack": 19}
@@ -208,9 +215,10 @@ def run_squawk(
     except json.JSONDecodeError:
         err = (proc.stderr or proc.stdout).strip().splitlines()[:1]
         return {k: ([], False, f"squawk: {err}") for k in out}
+    names = SQUAWK_REPORTS_AS.get(rule, (name,))
     for item in items:
         found, syntax, err = out[item["file"]]
-        if item["rule_name"] == name:
+        if item["rule_name"] in names:
             found.append(Finding(item["line"] + 1, item["message"]))  # squawk's lines are 0-based
         elif item["rule_name"] == SYNTAX:
             syntax = True
@@ -397,13 +405,17 @@ def report(results: list[FileResult], args: argparse.Namespace) -> str:
     files = [0, 0, 0, 0]  # flagged, bad, silent, good (shared rules)
     stmts = [0, 0, 0]  # both, squawk only, ours only (shared rules)
     none = [0, 0]
+    unjudged: list[FileResult] = []
     by_rule: dict[str, list[FileResult]] = {}
     for r in results:
         by_rule.setdefault(r.rule, []).append(r)
     listed: list[Disagreement] = []
     for rule, rs in sorted(by_rule.items()):
         bad = [r for r in rs if r.bad]
-        good = [r for r in rs if not r.bad]
+        # a file squawk could not parse (and found nothing in) was not judged by it: its
+        # silence is no verdict, so it counts neither way (listed as unjudged)
+        good = [r for r in rs if not r.bad and not r.squawk_syntax]
+        unjudged += [r for r in rs if not r.bad and r.squawk_syntax and r.ours is not None]
         ours = rs[0].ours
         for r in rs:
             if ours is not None or args.all:
@@ -434,6 +446,9 @@ def report(results: list[FileResult], args: argparse.Namespace) -> str:
         f"ours only {stmts[2]}"
     )
     out.append(f"no counterpart: {none[0]} squawk-bad and {none[1]} squawk-good files")
+    if unjudged:
+        shown = ", ".join(r.path for r in unjudged)
+        out.append(f"not judged by squawk (it stopped at a syntax error, found nothing): {shown}")
     errors = [r for r in results if r.error]
     if errors:
         out.append("")
