@@ -215,7 +215,8 @@ class DynamicExecute:
 
 @dataclass(frozen=True, slots=True)
 class SuppressionDirective:
-    """A suppression comment, dispatched after the run to the ``unused-suppression`` rule."""
+    """A suppression comment, dispatched after the run to the rules that judge suppression
+    comments (``unknown-suppression``, ``unused-suppression``)."""
 
     path: str
     start: int
@@ -224,6 +225,8 @@ class SuppressionDirective:
     unknown: tuple[str, ...]  # names that are not rules
     used: bool
     inactive: bool = False  # names a known rule that is not selected in this run
+    hints: tuple[str, ...] = ()  # per unknown name: the closest rule name, or ""
+    malformed: str | None = None  # text after ignore-file that is not a rule list
 
 
 # --- what a rule sees ------------------------------------------------------------------------

@@ -641,17 +641,28 @@ class Engine:
             if fr.info.context:
                 continue
             for d in fr.suppressions.directives:
-                # squawk directives may name squawk rules we have no counterpart for: not errors
-                unknown = (
-                    () if d.squawk else tuple(n for n in d.names if n not in self._known_names)
+                # aliases (squawk's names included) were resolved when the file was read
+                unknown = tuple(n for n in d.names if n not in self._known_names)
+                inactive = any(n in self._known_names and n not in self._by_name for n in d.names)
+                ev2 = SuppressionDirective(
+                    path,
+                    d.start,
+                    d.end,
+                    d.names,
+                    unknown,
+                    d.used,
+                    inactive,
+                    tuple(self._closest(n) for n in unknown),
+                    d.malformed,
                 )
-                inactive = any(
-                    (n in self._known_names and n not in self._by_name)
-                    or (d.squawk and n not in self._known_names)
-                    for n in d.names
-                )
-                ev2 = SuppressionDirective(path, d.start, d.end, d.names, unknown, d.used, inactive)
                 self._event(fr, TxState(), ev2)
+
+    def _closest(self, name: str) -> str:
+        """The rule name (or alias) closest to a misspelt one, "" when none is close."""
+        import difflib
+
+        close = difflib.get_close_matches(name, [*self._known_names, *self._aliases()], n=1)
+        return close[0] if close else ""
 
     def _aliases(self) -> dict[str, tuple[str, ...]]:
         """Every installed rule's aliases (suppression comments may use them), read once."""

@@ -45,6 +45,9 @@ class Directive:
     squawk: bool
     target: tuple[int, int] | None = None  # the statement span it covers
     used: bool = False
+    # text after ``ignore-file`` that is not a rule list: the directive suppresses nothing
+    # (a bare ``ignore-file`` followed by words must not silently cover every rule)
+    malformed: str | None = None
 
 
 @dataclass(slots=True)
@@ -61,9 +64,10 @@ class Suppressions:
     _scoped: list[Directive] = field(default_factory=list)
 
     def _index(self) -> list[Directive]:
-        wide = [d for d in self.directives if d.file_wide]
+        live = [d for d in self.directives if d.malformed is None]
+        wide = [d for d in live if d.file_wide]
         scoped = sorted(
-            (d for d in self.directives if not d.file_wide and d.target is not None),
+            (d for d in live if not d.file_wide and d.target is not None),
             key=lambda d: d.target[0] if d.target is not None else 0,
         )
         self._scoped = scoped
@@ -137,7 +141,13 @@ def parse_directives(comments: Sequence[tuple[int, int, str]]) -> list[Directive
             continue
         names_raw = m.group("names") or ""
         names = tuple(n.strip() for n in names_raw.split(",") if n.strip())
-        out.append(Directive(start, end, m.group("kind").lower() == "ignore-file", names, squawk))
+        file_wide = m.group("kind").lower() == "ignore-file"
+        malformed = None
+        if file_wide and not squawk and m.group("names") is None:
+            rest = body[m.end() :].strip()
+            if rest and not rest.startswith("--"):
+                malformed = rest
+        out.append(Directive(start, end, file_wide, names, squawk, malformed=malformed))
     return out
 
 
