@@ -1,9 +1,15 @@
 from collections.abc import Iterator
 
+from pgarch_lint.analysis.fixes import add_concurrently, why_not_concurrently
 from pgarch_lint.analysis.migration import origin_is_current_file
-from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule, util
+from pgarch_lint.api import Category, Context, Fix, Severity, Violation, ast, enums, rule, util
 
 from ._report import q, short_name
+
+HELP = (
+    "Use DROP INDEX CONCURRENTLY, one index per statement, in a migration that does not run "
+    "inside a transaction (CONCURRENTLY accepts neither several indexes nor CASCADE)."
+)
 
 
 @rule(
@@ -18,8 +24,14 @@ from ._report import q, short_name
     good="""
     DROP INDEX CONCURRENTLY IF EXISTS ix_orders__status;
     """,
-    fix="Use DROP INDEX CONCURRENTLY, one index per statement, in a migration that does not run "
-    "inside a transaction (CONCURRENTLY accepts neither several indexes nor CASCADE).",
+    fix=HELP,
+    autofix="""
+    Unsafe: `CONCURRENTLY` is added after `DROP INDEX`, for a statement that drops one index
+    without CASCADE and runs outside a transaction (no open `BEGIN`, no runner transaction from
+    goose or dbmate markers or `assume-in-transaction`, not in a function or DO block);
+    otherwise the finding's help says why no fix is offered. Unsafe because the drop then waits
+    for every transaction that uses the table, and a failed one leaves an INVALID index.
+    """,
 )
 def check(node: ast.DropStmt, ctx: Context) -> Iterator[Violation]:
     """A plain DROP INDEX takes an ACCESS EXCLUSIVE lock on the index's table. The drop itself
@@ -61,7 +73,18 @@ def check(node: ast.DropStmt, ctx: Context) -> Iterator[Violation]:
     names = ", ".join(q(n) for n in flagged)
     its = "its table" if len(flagged) == 1 else "their tables"
     where = f" on existing table {', '.join(q(t) for t in tables)}" if tables else ""
+    why_not = why_not_concurrently(ctx)
+    if why_not is None and (
+        len(list(util.drop_targets(node))) > 1 or node.behavior == enums.DropBehavior.DROP_CASCADE
+    ):
+        why_not = "CONCURRENTLY drops one index per statement, without CASCADE: split it"
+    fix = None
+    if why_not is None:
+        edit = add_concurrently(ctx, "drop-index")
+        fix = Fix.unsafe("Add CONCURRENTLY", edit) if edit is not None else None
     yield Violation(
         f"DROP INDEX {names}{where} without CONCURRENTLY takes an ACCESS EXCLUSIVE lock on "
-        f"{its}: while it waits for running queries, every read and write queues behind it"
+        f"{its}: while it waits for running queries, every read and write queues behind it",
+        help=HELP if why_not is None else f"{HELP}\nNo automatic fix: {why_not}.",
+        fix=fix,
     )

@@ -18,7 +18,16 @@ if TYPE_CHECKING:
     from pgarch_lint.api import Context
     from pgarch_lint.catalog.declared import NameDef
 
-__all__ = ["column_is_being_created", "name_unnamed", "rename_declared", "replace_type_word"]
+__all__ = [
+    "add_concurrently",
+    "column_is_being_created",
+    "insert_after_lead",
+    "insert_before_named",
+    "name_unnamed",
+    "rename_declared",
+    "replace_type_word",
+    "why_not_concurrently",
+]
 
 
 def _word_at(text: str, start: int, word: str) -> bool:
@@ -153,3 +162,70 @@ def rename_declared(ctx: Context, d: NameDef, new: str) -> Edit | None:
     if not _unused(ctx, d, new, 1):
         return None
     return Edit(found[0], found[1], util.quote_ident(new))
+
+
+_CREATE_INDEX = re.compile(r"\s*create\s+(?:unique\s+)?index\b", re.IGNORECASE)
+_DROP_INDEX = re.compile(r"\s*drop\s+index\b", re.IGNORECASE)
+_KEYWORDS = {"create-index": _CREATE_INDEX, "drop-index": _DROP_INDEX}
+
+
+def why_not_concurrently(ctx: Context) -> str | None:
+    """Why ``CONCURRENTLY`` cannot be added to the current statement automatically (None: it
+    can): it cannot run in a transaction block, nor in a function or DO block."""
+    stmt = ctx.statement
+    if stmt is None or stmt.nested:
+        return "the statement runs inside a function or DO block, where CONCURRENTLY cannot run"
+    if ctx.tx.in_transaction:
+        how = (
+            "an explicit BEGIN"
+            if ctx.tx.depth > 0
+            else "the migration runner (markers or assume-in-transaction)"
+        )
+        return (
+            f"the file runs in a transaction ({how}), where CONCURRENTLY cannot run: move the "
+            "statement to a migration of its own that runs outside a transaction"
+        )
+    return None
+
+
+def add_concurrently(ctx: Context, kind: str) -> Edit | None:
+    """An edit inserting `` CONCURRENTLY`` after ``CREATE [UNIQUE] INDEX`` (``kind``
+    "create-index") or ``DROP INDEX`` ("drop-index") at the start of the current statement."""
+    stmt = ctx.statement
+    if stmt is None:
+        return None
+    m = _KEYWORDS[kind].match(stmt.text)
+    if m is None:
+        return None
+    return Edit(stmt.start + m.end(), stmt.start + m.end(), " CONCURRENTLY")
+
+
+def insert_after_lead(ctx: Context, lead: str, content: str) -> Edit | None:
+    """An edit inserting ``content`` right after the words that start the current statement,
+    ``lead`` a regular expression (case-insensitive, matched from the statement's start,
+    blanks allowed before it), e.g. ``create\\s+table`` + `` IF NOT EXISTS``."""
+    stmt = ctx.statement
+    if stmt is None:
+        return None
+    m = re.compile(r"\s*" + lead + r"\b", re.IGNORECASE).match(stmt.text)
+    if m is None:
+        return None
+    return Edit(stmt.start + m.end(), stmt.start + m.end(), content)
+
+
+def insert_before_named(ctx: Context, verb: str, name: str, content: str) -> Edit | None:
+    """An edit inserting ``content`` before the identifier ``name`` where it follows ``verb``
+    (a regular expression, e.g. ``drop\\s+(?:column\\s+)?``) in the current statement: for an
+    ALTER TABLE subcommand (``DROP COLUMN IF EXISTS c``). None when no such place is found,
+    or when it is found twice."""
+    stmt = ctx.statement
+    if stmt is None:
+        return None
+    found = []
+    for m in re.compile(verb, re.IGNORECASE).finditer(stmt.text):
+        ident = _ident_at(stmt.text, m.end())
+        if ident is not None and ident[2] == name:
+            found.append(ident[0])
+    if len(found) != 1:
+        return None
+    return Edit(stmt.start + found[0], stmt.start + found[0], content)
