@@ -1,8 +1,9 @@
 from collections.abc import Iterator
 
 from pgarch_lint.analysis.definitions import column_site
+from pgarch_lint.analysis.fixes import column_is_being_created, retype
 from pgarch_lint.analysis.types import base_type, type_text
-from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule
+from pgarch_lint.api import Category, Context, Fix, Severity, Violation, ast, rule
 
 
 @rule(
@@ -22,6 +23,11 @@ from pgarch_lint.api import Category, Context, Severity, Violation, ast, rule
     """,
     fix="Use `text` (or `varchar` without a length); when the length is a business rule, add "
     "`CHECK (char_length(col) = n)` (or `<= n`).",
+    autofix="""
+    Safe: `char(n)` / `character(n)` becomes `text`. Only on a column that a `CREATE TABLE` declares or that is added to a table created earlier
+    in the same file (no row holds a value yet); not offered for a column that already holds
+    data, where the change rewrites the table.
+    """,
 )
 def check(node: ast.ColumnDef, ctx: Context) -> Iterator[Violation]:
     """`char(n)` pads every value with spaces to n characters and ignores trailing spaces in
@@ -33,8 +39,13 @@ def check(node: ast.ColumnDef, ctx: Context) -> Iterator[Violation]:
     site = column_site(node, ctx)
     if site is None or base_type(site.type_name) != "bpchar":
         return
+    fix = None
+    if column_is_being_created(ctx, site):
+        edit = retype(ctx, site.type_name, "bpchar", "text")
+        fix = Fix.safe("Declare the column text", edit) if edit is not None else None
     yield Violation(
         f"column {site.label} is {type_text(site.type_name)}: values are blank-padded and "
         "trailing spaces are ignored in some comparisons but not others",
         node=site.type_name,
+        fix=fix,
     )

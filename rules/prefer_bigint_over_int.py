@@ -1,8 +1,10 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from pgarch_lint.analysis.keys import narrow_integer_columns
-from pgarch_lint.api import Category, Context, Severity, Violation, ast, option, rule
+from pgarch_lint.analysis.definitions import column_site
+from pgarch_lint.analysis.fixes import column_is_being_created, retype
+from pgarch_lint.analysis.keys import NarrowColumn, narrow_integer_columns
+from pgarch_lint.api import Category, Context, Fix, Severity, Violation, ast, option, rule
 
 from ._report import narrow_key_message
 
@@ -35,6 +37,12 @@ class Options:
     fix="Declare key columns `bigint` (identity: `bigint GENERATED ALWAYS AS IDENTITY`; "
     "sequences: `bigserial`), and make foreign-key columns `bigint` to match. The extra four "
     "bytes per row are cheap next to migrating a full table later.",
+    autofix="""
+    Safe: `int` / `integer` becomes `bigint` on a primary-key, identity or sequence-fed column
+    that a `CREATE TABLE` declares or that is added to a table created earlier in the same
+    file. Not offered for foreign-key columns (they follow the referenced column's type), for
+    serial columns (see `prefer-identity`), nor for columns that already hold data.
+    """,
 )
 def check(node: ast.ColumnDef | ast.Constraint, ctx: Context) -> Iterator[Violation]:
     """A 32-bit key runs out at 2,147,483,647: busy tables (events, logs, line items) reach
@@ -48,4 +56,16 @@ def check(node: ast.ColumnDef | ast.Constraint, ctx: Context) -> Iterator[Violat
     opts: Options = ctx.options or Options()
     for col in narrow_integer_columns(node, ctx, all_columns=opts.all_columns):
         if col.integer == "integer":
-            yield Violation(narrow_key_message(col), node=col.node)
+            yield Violation(narrow_key_message(col), node=col.node, fix=_fix(node, col, ctx))
+
+
+def _fix(node: ast.ColumnDef | ast.Constraint, col: NarrowColumn, ctx: Context) -> Fix | None:
+    """int -> bigint on a key column no row has filled yet; not on a foreign-key column (it
+    must keep the referenced column's type) nor on serial (prefer-identity's fix)."""
+    if not isinstance(node, ast.ColumnDef) or col.role in ("foreign-key", "serial"):
+        return None
+    site = column_site(node, ctx)
+    if site is None or col.node is not site.type_name or not column_is_being_created(ctx, site):
+        return None
+    edit = retype(ctx, site.type_name, "integer", "bigint")
+    return Fix.safe("Declare the column bigint", edit) if edit is not None else None

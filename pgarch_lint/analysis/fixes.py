@@ -26,6 +26,7 @@ __all__ = [
     "name_unnamed",
     "rename_declared",
     "replace_type_word",
+    "retype",
     "why_not_concurrently",
 ]
 
@@ -229,3 +230,32 @@ def insert_before_named(ctx: Context, verb: str, name: str, content: str) -> Edi
     if len(found) != 1:
         return None
     return Edit(stmt.start + found[0], stmt.start + found[0], content)
+
+
+_TYPE_WORDS = {
+    # what the type is written as, from the start of its name: the part a fix replaces
+    "timestamp": r"timestamp(?P<mod>\s*\(\s*\d+\s*\))?(?:\s+without\s+time\s+zone)?",
+    "varchar": r"(?:varchar|character\s+varying)\s*\(\s*\d+\s*\)",
+    "bpchar": r"(?:character|char)(?:\s*\(\s*\d+\s*\))?",
+    "integer": r"(?:integer|int4|int)",
+    "serial": r"(?:bigserial|serial8|smallserial|serial2|serial4|serial)",
+}
+
+
+def retype(ctx: Context, type_node: object, kind: str, new: str) -> Edit | None:
+    """An edit rewriting a column's type, written as ``kind`` (a key of the table above:
+    ``timestamp``, ``varchar``, ``bpchar``, ``integer``, ``serial``) where ``type_node``
+    starts, into ``new`` (``{mod}`` in it keeps a ``timestamp(3)`` precision). Array brackets
+    after the type are kept. None when the text there is not such a type."""
+    stmt = ctx.statement
+    if stmt is None:
+        return None
+    start, _end = ctx.span(type_node)  # type: ignore[arg-type]
+    rel = start - stmt.start
+    if rel < 0:
+        return None
+    m = re.compile(_TYPE_WORDS[kind] + r"(?![\w$])", re.IGNORECASE).match(stmt.text, rel)
+    if m is None:
+        return None
+    mod = m.groupdict().get("mod") or ""
+    return Edit(start, stmt.start + m.end(), new.replace("{mod}", mod.replace(" ", "")))
