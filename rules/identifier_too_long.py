@@ -1,7 +1,18 @@
 import re
 from collections.abc import Iterator
 
-from pgarch_lint.api import AnyStatement, Category, Context, Severity, Violation, ast, rule, util
+from pgarch_lint.api import (
+    AnyStatement,
+    Category,
+    Context,
+    Edit,
+    Fix,
+    Severity,
+    Violation,
+    ast,
+    rule,
+    util,
+)
 
 LIMIT = 63  # NAMEDATALEN - 1
 # Cheap pre-filter: a word or quoted name that could be longer than 63 bytes once stored: at
@@ -28,6 +39,12 @@ _LONG_ANY = re.compile(r'"(?:[^"]|""){16,}|[^\s,()";.:=<>+*/\[\]{}|&!~^%@#?\'-]{
     """,
     fix="Shorten the name to at most 63 bytes (non-ASCII letters count 2 to 4 bytes each), e.g. "
     "by abbreviating the table part of generated index and constraint names.",
+    autofix="""
+    Unsafe: each occurrence of the long name in the statement becomes the 63-byte name
+    PostgreSQL stores (quoted when needed), so the migration says what the database will
+    hold. Unsafe because other statements, files and the application may spell the long name:
+    choose a shorter name yourself when you can.
+    """,
 )
 def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
     """PostgreSQL keeps only the first 63 bytes of an identifier and truncates the rest with a
@@ -53,4 +70,15 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
             f'identifier "{name[:40]}..." is {size} bytes long; PostgreSQL truncates it to "{cut}"',
             start=st.start + s,
             end=st.start + e,
+            fix=_shorten(st.text, s, e, st.start, cut),
         )
+
+
+def _shorten(text: str, s: int, e: int, base: int, cut: str) -> Fix | None:
+    """The long name written as the one PostgreSQL keeps; not for ``U&"..."`` names (their
+    escapes and UESCAPE clause would need rewriting too)."""
+    token = text[s:e]
+    if text[max(0, s - 2) : s].upper() == "U&" or token[:2].upper() == "U&":
+        return None
+    new = util.quote_ident(cut)
+    return Fix.unsafe(f"Write the name PostgreSQL keeps: {new}", Edit(base + s, base + e, new))
