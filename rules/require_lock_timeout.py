@@ -1,14 +1,18 @@
 from collections.abc import Iterator
+from dataclasses import dataclass
 
+from pgarch_lint.analysis.fixes import set_before_statement
 from pgarch_lint.api import (
     AnyStatement,
     Category,
     Context,
+    Fix,
     LockMode,
     LockTaken,
     Severity,
     Violation,
     ast,
+    option,
     rule,
 )
 
@@ -37,6 +41,20 @@ def _waits(ctx: Context) -> list[LockTaken]:
     ]
 
 
+@dataclass(frozen=True)
+class Options:
+    fix_value: str = option(
+        "5s",
+        "The lock_timeout the fix sets before the first statement that waits for a lock.",
+    )
+
+
+def _fix(ctx: Context) -> Fix | None:
+    value = ctx.options.fix_value if ctx.options is not None else Options().fix_value
+    edit = set_before_statement(ctx, "lock_timeout", value)
+    return Fix.unsafe(f"Set lock_timeout = '{value}' before it", edit) if edit else None
+
+
 @rule(
     name="require-lock-timeout",
     aliases=("require-timeout-settings",),  # squawk's name
@@ -55,6 +73,12 @@ def _waits(ctx: Context) -> list[LockTaken]:
     fix="Start the migration with `SET lock_timeout = '5s';` (or `SET LOCAL` inside a "
     "transaction) and retry on timeout; if your runner sets it, say so with "
     "`lock-timeout-set-by-runner = true`.",
+    options=Options,
+    autofix="""
+    Unsafe: `SET lock_timeout = '5s';` (the option `fix-value`) is inserted on its own line
+    before the statement. Unsafe because the statement then fails instead of waiting when the
+    table is busy: the migration must be retried (most runners stop on the error).
+    """,
 )
 def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
     """Even a fast DDL statement must first acquire its lock. While it waits behind a long
@@ -93,6 +117,7 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
             f"lock_timeout set: while it waits for the lock, every {_queued(strong)} the "
             "table queues behind it",
             node=strong.rel if strong.rel is not None else node,
+            fix=_fix(ctx),
         )
     elif waits and before is None:
         weak = waits[0]
@@ -103,4 +128,5 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
             "behind any session that holds a conflicting lock",
             node=weak.rel if weak.rel is not None else node,
             severity=Severity.INFO,
+            fix=_fix(ctx),
         )

@@ -1,10 +1,12 @@
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from pgarch_lint.analysis.fixes import set_before_statement
 from pgarch_lint.api import (
     AnyStatement,
     Category,
     Context,
+    Fix,
     LockTaken,
     Severity,
     Violation,
@@ -21,6 +23,16 @@ class Options:
         "The migration runner (or the migration role's settings) already sets "
         "statement_timeout for every migration: never report.",
     )
+    fix_value: str = option(
+        "15min",
+        "The statement_timeout the fix sets before the first statement that takes a lock.",
+    )
+
+
+def _fix(ctx: Context) -> Fix | None:
+    value = ctx.options.fix_value if ctx.options is not None else Options().fix_value
+    edit = set_before_statement(ctx, "statement_timeout", value)
+    return Fix.unsafe(f"Set statement_timeout = '{value}' before it", edit) if edit else None
 
 
 def _article(word: str) -> str:
@@ -60,6 +72,11 @@ def _locks(ctx: Context) -> list[LockTaken]:
     it (or set it to 0 just before) for statements that are slow by design, such as
     CREATE INDEX CONCURRENTLY. If your runner sets it, configure `set-by-runner = true`.
     """,
+    autofix="""
+    Unsafe: `SET statement_timeout = '15min';` (the option `fix-value`) is inserted on its own
+    line before the statement. Unsafe because a statement that runs longer (an index build on
+    a big table) is then cancelled: choose a value that fits your largest table.
+    """,
 )
 def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
     """A statement that holds a lock which blocks writes (or reads) keeps every other session
@@ -95,6 +112,7 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
             "statement_timeout set: if it runs long, the table stays blocked for as long as "
             "it runs",
             node=strong.rel if strong.rel is not None else node,
+            fix=_fix(ctx),
         )
     elif taken and before is None:
         weak = taken[0]
@@ -105,4 +123,5 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
             "statement waits for the lock or runs",
             node=weak.rel if weak.rel is not None else node,
             severity=Severity.INFO,
+            fix=_fix(ctx),
         )

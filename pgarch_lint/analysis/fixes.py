@@ -27,6 +27,7 @@ __all__ = [
     "rename_declared",
     "replace_type_word",
     "retype",
+    "set_before_statement",
     "why_not_concurrently",
 ]
 
@@ -259,3 +260,18 @@ def retype(ctx: Context, type_node: object, kind: str, new: str) -> Edit | None:
         return None
     mod = m.groupdict().get("mod") or ""
     return Edit(start, stmt.start + m.end(), new.replace("{mod}", mod.replace(" ", "")))
+
+
+def set_before_statement(ctx: Context, setting: str, value: str) -> Edit | None:
+    """An edit inserting ``SET setting = 'value';`` on its own line before the current
+    statement, at its indentation. Not for statements inside a function or DO block (a SET
+    there belongs to the routine) and not for a value that needs quoting."""
+    stmt = ctx.statement
+    text = ctx.source_text()
+    if stmt is None or stmt.nested or text is None or "'" in value:
+        return None
+    line_start = text.rfind("\n", 0, stmt.start) + 1
+    indent = text[line_start : stmt.start]
+    if indent.strip():
+        return None  # another statement ends on that line: no clean place for a line of its own
+    return Edit(stmt.start, stmt.start, f"SET {setting} = '{value}';\n{indent}")
