@@ -1,5 +1,6 @@
 from collections.abc import Iterator
 
+from pgarch_lint.analysis.fixes import not_valid_then_validate
 from pgarch_lint.analysis.migration import (
     AT,
     CT,
@@ -10,6 +11,7 @@ from pgarch_lint.analysis.migration import (
 from pgarch_lint.api import (
     Category,
     Context,
+    Fix,
     Origin,
     Severity,
     TxState,
@@ -58,6 +60,13 @@ _PARTITIONED_FK_HELP = (
     2. In a later migration (a separate transaction), run
        `ALTER TABLE ... VALIDATE CONSTRAINT name`: it scans the table under a SHARE UPDATE
        EXCLUSIVE lock that lets reads and writes go on.
+    """,
+    autofix="""
+    Unsafe: `NOT VALID` is added to `ALTER TABLE ... ADD CONSTRAINT name CHECK / FOREIGN KEY
+    ...;` and `ALTER TABLE ... VALIDATE CONSTRAINT name;` follows on the next line. Offered for
+    a named constraint that is the statement's only sub-command, outside a transaction (in
+    one, the VALIDATE would run under the ADD's lock: move it to a later migration by hand).
+    Unsafe because the VALIDATE still scans the table, now without blocking writes.
     """,
 )
 def check(node: ast.AlterTableStmt, ctx: Context) -> Iterator[Violation]:
@@ -134,7 +143,25 @@ def _missing(con: ast.Constraint, kind: str, node: ast.AlterTableStmt, ctx: Cont
         f"{add_label(con, kind)} on existing table {table_label(rel)} without NOT VALID {what}",
         help=help_,
         node=con,
+        fix=_not_valid_fix(con, node, ctx),
     )
+
+
+def _not_valid_fix(con: ast.Constraint, node: ast.AlterTableStmt, ctx: Context) -> Fix | None:
+    """NOT VALID, then VALIDATE in a statement of its own: only for a named constraint that
+    is the statement's only sub-command, outside a transaction (a VALIDATE in the transaction
+    of the ADD would hold the ADD's lock through the scan) and a function or DO block."""
+    rel = node.relation
+    cmds = list(util.alter_cmds(node))
+    if not con.conname or len(cmds) != 1 or rel is None or ctx.tx.in_transaction:
+        return None
+    if ctx.statement is None or ctx.statement.nested:
+        return None
+    table = ".".join(util.quote_ident(p) for p in (rel.schemaname, rel.relname) if p)
+    edits = not_valid_then_validate(ctx, table, util.quote_ident(con.conname))
+    if edits is None:
+        return None
+    return Fix.unsafe("Add NOT VALID, then VALIDATE CONSTRAINT", *edits)
 
 
 def _same_transaction_validate(

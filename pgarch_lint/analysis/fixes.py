@@ -24,6 +24,7 @@ __all__ = [
     "insert_after_lead",
     "insert_before_named",
     "name_unnamed",
+    "not_valid_then_validate",
     "rename_declared",
     "replace_type_word",
     "retype",
@@ -275,3 +276,25 @@ def set_before_statement(ctx: Context, setting: str, value: str) -> Edit | None:
     if indent.strip():
         return None  # another statement ends on that line: no clean place for a line of its own
     return Edit(stmt.start, stmt.start, f"SET {setting} = '{value}';\n{indent}")
+
+
+def not_valid_then_validate(ctx: Context, table: str, constraint: str) -> tuple[Edit, Edit] | None:
+    """The two edits that turn ``ALTER TABLE t ADD CONSTRAINT c ...;`` (the current statement,
+    a single ADD CONSTRAINT) into ``... NOT VALID;`` followed by ``ALTER TABLE t VALIDATE
+    CONSTRAINT c;`` on the next line. None when the statement's end cannot be found."""
+    stmt = ctx.statement
+    text = ctx.source_text()
+    if stmt is None or text is None:
+        return None
+    body_end = stmt.start + len(stmt.text.rstrip().rstrip(";").rstrip())
+    after = stmt.end
+    while after < len(text) and text[after] in " \t":
+        after += 1
+    if after < len(text) and text[after] == ";":
+        after += 1
+    elif not stmt.text.rstrip().endswith(";"):
+        return None
+    else:
+        after = stmt.start + len(stmt.text.rstrip())
+    validate = f"\nALTER TABLE {table} VALIDATE CONSTRAINT {constraint};"
+    return Edit(body_end, body_end, " NOT VALID"), Edit(after, after, validate)
