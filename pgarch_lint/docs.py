@@ -77,14 +77,15 @@ def index_page(rules: Sequence[RuleLike]) -> str:
     lines = [
         "# Rules\n",
         "Generated from rule metadata (`python -m pgarch_lint.docs` regenerates this folder).\n",
-        "| rule | category | severity | default | summary |",
-        "| --- | --- | --- | --- | --- |",
+        "| rule | category | severity | default | fix | summary |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
     for r in sorted(rules, key=lambda r: (r.category.value, r.qualified_name)):
         on = "on" if r.default else "opt-in"
+        fix = r.autofix.split(":", 1)[0].lower() if r.autofix else ""
         lines.append(
             f"| [`{r.qualified_name}`]({r.qualified_name}.md) | {r.category.value} | "
-            f"{r.severity.value} | {on} | {r.summary} |"
+            f"{r.severity.value} | {on} | {fix} | {r.summary} |"
         )
     return "\n".join(lines) + "\n"
 
