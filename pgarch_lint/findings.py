@@ -127,9 +127,11 @@ def fix_line(report: Report) -> str:
     if done is None:
         if not safe and not unsafe:
             return ""
-        parts = [f"{_n(safe, 'finding')} fixable with --fix"] if safe else []
+        if not safe:
+            return f"{_n(unsafe, 'finding')} fixable with --unsafe-fixes (review the diff: --diff)."
+        parts = [f"{_n(safe, 'finding')} fixable with --fix"]
         if unsafe:
-            parts.append(f"{unsafe} {'more ' if safe else ''}with --unsafe-fixes")
+            parts.append(f"{unsafe} more with --unsafe-fixes")
         return "; ".join(parts) + "."
     verb = "Would apply" if done.dry_run else "Applied"
     left = len(report.findings)
