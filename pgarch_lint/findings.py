@@ -128,7 +128,7 @@ def fix_line(report: Report) -> str:
         if not safe and not unsafe:
             return ""
         if not safe:
-            return f"{_n(unsafe, 'finding')} fixable with --unsafe-fixes (review the diff: --diff)."
+            return f"{_n(unsafe, 'finding')} fixable with --unsafe-fixes (preview: --diff --unsafe-fixes)."
         parts = [f"{_n(safe, 'finding')} fixable with --fix"]
         if unsafe:
             parts.append(f"{unsafe} more with --unsafe-fixes")
