@@ -189,7 +189,9 @@ def _generated_cmd(
     elif st == "AT_SetIdentity":
         for d in _defelems(cmd):
             if d.defname == "generated":
-                col.identity = "always" if value_text(d.arg) in ("1", "a") else "by default"
+                # pglast gives the ATTRIBUTE_IDENTITY_* byte as an Integer: 97 'a' (ALWAYS),
+                # 100 'd' (BY DEFAULT)
+                col.identity = "always" if value_text(d.arg) in ("97", "a") else "by default"
     elif st == "AT_DropExpression":
         col.generated = None
         col.generated_expr = None
