@@ -300,6 +300,7 @@ class Context:
     rule_name: str = ""  # the rule being run (the engine sets it)
     _statement_key: str | None = None
     _source: Callable[[str], str | None] | None = None  # a file's text, by path
+    _masked: Callable[[str], str | None] | None = None  # ... as the parser sees it
     _paths: Callable[[], tuple[str, ...]] | None = None  # every file of the run, in order
 
     def statement_key(self) -> str:
@@ -325,6 +326,14 @@ class Context:
         if self._source is None:
             return None
         return self._source(path if path is not None else self.file.path)
+
+    def parser_text(self) -> str | None:
+        """The current file's text as the parser reads it: same length and offsets as
+        :meth:`source_text`, with what is not SQL blanked (down-migration sections, psql
+        meta-commands, COPY data) and placeholders replaced. For reading later statements."""
+        if self._masked is None:
+            return None
+        return self._masked(self.file.path)
 
     def run_paths(self) -> tuple[str, ...]:
         """Every file of the run (context files included), in replay order. Complete for

@@ -524,6 +524,7 @@ class Engine:
         # ctx.rule_name is set before each rule runs; notes are attributed to it
         ctx._notes = fr.note_sink
         ctx._source = self._source_text
+        ctx._masked = self._masked_text
         ctx._paths = self._run_paths
         return ctx
 
@@ -533,6 +534,10 @@ class Engine:
     def _source_text(self, path: str) -> str | None:
         fr = self._files.get(path)
         return fr.src.text if fr is not None else None
+
+    def _masked_text(self, path: str) -> str | None:
+        fr = self._files.get(path)
+        return fr.src.masked if fr is not None else None
 
     def _run_rule(
         self, fr: _FileRun, x: _Runner, node: object, ctx: Context, parents: tuple[ast.Node, ...]

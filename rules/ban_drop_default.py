@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 
 from pgarch_lint.analysis.compat_targets import definition_known, relation_in_use, type_is_new
+from pgarch_lint.analysis.lookahead import later_statements
 from pgarch_lint.analysis.migration import column_is_new
 from pgarch_lint.api import (
     Category,
@@ -82,9 +83,9 @@ def check(node: ast.AlterTableStmt | ast.AlterDomainStmt, ctx: Context) -> Itera
     created earlier in the same file (or migration unit), such as the usual "add the column
     with a default, then drop the default" step on a table the catalog knows; a column or
     domain the catalog knows has no default (the statement does nothing); a default that a
-    later sub-command of the same `ALTER TABLE` sets again or replaces with an identity. A
-    default set again by a later statement (dropped, column type changed, set again, as
-    Prisma does to change an enum type) is still reported: suppress it."""
+    later sub-command of the same `ALTER TABLE`, or a later statement of the same file, sets
+    again or replaces with an identity (Prisma changes an enum column's type by dropping its
+    default, changing the type and setting the default again)."""
     if isinstance(node, ast.AlterDomainStmt):
         yield from _domain(node, ctx)
         return
@@ -98,6 +99,8 @@ def check(node: ast.AlterTableStmt | ast.AlterDomainStmt, ctx: Context) -> Itera
         if cmd.subtype != _AT.AT_ColumnDefault or cmd.def_ is not None:
             continue
         if column_is_new(ctx, rel, cmd.name) or _restored(cmd.name, cmds[i + 1 :]):
+            continue
+        if isinstance(rel, ast.RangeVar) and _restored_later(ctx, rel, cmd.name):
             continue
         col = ctx.catalog.column(table, cmd.name or "")
         if col is not None and col.default_ is None and definition_known(ctx, table):
@@ -124,3 +127,19 @@ def _domain(node: ast.AlterDomainStmt, ctx: Context) -> Iterator[Violation]:
         "column of that type (without a default of its own) store NULL, or fail if the "
         "column is NOT NULL; make every version write those columns first"
     )
+
+
+def _restored_later(ctx: Context, rel: ast.RangeVar, column: str | None) -> bool:
+    """A later ALTER TABLE of the same table in this file sets the column's default again."""
+    if not column:
+        return False
+    want = util.rv_name(rel)
+    for later in later_statements(ctx):
+        if not isinstance(later, ast.AlterTableStmt) or later.relation is None:
+            continue
+        if util.rv_name(later.relation) != want:
+            continue
+        cmds = list(util.alter_cmds(later))
+        if _restored(column, cmds):
+            return True
+    return False

@@ -23,6 +23,7 @@ module                  what it answers
 ``indexes``             comparing index definitions; which lookups by columns an index serves
 ``index_match``         which index serves a query's table access (and what one would need)
 ``migration``           is a relation existing (large, live) or new; what ADD COLUMN adds
+``lookahead``           the statements after the current one in its file
 ``altered_objects``     the type, routine, policy, role or extension an ALTER names; is it new
 ``compat_targets``      rollback compatibility: does a statement change an object running code may
                         use (existing, not a provable no-op); is a table's whole definition known
