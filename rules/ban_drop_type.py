@@ -1,6 +1,7 @@
 from collections.abc import Iterator
 
 from pgarch_lint.analysis.existing_objects import existing_drops
+from pgarch_lint.analysis.lookahead import type_swapped_out
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule
 
 _OT = enums.ObjectType
@@ -36,7 +37,9 @@ def check(node: ast.DropStmt, ctx: Context) -> Iterator[Violation]:
     takes or returns it. Dropping a cast breaks queries that rely on it, explicitly or
     implicitly. Types created earlier in the same file (or migration unit) are not flagged,
     nor casts from or to such a type, nor `DROP TYPE IF EXISTS` of a type the replayed
-    history proves absent. `DROP DOMAIN` is left to `ban-drop-domain`."""
+    history proves absent, nor the old half of a type swap (`ALTER TYPE s RENAME TO s_old;
+    ALTER TYPE s_new RENAME TO s; DROP TYPE s_old`, Prisma's way to change an enum: code
+    names `s`, which still exists). `DROP DOMAIN` is left to `ban-drop-domain`."""
     if node.removeType not in (_OT.OBJECT_TYPE, _OT.OBJECT_CAST):
         return
     cascade = node.behavior == enums.DropBehavior.DROP_CASCADE
@@ -47,6 +50,8 @@ def check(node: ast.DropStmt, ctx: Context) -> Iterator[Violation]:
                 "with it fail, and a rollback does not restore it"
             )
             continue
+        if type_swapped_out(ctx, ref.name.rsplit(".", 1)[-1]):
+            continue  # the old half of a type swap: its name lives on in the new type
         also = (
             " CASCADE (also drops every column of that type, with its data, and every function "
             "that uses it)"

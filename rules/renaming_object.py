@@ -7,6 +7,7 @@ from pgarch_lint.analysis.existing_objects import (
     provably_absent,
     rename_ref,
 )
+from pgarch_lint.analysis.lookahead import type_name_taken_later
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule
 
 _OT = enums.ObjectType
@@ -107,8 +108,10 @@ def check(node: ast.RenameStmt | ast.AlterEnumStmt, ctx: Context) -> Iterator[Vi
     the constraint is one `ON CONFLICT ON CONSTRAINT` can name (primary key, unique,
     exclusion, or the index behind one), info otherwise, and info for triggers and policies,
     which only scripts name. Objects created earlier in the same file (or migration unit),
-    members of such objects, values of such enum types, and `ALTER ... IF EXISTS` of an
-    object the replayed history proves absent are not flagged."""
+    members of such objects, values of such enum types, `ALTER ... IF EXISTS` of an object the
+    replayed history proves absent, and a type renamed away while a later statement of the
+    file gives its name to a new type (a type swap, as Prisma changes an enum) are not
+    flagged."""
     if isinstance(node, ast.AlterEnumStmt):
         if node.oldVal is None or node.newVal is None:
             return  # ADD VALUE
@@ -133,4 +136,6 @@ def check(node: ast.RenameStmt | ast.AlterEnumStmt, ctx: Context) -> Iterator[Vi
         return
     if node.missing_ok and provably_absent(ctx, ref):
         return
+    if ref.kind == "type" and type_name_taken_later(ctx, ref.name.rsplit(".", 1)[-1]):
+        return  # a type swap: a later statement gives the old name to the new type
     yield _finding(ctx, ref, node.newname)

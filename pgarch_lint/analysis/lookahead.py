@@ -14,12 +14,12 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from pgarch_lint import sql
+from pgarch_lint.sql import ast, enums
 
 if TYPE_CHECKING:
     from pgarch_lint.api import Context
-    from pgarch_lint.sql import ast
 
-__all__ = ["later_statements"]
+__all__ = ["earlier_statements", "later_statements", "type_name_taken_later", "type_swapped_out"]
 
 
 def later_statements(ctx: Context) -> tuple[ast.Node, ...]:
@@ -37,3 +37,70 @@ def later_statements(ctx: Context) -> tuple[ast.Node, ...]:
 @lru_cache(maxsize=16)
 def _parsed_after(text: str, start: int) -> tuple[ast.Node, ...]:
     return tuple(sql.parse_text(text[start:]))
+
+
+def earlier_statements(ctx: Context) -> tuple[ast.Node, ...]:
+    """The statements before the current one in its file (same rules as
+    :func:`later_statements`)."""
+    stmt = ctx.statement
+    if stmt is None or stmt.nested:
+        return ()
+    text = ctx.parser_text()
+    if text is None or stmt.start <= 0:
+        return ()
+    return _parsed_before(text, stmt.start)
+
+
+@lru_cache(maxsize=16)
+def _parsed_before(text: str, end: int) -> tuple[ast.Node, ...]:
+    return tuple(sql.parse_text(text[:end]))
+
+
+def _type_renames(nodes: tuple[ast.Node, ...]) -> list[tuple[str, str]]:
+    """(old bare name, new bare name) of every ALTER TYPE ... RENAME TO among ``nodes``."""
+    out: list[tuple[str, str]] = []
+    for n in nodes:
+        if (
+            isinstance(n, ast.RenameStmt)
+            and n.renameType == enums.ObjectType.OBJECT_TYPE
+            and n.newname
+            and isinstance(n.object, list | tuple)
+        ):
+            parts = [s.sval for s in n.object if isinstance(s, ast.String) and s.sval]
+            if parts:
+                out.append((parts[-1], n.newname))
+    return out
+
+
+def type_name_taken_later(ctx: Context, name: str) -> bool:
+    """A later statement of the file gives the (bare) type name ``name`` to another type
+    (``ALTER TYPE x_new RENAME TO name``, or ``CREATE TYPE name``): the swap Prisma writes to
+    change an enum, where code that names the type keeps working."""
+    later = later_statements(ctx)
+    if any(_created_type(n) == name for n in later):
+        return True
+    return any(new == name for _old, new in _type_renames(later))
+
+
+def type_swapped_out(ctx: Context, name: str) -> bool:
+    """The (bare) type ``name`` got that name earlier in this file, renamed away from a name
+    another type has taken since, by a rename or a CREATE TYPE (``ALTER TYPE s RENAME TO
+    s_old; ALTER TYPE s_new RENAME TO s; DROP TYPE s_old``): dropping it completes a swap,
+    running code names ``s``."""
+    nodes = earlier_statements(ctx)
+    earlier = _type_renames(nodes)
+    created = {_created_type(n) for n in nodes} - {None}
+    for old, new in earlier:
+        if new == name and (old in created or any(n2 == old for o2, n2 in earlier if o2 != name)):
+            return True
+    return False
+
+
+def _created_type(n: ast.Node) -> str | None:
+    """The bare name a CREATE TYPE (enum or composite) gives, None for other statements."""
+    if isinstance(n, ast.CreateEnumStmt):
+        parts = [s.sval for s in n.typeName or () if isinstance(s, ast.String) and s.sval]
+        return parts[-1] if parts else None
+    if isinstance(n, ast.CompositeTypeStmt) and n.typevar is not None:
+        return n.typevar.relname
+    return None
