@@ -448,6 +448,16 @@ def parse_text(text: str) -> list[ast.Node]:
         return []
 
 
+def parse_located(text: str) -> list[tuple[int, ast.Node]]:
+    """Parse SQL text into (character offset, statement) pairs; [] when it does not parse."""
+    try:
+        raws = parse_sql(text)
+    except (ParseError, RecursionError):
+        return []
+    # pglast's stmt_location is a character index into the string (docs: notes on pglast)
+    return [(r.stmt_location or 0, r.stmt) for r in raws if r.stmt is not None]
+
+
 def split_flat(text: str) -> list[tuple[int, int]]:
     """Split ``text`` at every ``;`` token, ignoring parentheses (quote- and comment-aware).
 

@@ -29,14 +29,15 @@ def later_statements(ctx: Context) -> tuple[ast.Node, ...]:
     if stmt is None or stmt.nested:
         return ()
     text = ctx.parser_text()
-    if text is None or stmt.end >= len(text):
+    if text is None:
         return ()
-    return _parsed_after(text, stmt.end)
+    return tuple(n for at, n in _statements(text) if at >= stmt.end)
 
 
-@lru_cache(maxsize=16)
-def _parsed_after(text: str, start: int) -> tuple[ast.Node, ...]:
-    return tuple(sql.parse_text(text[start:]))
+@lru_cache(maxsize=4)
+def _statements(text: str) -> tuple[tuple[int, ast.Node], ...]:
+    """Every statement of a file with its offset, parsed once per file text."""
+    return tuple(sql.parse_located(text))
 
 
 def earlier_statements(ctx: Context) -> tuple[ast.Node, ...]:
@@ -46,14 +47,9 @@ def earlier_statements(ctx: Context) -> tuple[ast.Node, ...]:
     if stmt is None or stmt.nested:
         return ()
     text = ctx.parser_text()
-    if text is None or stmt.start <= 0:
+    if text is None:
         return ()
-    return _parsed_before(text, stmt.start)
-
-
-@lru_cache(maxsize=16)
-def _parsed_before(text: str, end: int) -> tuple[ast.Node, ...]:
-    return tuple(sql.parse_text(text[:end]))
+    return tuple(n for at, n in _statements(text) if at < stmt.start)
 
 
 def _type_renames(nodes: tuple[ast.Node, ...]) -> list[tuple[str, str]]:
