@@ -1,3 +1,4 @@
+import re
 from collections.abc import Iterator
 
 from pgarch_lint.analysis.compat_targets import definition_known, relation_in_use, type_is_new
@@ -133,6 +134,9 @@ def _restored_later(ctx: Context, rel: ast.RangeVar, column: str | None) -> bool
     """A later ALTER TABLE of the same table in this file sets the column's default again."""
     if not column:
         return False
+    text = ctx.parser_text() or ""
+    if not re.search(r"set\s+default", text[ctx.statement.end if ctx.statement else 0 :], re.I):
+        return False  # nothing later sets a default: no need to read the rest of the file
     want = util.rv_name(rel)
     for later in later_statements(ctx):
         if not isinstance(later, ast.AlterTableStmt) or later.relation is None:

@@ -10,6 +10,7 @@ the file). A file whose rest does not parse gives nothing: the rule then judges 
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -34,10 +35,25 @@ def later_statements(ctx: Context) -> tuple[ast.Node, ...]:
     return tuple(n for at, n in _statements(text) if at >= stmt.end)
 
 
+#: files larger than this are not read ahead (a schema dump's trees would cost more memory
+#: than the precision is worth): the rules then judge the statement alone
+MAX_TEXT = 1_000_000
+
+
 @lru_cache(maxsize=4)
 def _statements(text: str) -> tuple[tuple[int, ast.Node], ...]:
     """Every statement of a file with its offset, parsed once per file text."""
+    if len(text) > MAX_TEXT:
+        return ()
     return tuple(sql.parse_located(text))
+
+
+def _mentions_rename_to(ctx: Context, name: str) -> bool:
+    """A cheap test before parsing: the file renames something to ``name`` or creates a type
+    of that name (case-insensitively, quoted or not)."""
+    text = ctx.parser_text() or ""
+    pattern = r'(rename\s+to|create\s+type)\s+(?:\w+\.)?"?' + re.escape(name) + r'"?(?![\w$])'
+    return re.search(pattern, text, re.IGNORECASE) is not None
 
 
 def earlier_statements(ctx: Context) -> tuple[ast.Node, ...]:
@@ -72,6 +88,8 @@ def type_name_taken_later(ctx: Context, name: str) -> bool:
     """A later statement of the file gives the (bare) type name ``name`` to another type
     (``ALTER TYPE x_new RENAME TO name``, or ``CREATE TYPE name``): the swap Prisma writes to
     change an enum, where code that names the type keeps working."""
+    if not _mentions_rename_to(ctx, name):
+        return False
     later = later_statements(ctx)
     if any(_created_type(n) == name for n in later):
         return True
@@ -83,6 +101,8 @@ def type_swapped_out(ctx: Context, name: str) -> bool:
     another type has taken since, by a rename or a CREATE TYPE (``ALTER TYPE s RENAME TO
     s_old; ALTER TYPE s_new RENAME TO s; DROP TYPE s_old``): dropping it completes a swap,
     running code names ``s``."""
+    if not _mentions_rename_to(ctx, name):
+        return False
     nodes = earlier_statements(ctx)
     earlier = _type_renames(nodes)
     created = {_created_type(n) for n in nodes} - {None}
