@@ -534,6 +534,11 @@ class Engine:
         fr = self._files.get(path)
         return fr.src.text if fr is not None else None
 
+    def source_text(self, path: str) -> str | None:
+        """The decoded text of a file of the run (catalog locations are offsets into it);
+        None for a path the run did not read."""
+        return self._source_text(path)
+
     def _run_rule(
         self, fr: _FileRun, x: _Runner, node: object, ctx: Context, parents: tuple[ast.Node, ...]
     ) -> None:
