@@ -1070,3 +1070,30 @@ def test_migration_unit_makes_objects_new_across_its_files() -> None:
     replay("SELECT 1", cat, path="7.sql", unit="y")
     replay("SELECT 1", cat, path="8.sql", unit="x")
     assert not cat.is_new(rv("b"))
+
+
+def test_renamed_type_is_followed_by_its_columns_domains_and_attributes() -> None:
+    """PostgreSQL refers to a column's type by oid: after ALTER TYPE ... RENAME TO (the usual
+    enum swap: create the new type, move the column, drop the old, rename) the column shows the
+    type's new name."""
+    cat = replay(
+        """
+        CREATE TYPE status AS ENUM ('a');
+        CREATE TYPE status_new AS ENUM ('a', 'b');
+        CREATE TABLE t (s status, l status_new[], q public.status_new, other text);
+        ALTER TABLE t ALTER COLUMN s TYPE status_new USING s::text::status_new;
+        CREATE DOMAIN d AS status_new;
+        CREATE TYPE pair AS (x status_new, y int);
+        DROP TYPE status;
+        ALTER TYPE status_new RENAME TO status;
+        CREATE SCHEMA app;
+        ALTER TYPE pair SET SCHEMA app;
+        """
+    )
+    t = cat.table_by_name("t")
+    assert t is not None
+    assert [c.type for c in t.columns.values()] == ["status", "status[]", "public.status", "text"]
+    d = cat.type("d")
+    assert d is not None and d.base_type == "status"
+    pair = cat.type("app.pair")
+    assert pair is not None and pair.attributes[0].type == "status"
