@@ -27,9 +27,9 @@ from collections.abc import Callable
 
 from pgarch_lint.catalog import Loc
 from pgarch_lint.schema_sql.recorder import Recorded, SchemaRecorder
-from pgarch_lint.schema_sql.writer import schema_sql
+from pgarch_lint.schema_sql.writer import prerequisites, schema_sql
 
-__all__ = ["Recorded", "SchemaRecorder", "render_sql"]
+__all__ = ["Recorded", "SchemaRecorder", "prerequisites", "render_sql"]
 
 
 def render_sql(cat: SchemaRecorder, source: Callable[[str], str | None]) -> str:

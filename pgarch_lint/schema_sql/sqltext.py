@@ -52,7 +52,9 @@ def type_sql(text: str) -> str:
     if m is None or not text.strip():
         return text
     setof, base, mods, pct, arrays = m.groups()
-    if base in _BUILTIN or " " in base:
+    if base == "char" and not mods:
+        written = "bpchar"  # char alone means char(1); the catalog's "char" is unbounded
+    elif base in _BUILTIN or " " in base:
         written = base
     elif "." not in base and (base in COL_NAME_KEYWORDS or base.endswith("serial")):
         written = base  # int, varchar, numeric, json...: the grammar's own type names

@@ -23,12 +23,13 @@ import pgarch_lint.schema_sql.objects as objects
 import pgarch_lint.schema_sql.tables as tables
 from pgarch_lint.catalog import Column, Function, Grant, Index, Loc, Table, Tracked, TypeDef, View
 from pgarch_lint.catalog.names import DEFAULT_SEARCH_PATH, make_object_name, split_qualified
+from pgarch_lint.catalog.objects import copy_column
 from pgarch_lint.schema_sql.recorder import SchemaRecorder
 from pgarch_lint.schema_sql.sqltext import ident, literal, qualified
 from pgarch_lint.schema_sql.unmodelled import unmodelled_statements
-from pgarch_lint.sql import ast
+from pgarch_lint.sql import ast, walk
 
-__all__ = ["schema_sql"]
+__all__ = ["prerequisites", "schema_sql"]
 
 T = TypeVar("T")
 _RULE = "-- " + "=" * 76
@@ -133,8 +134,15 @@ class _Writer:
         self._types()
         funcs = _sorted(cat.functions(), lambda f: (f.schema, f.name, *f.argtypes))
         late = [f for f in funcs if self._needs_relations(f)]
-        last = [f for f in funcs if self._has_sql_body(f)]
-        self._routines("Routines", [f for f in funcs if f not in late and f not in last])
+        last = [f for f in funcs if self._body_reads_relations(f)]
+        first = [f for f in funcs if f not in late and f not in last]
+        # SQL-standard bodies are checked when created: after the routines they call
+        first = [f for f in first if self._sql_body(f) is None] + _topo(
+            [f for f in first if self._sql_body(f) is not None],
+            lambda f: f.signature,
+            lambda f: [g.signature for n in self._calls(f) for g in funcs if g.name == n],
+        )
+        self._routines("Routines", first)
         self._sequences()
         self._tables()
         self._routines("Routines that name a table", [f for f in late if f not in last])
@@ -142,7 +150,7 @@ class _Writer:
         self._later_constraints()
         self._sequence_owners()
         self._views()
-        self._routines("Routines with an SQL-standard body", last)
+        self._routines("Routines whose SQL-standard body reads a relation", last)
         self._index_partitions()
         self._policies()
         others = [g for g in grants if not g.default_privileges]
@@ -159,28 +167,13 @@ class _Writer:
             out.set_path(final)
 
     def _prerequisites(self) -> None:
-        cat = self.cat
-        roles = set()
-        for o in (*cat.tables(), *cat.views(), *cat.sequences(), *cat.types(), *cat.functions()):
-            if o.owner:
-                roles.add(o.owner)
-        for s in cat.schemas.values():
-            if s.owner:
-                roles.add(s.owner)
-        for g in cat.grants:
-            roles.update(g.grantees)
-            roles.update(g.for_roles)
-        for t in self.tables:
-            for p in t.policies.values():
-                roles.update(p.roles)
-        roles -= set(cat.roles) | {"public", "current_user", "session_user", "current_role"}
-        missing = sorted({n for n, _ in cat.unknown_references})
+        roles, missing = prerequisites(self.cat)
         if roles or missing:
             self.out.add(
                 "--", "-- Before applying it, create what it refers to but does not create:"
             )
             if roles:
-                self.out.add(f"--   roles: {', '.join(sorted(roles))}")
+                self.out.add(f"--   roles: {', '.join(roles)}")
             if missing:
                 self.out.add(f"--   objects: {', '.join(missing)}")
 
@@ -258,13 +251,23 @@ class _Writer:
             "%type" in t or _base(t) in self.rel_names for t in (*f.argtypes, f.returns or "")
         )
 
-    def _has_sql_body(self, f: Function) -> bool:
+    def _sql_body(self, f: Function) -> object:
         d = self.cat.definition(f)
-        return (
-            d is not None
-            and isinstance(d[0], ast.CreateFunctionStmt)
-            and (d[0].sql_body is not None)
-        )
+        return d[0].sql_body if d is not None and isinstance(d[0], ast.CreateFunctionStmt) else None
+
+    def _body_reads_relations(self, f: Function) -> bool:
+        body = self._sql_body(f)
+        return body is not None and any(isinstance(n, ast.RangeVar) for n, _ in walk(body))
+
+    def _calls(self, f: Function) -> list[str]:
+        body = self._sql_body(f)
+        if body is None:
+            return []
+        return [
+            str(getattr(n.funcname[-1], "sval", ""))
+            for n, _ in walk(body)
+            if isinstance(n, ast.FuncCall) and n.funcname
+        ]
 
     def _routines(self, title: str, funcs: list[Function]) -> None:
         if not funcs:
@@ -343,7 +346,7 @@ class _Writer:
             qn = qualified(t.schema, t.name)
             out += [f"ALTER TABLE {qn} ADD {c};" for c in inline]
         else:
-            columns = [] if partition else list(t.columns.values())
+            columns = [] if partition else self._own_columns(t)
             out = [tables.create_table(t, columns, inline, partition_of=partition)]
         out += self._serial_fixups(t)
         if partition and parent is not None:
@@ -359,6 +362,16 @@ class _Writer:
             out.append(f"ALTER TABLE {qn} FORCE ROW LEVEL SECURITY;")
         self._owner_comment(t, "TABLE", qn, out)
         return out
+
+    def _own_columns(self, t: Table) -> list[Column]:
+        """The columns CREATE TABLE writes: an inheritance child receives the columns of its
+        parents (INHERITS), so those it holds unchanged are left to the parents."""
+        inherited: dict[str, Column] = {}
+        for q in t.inherits:
+            parent = self.cat.table_by_name(q)
+            for pc in parent.columns.values() if parent is not None else ():
+                inherited.setdefault(pc.name, copy_column(pc, with_default=True))
+        return [c for c in t.columns.values() if not _same_column(c, inherited.get(c.name))]
 
     def _serial_fixups(self, t: Table) -> list[str]:
         """Give the sequences of serial and identity columns their recorded names and the
@@ -577,6 +590,42 @@ class _Writer:
 
 def tables_view(v: View) -> str:
     return objects.create_view(v)
+
+
+def prerequisites(cat: SchemaRecorder) -> tuple[list[str], list[str]]:
+    """What the file refers to without creating it: roles (owners, grantees, policy roles)
+    and objects the history used but never created (sorted)."""
+    roles: set[str] = set()
+    owned: list[Tracked] = [*cat.tables(), *cat.views(), *cat.sequences(), *cat.types()]
+    owned += [*cat.functions(), *cat.schemas.values()]
+    roles.update(o.owner for o in owned if o.owner)
+    for g in cat.grants:
+        if objects.grant_applies(cat, g):
+            roles.update(g.grantees)
+            roles.update(g.for_roles)
+    for t in cat.tables():
+        for p in t.policies.values():
+            roles.update(p.roles)
+    roles -= set(cat.roles) | {"public", "current_user", "session_user", "current_role"}
+    missing = set()
+    for name, _ in cat.unknown_references:
+        s, n = split_qualified(name)
+        key = (s or "public", n)
+        if not (cat.rel_exists(key) or cat.type_at(key) or cat.function(name)):
+            missing.add(name)
+    return sorted(roles), sorted(missing)
+
+
+def _same_column(c: Column, other: Column | None) -> bool:
+    """Whether two columns are defined alike (their history aside)."""
+    if other is None:
+        return False
+    fields = ("name", "type", "not_null", "serial", "identity", "generated", "collation")
+    return (
+        all(getattr(c, f) == getattr(other, f) for f in fields)
+        and c.default == other.default
+        and c.generated_expr == other.generated_expr
+    )
 
 
 def _base(t: str) -> str:
