@@ -280,7 +280,8 @@ def _constraint_missing(con: ast.Constraint) -> list[str]:
     ct = enum_name(con.contype)
     if ct == "CONSTR_IDENTITY" and con.options:
         out.append("identity sequence options")
-    if con.options or con.indexspace:
+    keyed = ct in ("CONSTR_PRIMARY", "CONSTR_UNIQUE", "CONSTR_EXCLUSION")
+    if keyed and (con.options or con.indexspace):
         out.append("index storage parameters or tablespace")
     if con.fk_del_set_cols:
         out.append("the column list of ON DELETE SET NULL / SET DEFAULT")

@@ -21,7 +21,7 @@ from typing import TypeVar
 
 import pgarch_lint.schema_sql.objects as objects
 import pgarch_lint.schema_sql.tables as tables
-from pgarch_lint.catalog import Column, Function, Grant, Index, Loc, Table, Tracked, TypeDef, View
+from pgarch_lint.catalog import Column, Function, Grant, Index, Loc, Table, Tracked, TypeDef
 from pgarch_lint.catalog.names import DEFAULT_SEARCH_PATH, make_object_name, split_qualified
 from pgarch_lint.catalog.objects import copy_column
 from pgarch_lint.schema_sql.recorder import SchemaRecorder
@@ -536,7 +536,7 @@ class _Writer:
             d = cat.definition(v)
             if d is not None:
                 out.set_path(d[1])
-            out.add("", tables_view(v))
+            out.add("", objects.create_view(v))
             kind = "MATERIALIZED VIEW" if v.materialized else "VIEW"
             self._owner_comment(v, kind, qualified(v.schema, v.name))
             for ix in _sorted(v.indexes.values(), lambda i: (i.name,)):
@@ -588,10 +588,6 @@ class _Writer:
             out.add("-- " + objects.grant_sql(g))
 
 
-def tables_view(v: View) -> str:
-    return objects.create_view(v)
-
-
 def prerequisites(cat: SchemaRecorder) -> tuple[list[str], list[str]]:
     """What the file refers to without creating it: roles (owners, grantees, policy roles)
     and objects the history used but never created (sorted)."""
@@ -631,7 +627,3 @@ def _same_column(c: Column, other: Column | None) -> bool:
 def _base(t: str) -> str:
     m = _TYPE_BASE.match(t.strip())
     return m.group(1) if m else t
-
-
-def column_names(cols: Iterable[Column]) -> list[str]:
-    return [c.name for c in cols]
