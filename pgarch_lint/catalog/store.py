@@ -396,6 +396,7 @@ class Catalog(CatalogQueries):
             self._sequences[new] = s
             self._occupy(new)
             self.touch(s)
+            _serial_default(self._tables, s, old[1])
         else:
             self.sketches.move(old, new)
             self.note_unknown(oq)
@@ -663,6 +664,22 @@ class Catalog(CatalogQueries):
         for g in self.grants:
             if not g.all_in_schema and not g.default_privileges and old in g.objects:
                 g.objects = [new if x == old else x for x in g.objects]
+
+
+def _serial_default(tables: dict[Key, Table], seq: Sequence, old_name: str) -> None:
+    """A renamed sequence stays the default of the serial column that owns it (PostgreSQL
+    refers to it by oid; the catalog writes a serial's default as text)."""
+    tq, _, col = (seq.owned_by or "").rpartition(".")
+    t = tables.get(split_key(tq)) if tq else None
+    c = t.columns.get(col) if t is not None else None
+    if c is not None and c.serial and c.default == f"nextval('{old_name}'::regclass)":
+        c.default = f"nextval('{seq.name}'::regclass)"
+
+
+def split_key(q: str) -> Key:
+    """``"schema.name"`` as a key."""
+    s, _, n = q.partition(".")
+    return (s, n)
 
 
 def _retype(tables: Iterable[Table], types: Iterable[TypeDef], renames: dict[str, str]) -> None:

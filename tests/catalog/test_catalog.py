@@ -1097,3 +1097,9 @@ def test_renamed_type_is_followed_by_its_columns_domains_and_attributes() -> Non
     assert d is not None and d.base_type == "status"
     pair = cat.type("app.pair")
     assert pair is not None and pair.attributes[0].type == "status"
+
+
+def test_renamed_sequence_stays_the_default_of_its_serial_column() -> None:
+    cat = replay("CREATE TABLE t (id serial); ALTER SEQUENCE t_id_seq RENAME TO t_ids;")
+    t = cat.table_by_name("t")
+    assert t is not None and t.columns["id"].default == "nextval('t_ids'::regclass)"
