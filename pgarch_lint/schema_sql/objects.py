@@ -13,7 +13,7 @@ from __future__ import annotations
 from pgarch_lint.catalog import Catalog, CatalogView, Function, Grant, Role, Sequence, TypeDef, View
 from pgarch_lint.catalog.names import split_qualified
 from pgarch_lint.schema_sql.sqltext import ident, literal, qualified, qualified_text, type_sql
-from pgarch_lint.sql import ast, deparse
+from pgarch_lint.sql import ast, deparse, parse_text, walk
 
 __all__ = [
     "alter_routine",
@@ -29,6 +29,7 @@ __all__ = [
     "role_membership",
     "routine_ref",
     "sequence_options",
+    "view_query",
 ]
 
 # role options the catalog records (CREATE ROLE's DefElem names) → the SQL keywords for true
@@ -234,6 +235,42 @@ def as_defined(definition: ast.Node, path: tuple[str, ...]) -> Function | None:
 # --- views -------------------------------------------------------------------------------------
 
 
+def view_query(v: View) -> str:
+    """The view's query, reading the relations under their current names: the catalog keeps
+    ``reads`` up to date when a relation is renamed or moved, not the query's text (the i-th
+    distinct relation the query names is ``reads[i]``; when that pairing is not certain, the
+    text is left as it is)."""
+    text = v.query or ""
+    trees = parse_text(text)
+    if len(trees) != 1:
+        return text
+    ctes: set[str] = set()
+    rvs: list[ast.RangeVar] = []
+    for n, _ in walk(trees[0]):
+        if isinstance(n, ast.CommonTableExpr) and n.ctename:
+            ctes.add(n.ctename)
+        elif isinstance(n, ast.RangeVar):
+            rvs.append(n)
+    rvs = [rv for rv in rvs if rv.schemaname or rv.relname not in ctes]
+    named: list[tuple[str | None, str | None]] = list(
+        dict.fromkeys((rv.schemaname, rv.relname) for rv in rvs)
+    )
+    if len(named) != len(v.reads):
+        return text
+    renamed: dict[tuple[str | None, str | None], tuple[str | None, str]] = {}
+    for key, q in zip(named, v.reads, strict=True):
+        qs, qn = split_qualified(q)
+        if key[1] != qn or (key[0] and key[0] != qs):
+            renamed[key] = (qs, qn)
+    if not renamed:
+        return text
+    for rv in rvs:
+        new = renamed.get((rv.schemaname, rv.relname))
+        if new is not None:
+            rv.schemaname, rv.relname = new
+    return deparse(trees[0])
+
+
 def create_view(v: View) -> str:
     kind = "MATERIALIZED VIEW" if v.materialized else "VIEW"
     text = f"CREATE {kind} {qualified(v.schema, v.name)}"
@@ -242,7 +279,7 @@ def create_view(v: View) -> str:
     if v.options:
         opts = ", ".join(f"{ident(k)} = {literal(x)}" for k, x in sorted(v.options.items()))
         text += f" WITH ({opts})"
-    text += f" AS\n{v.query}"
+    text += f" AS\n{view_query(v)}"
     if v.check_option:
         text += f"\nWITH {v.check_option.upper()} CHECK OPTION"
     if v.materialized and not v.with_data:
