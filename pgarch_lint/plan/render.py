@@ -63,6 +63,11 @@ def _blocks(step: Step) -> str:
     return ", ".join(words) or "-"
 
 
+def _holding(step: Step) -> str:
+    """The locks the open transaction holds on existing relations after the statement."""
+    return "; ".join(f"{lk.mode.label} {lk.relation}" for lk in step.held) or "-"
+
+
 def _window(w: Window, live: bool) -> str:
     span = (
         f"line {w.start_line}"
@@ -104,7 +109,7 @@ def render_text(plans: list[FilePlan], *, live: bool = False) -> str:
     out: list[str] = []
     for p in plans:
         out.append(p.path)
-        rows = [("line", "statement", "locks", "blocks", "work", "held until")]
+        rows = [("line", "statement", "locks", "blocks", "work", "held until", "holding after it")]
         for s in p.steps:
             rows.append(
                 (
@@ -113,18 +118,11 @@ def render_text(plans: list[FilePlan], *, live: bool = False) -> str:
                     "; ".join(_lock(lk) for lk in s.locks) or "-",
                     _blocks(s),
                     "; ".join(_work(w) for w in s.work) or "-",
-                    s.held_until
-                    + (
-                        " (in transaction)"
-                        if s.transaction != "none"
-                        and s.held_until == "statement end"
-                        and s.kind != "TransactionStmt"
-                        else ""
-                    ),
+                    s.held_until,
+                    _holding(s),
                 )
             )
         widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-        widths[2] = min(widths[2], 60)
         for r in rows:
             cells = [
                 r[i].rjust(widths[i]) if i == 0 else r[i].ljust(widths[i]) for i in range(len(r))
@@ -152,15 +150,15 @@ def render_markdown(plans: list[FilePlan], *, live: bool = False) -> str:
         out += [f"- {_md(line)}" for line in _summary(p, live)]
         out += [
             "",
-            "| line | statement | locks | blocks | work | held until |",
-            "|---:|---|---|---|---|---|",
+            "| line | statement | locks | blocks | work | held until | holding after it |",
+            "|---:|---|---|---|---|---|---|",
         ]
         for s in p.steps:
             locks = "<br>".join(_md(_lock(lk)) for lk in s.locks) or "-"
             work = "<br>".join(_md(_work(w)) for w in s.work) or "-"
             out.append(
                 f"| {s.line} | `{_md(_short(s.text, 80))}` | {locks} | {_md(_blocks(s))} | "
-                f"{work} | {_md(s.held_until)} |"
+                f"{work} | {_md(s.held_until)} | {_md(_holding(s))} |"
             )
         out.append("")
     if live:

@@ -141,7 +141,7 @@ def test_plan_text_and_markdown(tmp_path: Path) -> None:
     assert r.exit_code == 0, r.output
     md = (tmp_path / "p.md").read_text()
     assert md.startswith("## Lock plan\n")
-    assert "| line | statement | locks | blocks | work | held until |" in md
+    assert "| line | statement | locks | blocks | work | held until | holding after it |" in md
     assert "| 2 | `DROP INDEX ix_orders__quantity` | ACCESS EXCLUSIVE orders" in md
 
 
