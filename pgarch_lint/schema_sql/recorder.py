@@ -21,7 +21,16 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from pgarch_lint.catalog import Catalog, Constraint, Function, Loc, Table, Tracked, View
+from pgarch_lint.catalog import (
+    Catalog,
+    Constraint,
+    Function,
+    Index,
+    Loc,
+    Table,
+    Tracked,
+    View,
+)
 from pgarch_lint.catalog.coverage import Coverage, Kind, coverage
 from pgarch_lint.catalog.nodes import qualified_parts
 from pgarch_lint.catalog.replay.functions import match_functions
@@ -47,6 +56,8 @@ class Recorded:
     # catalog did not hold it), and the routine a CREATE TRIGGER executes
     relations: list[tuple[ast.RangeVar, Table | View | None]] = field(default_factory=list)
     routine: Function | None = None
+    # the table or index a partly modelled CREATE made (its storage parameters are not kept)
+    created: Table | Index | None = None
 
 
 class SchemaRecorder(Catalog):
@@ -91,6 +102,8 @@ class SchemaRecorder(Catalog):
             entry.failure = failure
             return
         self._define(node, path)
+        if entry is not None:
+            entry.created = self._created(node)
         if excl:
             self._match_exclusions(node, excl, before)
 
@@ -112,6 +125,15 @@ class SchemaRecorder(Catalog):
             s, name = qualified_parts(node.funcname)
             found = self.functions_matching(s, name, ())
             entry.routine = found[0] if found else None
+
+    def _created(self, node: ast.Node) -> Table | Index | None:
+        """The table a CREATE TABLE, or the named index a CREATE INDEX, just made."""
+        if isinstance(node, ast.CreateStmt) and node.relation is not None:
+            return self.table_at(self.key_of(node.relation))
+        if isinstance(node, ast.IndexStmt) and node.relation is not None and node.idxname:
+            t = self.table_at(self.key_of(node.relation))
+            return t.indexes.get(node.idxname) if t is not None else None
+        return None
 
     # --- definitions ---------------------------------------------------------------------------
 

@@ -3,8 +3,9 @@
 Every statement the recorder kept (:class:`~pgarch_lint.schema_sql.recorder.Recorded`) is
 written in history order with its file and line:
 
-- **applied** (``SCHEMA``: triggers, rules, statistics, ``ALTER TABLE ... ENABLE TRIGGER``, and
-  the sub-commands of an ``ALTER TABLE`` the catalog ignores) as SQL, under the search_path it
+- **applied** (``SCHEMA``: triggers, rules, statistics, ``ALTER TABLE ... ENABLE TRIGGER``, the
+  sub-commands of an ``ALTER TABLE`` the catalog ignores, and the storage parameters of a
+  ``CREATE TABLE`` or ``CREATE INDEX`` as ``ALTER ... SET (...)``) as SQL, under the search_path it
   ran with; relations and trigger routines renamed since are written under their current
   names, and ``DROP`` is written ``IF EXISTS`` (the object may come from a statement the file
   cannot replay, such as a dynamic ``EXECUTE``);
@@ -23,10 +24,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from pgarch_lint.catalog import Function, Loc, Table, View
+from pgarch_lint.catalog import Function, Index, Loc, Table, View
 from pgarch_lint.catalog.coverage import Kind
 from pgarch_lint.schema_sql.recorder import Recorded, SchemaRecorder
-from pgarch_lint.sql import ast, deparse
+from pgarch_lint.sql import ast, deparse, enums
 
 __all__ = ["Written", "unmodelled_statements"]
 
@@ -78,8 +79,15 @@ def _written(cat: SchemaRecorder, e: Recorded, text: str, line: int) -> Written:
     if kind in _REASONS:
         return w(False, _REASONS[kind])
     if kind is Kind.PARTIAL and not e.coverage.subcommands:
-        kept = ", ".join(e.coverage.missing)
-        return w(False, f"the schema above holds this statement but not its {kept}")
+        options = _storage_parameters(cat, e)
+        missing = ", ".join(e.coverage.missing)
+        if options is not None:
+            rest = [m for m in e.coverage.missing if "storage parameters" not in m]
+            note = "the storage parameters of this statement (the object is above)"
+            if rest:
+                note += f"; not kept: {', '.join(rest)}"
+            return w(True, note, options)
+        return w(False, f"the schema above holds this statement but not its {missing}")
     gone = _gone(cat, e)
     if gone is not None:
         return w(False, f"{gone}: not applied")
@@ -102,6 +110,34 @@ def _written(cat: SchemaRecorder, e: Recorded, text: str, line: int) -> Written:
     if renamed:
         return w(True, note + "written under current names", deparse(node) + ";")
     return w(True, note.removesuffix("; "))
+
+
+def _storage_parameters(cat: SchemaRecorder, e: Recorded) -> str | None:
+    """``ALTER TABLE / INDEX ... SET (...)`` giving the table or index a CREATE made the
+    storage parameters the catalog does not keep (None when there are none, or when the
+    object is gone)."""
+    node, obj = e.node, e.created
+    options = getattr(node, "options", None)
+    if not options or obj is None:
+        return None
+    if isinstance(obj, Table) and isinstance(node, ast.CreateStmt):
+        if not _present(cat, obj):
+            return None
+        kind = "TABLE"
+    elif isinstance(obj, Index) and isinstance(node, ast.IndexStmt):
+        if cat.index_at((obj.schema, obj.name)) is not obj:
+            return None
+        kind = "INDEX"
+    else:
+        return None
+    cmd = ast.AlterTableCmd(subtype=enums.AlterTableType.AT_SetRelOptions, def_=options)
+    objtype = enums.ObjectType.OBJECT_TABLE if kind == "TABLE" else enums.ObjectType.OBJECT_INDEX
+    stmt = ast.AlterTableStmt(
+        relation=ast.RangeVar(schemaname=obj.schema, relname=obj.name, inh=True),
+        cmds=(cmd,),
+        objtype=objtype,
+    )
+    return deparse(stmt) + ";"
 
 
 def _present(cat: SchemaRecorder, obj: Table | View) -> bool:
