@@ -65,6 +65,8 @@ if TYPE_CHECKING:
     from pgarch_lint.sql import ast
 
 SYNTAX_RULE = "syntax-error"
+#: see Engine.on_statement
+StatementHook = Callable[[str, Statement, TxState, Callable[[int], tuple[int, int]]], None]
 _LAZY = object()  # options not built yet
 
 
@@ -160,6 +162,10 @@ class Engine:
         self._checked: list[str] = []
         self._checked_paths: frozenset[str] = frozenset()
         self.on_file: Callable[[int, int, FileInput], None] | None = None
+        # called for each statement of a checked file that runs now (not in a routine body),
+        # before the transaction state and the catalog take it in: (path, statement, the
+        # transaction state before it (a copy), offset -> (line, column)); the lock plan
+        self.on_statement: StatementHook | None = None
         # False while the parallel driver replays a part a worker process checks: statements
         # update the catalog and the transaction state, but no rule runs
         self.rules_on = True
@@ -442,6 +448,8 @@ class Engine:
         extract = not nested and (runs_now or self._checks(fr))
         nested_list = sql.nested_sql(node, fr.src.masked[start:end], start) if extract else []
         if not deferred:  # a SET or LOCK inside a function body does not run in the migration
+            if self.on_statement is not None and not fr.info.context:
+                self.on_statement(fr.info.path, stmt, replace(tx), fr.src.position)
             transaction.advance(tx, node, start, stmt.locks)
         if runs_now:
             self._apply(node, fr.info.path, start, end, base if exact else None)
@@ -538,6 +546,11 @@ class Engine:
     def _masked_text(self, path: str) -> str | None:
         fr = self._files.get(path)
         return fr.src.masked if fr is not None else None
+
+    def source_text(self, path: str) -> str | None:
+        """The decoded text of a file of the run (catalog locations are offsets into it);
+        None for a path the run did not read."""
+        return self._source_text(path)
 
     def _run_rule(
         self, fr: _FileRun, x: _Runner, node: object, ctx: Context, parents: tuple[ast.Node, ...]

@@ -34,6 +34,7 @@ module                  what it answers
 ``naming``              declared names: letter case, keywords, which declarations to judge
 ``conventions``         house style: naming conventions inferred from the schema, suggested names
 ``name_templates``      naming templates: syntax, known conventions, matching names
+``work``                what a statement does to a table's rows: rewrite, scan, index build, catalog
 ``live``                facts a live database gives (sizes, index usage, plans), None when static
 ``fixes``               writing fixes: edits read back from the source (a column's type word)
 ``memo``                ``per_statement``: share one helper's result between rules

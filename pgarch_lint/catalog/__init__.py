@@ -29,6 +29,8 @@ module              holds
                     node type -> handler table
 ``store``           ``Catalog``: storage, run control and the verbs that change it (the only
                     code that keeps its secondary indexes)
+``coverage``        what the replay models of a statement, and what it leaves out (triggers,
+                    storage parameters, data...): ``coverage(node)``
 ==================  ===========================================================================
 
 Known gaps

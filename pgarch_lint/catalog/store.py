@@ -61,6 +61,7 @@ from pgarch_lint.catalog.objects import (
 from pgarch_lint.catalog.queries import CatalogQueries
 from pgarch_lint.catalog.replay import HANDLERS
 from pgarch_lint.catalog.sketches import Sketches
+from pgarch_lint.catalog.types import rename_type_text
 from pgarch_lint.sql import CreatedName, ast
 
 __all__ = ["Catalog"]
@@ -395,6 +396,7 @@ class Catalog(CatalogQueries):
             self._sequences[new] = s
             self._occupy(new)
             self.touch(s)
+            _serial_default(self._tables, s, old[1])
         else:
             self.sketches.move(old, new)
             self.note_unknown(oq)
@@ -620,14 +622,24 @@ class Catalog(CatalogQueries):
     def move_type(
         self, key: Key, *, schema: str | None = None, name: str | None = None
     ) -> TypeDef | None:
-        """Rename the type ``key`` and/or move it to another schema; None when unknown."""
+        """Rename the type ``key`` and/or move it to another schema; None when unknown.
+
+        Columns, domains and composite attributes of the type follow it (PostgreSQL refers
+        to a type by its oid): a schema-qualified mention gets the new qualified name, an
+        unqualified one the new name when the type stays in its schema and no other schema
+        has a type of the old name."""
         ty = self._types.pop(key, None)
         if ty is not None:
+            old_q, old_n = ty.qualified, ty.name
             if schema is not None:
                 ty.schema = schema
             if name is not None:
                 ty.name = name
             self._types[(ty.schema, ty.name)] = ty
+            renames = {old_q: ty.qualified}
+            if ty.schema == key[0] and not any(k[1] == old_n for k in self._types):
+                renames[old_n] = ty.name
+            _retype(self._tables.values(), self._types.values(), renames)
         return ty
 
     def put_function(self, f: Function) -> None:
@@ -652,3 +664,38 @@ class Catalog(CatalogQueries):
         for g in self.grants:
             if not g.all_in_schema and not g.default_privileges and old in g.objects:
                 g.objects = [new if x == old else x for x in g.objects]
+
+
+def _serial_default(tables: dict[Key, Table], seq: Sequence, old_name: str) -> None:
+    """A renamed sequence stays the default of the serial column that owns it (PostgreSQL
+    refers to it by oid; the catalog writes a serial's default as text)."""
+    tq, _, col = (seq.owned_by or "").rpartition(".")
+    t = tables.get(split_key(tq)) if tq else None
+    c = t.columns.get(col) if t is not None else None
+    if c is not None and c.serial and c.default == f"nextval('{old_name}'::regclass)":
+        c.default = f"nextval('{seq.name}'::regclass)"
+
+
+def split_key(q: str) -> Key:
+    """``"schema.name"`` as a key."""
+    s, _, n = q.partition(".")
+    return (s, n)
+
+
+def _retype(tables: Iterable[Table], types: Iterable[TypeDef], renames: dict[str, str]) -> None:
+    """Every stored type text whose base is a key of ``renames`` now names its value
+    (columns, domain base types, composite attributes)."""
+
+    def new(text: str) -> str:
+        for old, to in renames.items():
+            text = rename_type_text(text, old, to)
+        return text
+
+    for t in tables:
+        for c in t.columns.values():
+            c.type = new(c.type)
+    for other in types:
+        if other.base_type is not None:
+            other.base_type = new(other.base_type)
+        for a in other.attributes:
+            a.type = new(a.type)

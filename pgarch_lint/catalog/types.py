@@ -31,6 +31,7 @@ Everything else (including any array change) is treated as a rewrite.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pgarch_lint.sql import ast, deparse
@@ -41,6 +42,7 @@ __all__ = [
     "UUID_GENERATORS",
     "is_binary_coercible",
     "normalize_type",
+    "rename_type_text",
     "split_type",
     "value_text",
 ]
@@ -169,6 +171,20 @@ def normalize_type(tn: ast.TypeName | None) -> str:
     if tn.setof:
         text = "setof " + text
     return text + "[]" * dims
+
+
+_TYPE_TEXT = re.compile(r"(setof )?(.+?)(\([^()]*\))?(%type)?((?:\[\])*)", re.DOTALL)
+
+
+def rename_type_text(text: str, old: str, new: str) -> str:
+    """``text`` (a normalised type) with its base type ``old`` replaced by ``new``, modifiers
+    and array dimensions kept (``old[]`` → ``new[]``); ``text`` unchanged when its base is
+    another type."""
+    m = _TYPE_TEXT.fullmatch(text)
+    if m is None or m.group(2) != old:
+        return text
+    setof, _, mods, pct, arrays = m.groups()
+    return f"{setof or ''}{new}{mods or ''}{pct or ''}{arrays or ''}"
 
 
 def split_type(t: str) -> tuple[str, list[int] | None]:

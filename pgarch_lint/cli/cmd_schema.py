@@ -29,11 +29,20 @@ _CONTEXT_HELP = "Files replayed before PATHS (same as for check)."
 
 
 @click.command()
-@paths_argument(required=True)
+@paths_argument(required=False)
 @context_option(_CONTEXT_HELP)
-@format_option(["text", "json"])
+@format_option(
+    ["text", "json", "sql"],
+    help="sql: the schema as one DDL file, in dependency order (docs/schema-sql.md).",
+)
 @output_option()
 @config_option()
+@click.option(
+    "--dsn",
+    default=None,
+    help="Start from the schema of a live database (pgarch-lint[live]), replayed before the "
+    "context files and PATHS.",
+)
 @debug_option()
 def schema(
     paths: tuple[str, ...],
@@ -41,19 +50,30 @@ def schema(
     fmt: str,
     output: str | None,
     config_file: str | None,
+    dsn: str | None,
     debug: bool,
 ) -> None:
     """Replay SQL files and print the schema catalog the linter believes in."""
     with Guard(debug):
         from pgarch_lint.config import load_settings
         from pgarch_lint.engine import Engine
+        from pgarch_lint.errors import ConfigError
         from pgarch_lint.schema_report import render_json, render_text
+        from pgarch_lint.schema_sql import SchemaRecorder, render_sql
 
+        if not paths and not dsn:
+            raise ConfigError("schema: give PATHS, --dsn or both")
         settings = load_settings(
             Path(config_file) if config_file else None, start=discovery_start(paths)
         )
         inputs = _schema_inputs(paths, context_paths, settings)
-        engine = Engine(settings, [])
+        if dsn:
+            from pgarch_lint.live.checkmode import read_snapshot, snapshot_inputs
+
+            live_inputs, _ = snapshot_inputs(read_snapshot(dsn), context=bool(paths))
+            inputs = [*live_inputs, *inputs]
+        catalog = SchemaRecorder() if fmt == "sql" else None
+        engine = Engine(settings, [], catalog)
         engine.run(inputs)
 
         def write(out: TextIO) -> None:
@@ -62,6 +82,8 @@ def schema(
 
                 json.dump(render_json(engine.catalog), out, indent=2, ensure_ascii=False)
                 out.write("\n")
+            elif catalog is not None:
+                out.write(render_sql(catalog, engine.source_text))
             else:
                 out.write(render_text(engine.catalog))
 

@@ -341,3 +341,12 @@ _FAMILIES: dict[str, SubCommand] = {
         _hierarchy_cmd,
     ),
 }
+
+#: the ALTER TABLE sub-commands the replay applies to a table (others change nothing it holds)
+TABLE_SUBCOMMANDS: frozenset[str] = frozenset(_FAMILIES)
+#: ... to a view or materialized view, a sequence, an index
+VIEW_SUBCOMMANDS: frozenset[str] = frozenset(
+    {"AT_SetRelOptions", "AT_ResetRelOptions", "AT_ChangeOwner"}
+)
+SEQUENCE_SUBCOMMANDS: frozenset[str] = frozenset({"AT_ChangeOwner"})
+INDEX_SUBCOMMANDS: frozenset[str] = frozenset({"AT_AttachPartition"})

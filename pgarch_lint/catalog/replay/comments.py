@@ -71,3 +71,28 @@ def _table_part(cat: Catalog, ot: str, parts: list[str]) -> Tracked | None:
     if ot == "OBJECT_TABCONSTRAINT":
         return t.constraints.get(parts[-1])
     return t.policies.get(parts[-1])
+
+
+#: the object types whose COMMENT ON the catalog stores
+COMMENTED_OBJECTS: frozenset[str] = frozenset(
+    {
+        "OBJECT_TABLE",
+        "OBJECT_FOREIGN_TABLE",
+        "OBJECT_VIEW",
+        "OBJECT_MATVIEW",
+        "OBJECT_SEQUENCE",
+        "OBJECT_INDEX",
+        "OBJECT_COLUMN",
+        "OBJECT_TABCONSTRAINT",
+        "OBJECT_POLICY",
+        "OBJECT_FUNCTION",
+        "OBJECT_PROCEDURE",
+        "OBJECT_ROUTINE",
+        "OBJECT_SCHEMA",
+        "OBJECT_TYPE",
+        "OBJECT_DOMAIN",
+        "OBJECT_DOMCONSTRAINT",
+        "OBJECT_EXTENSION",
+        "OBJECT_ROLE",
+    }
+)

@@ -68,3 +68,19 @@ def _drop_relation(
         cat.drop_view(k, cascade=cascade)
     elif rt == "OBJECT_SEQUENCE":
         cat.drop_sequence(k)
+
+
+#: the object types whose DROP the replay follows
+DROPPED_OBJECTS: frozenset[str] = frozenset(
+    (
+        *_RELATIONS,
+        "OBJECT_POLICY",
+        "OBJECT_FUNCTION",
+        "OBJECT_PROCEDURE",
+        "OBJECT_ROUTINE",
+        "OBJECT_TYPE",
+        "OBJECT_DOMAIN",
+        "OBJECT_SCHEMA",
+        "OBJECT_EXTENSION",
+    )
+)

@@ -105,3 +105,10 @@ def on_AlterFunctionStmt(cat: Catalog, node: ast.AlterFunctionStmt) -> None:
         cat.touch(f)
         for d in node.actions or ():
             _func_option(f, d)
+
+
+#: the routine options the catalog records (CREATE / ALTER FUNCTION); others (COST, ROWS,
+#: PARALLEL, SUPPORT, WINDOW...) it does not
+FUNCTION_OPTIONS: frozenset[str] = frozenset(
+    {"language", "security", "volatility", "strict", "leakproof", "as", "set"}
+)

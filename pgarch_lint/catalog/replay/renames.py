@@ -173,3 +173,13 @@ def on_AlterOwnerStmt(cat: Catalog, node: ast.AlterOwnerStmt) -> None:
     if target is not None:
         target.owner = role_name(node.newowner)
         cat.touch(target)
+
+
+#: the object types whose RENAME, SET SCHEMA and OWNER TO the replay follows
+RENAMED_OBJECTS: frozenset[str] = frozenset(_RENAMES)
+MOVED_OBJECTS: frozenset[str] = frozenset(
+    (*_RELATIONS, *_ROUTINES, "OBJECT_TYPE", "OBJECT_DOMAIN", "OBJECT_EXTENSION")
+)
+OWNED_OBJECTS: frozenset[str] = frozenset(
+    (*_ROUTINES, "OBJECT_SCHEMA", "OBJECT_TYPE", "OBJECT_DOMAIN")
+)
