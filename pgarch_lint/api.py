@@ -42,6 +42,7 @@ import dataclasses
 import enum
 import inspect
 from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -288,7 +289,9 @@ class Context:
     statement: Statement | None = None
     parents: tuple[ast.Node, ...] = ()
     _spans: Callable[[ast.Node | None, tuple[ast.Node, ...]], tuple[int, int]] | None = None
-    checked_paths: frozenset[str] = field(default_factory=frozenset)
+    # the checked (not context) files: for a statement's check those replayed so far (its own
+    # file included: what it finds never depends on later files), for whole-schema rules all
+    checked_paths: AbstractSet[str] = field(default_factory=frozenset)
     _position: Callable[[int], tuple[int, int]] | None = None
     settings: Settings | None = (
         None  # the run's Settings (naming templates, tenancy, pg_version...)
