@@ -84,6 +84,7 @@ class Settings:
     naming: Naming = field(default_factory=Naming)
     tenancy: Tenancy = field(default_factory=Tenancy)
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    cache_dir: str | None = None  # the results cache folder (relative to ``root``)
     root: Path = field(default_factory=Path.cwd)  # directory globs are relative to
     source: str | None = None  # the config file used, if any (as messages name it)
     config_file: Path | None = None  # ... and its path
@@ -177,6 +178,7 @@ def _model() -> Any:
         naming: NamingModel = NamingModel.model_validate({})
         tenancy: TenancyModel = TenancyModel.model_validate({})
         rules: dict[str, dict[str, Any]] = {}
+        cache_dir: str | None = Field(None, alias="cache-dir")
 
         @field_validator("migration_unit")
         @classmethod
@@ -255,6 +257,7 @@ def load_settings(
             tuple(m["tenancy"]["tenant_columns"]), tuple(m["tenancy"]["global_tables"])
         ),
         rule_options={k: dict(v) for k, v in m["rules"].items()},
+        cache_dir=m.get("cache_dir"),
         root=path.parent,
         source=label,
         config_file=path,

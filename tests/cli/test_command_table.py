@@ -110,7 +110,7 @@ def test_only_the_server_command_imports_the_language_server(tmp_path: Path) -> 
 @pytest.mark.parametrize(
     ("option", "commands"),
     [
-        ("config_file", ["check", "schema", "conventions", "model", "inspect", "verify"]),
+        ("config_file", ["check", "clean", "schema", "conventions", "model", "inspect", "verify"]),
         ("select", ["check", "inspect"]),
         ("ignore", ["check", "inspect"]),
         ("quiet", ["check", "inspect", "verify"]),
