@@ -39,7 +39,6 @@ for type hints; rules only read them.
 from __future__ import annotations
 
 import dataclasses
-import enum
 import inspect
 from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
@@ -72,6 +71,7 @@ from pgarch_lint.catalog import (
     normalize_type,
 )
 from pgarch_lint.edits import Applicability, Edit, Fix
+from pgarch_lint.kinds import Category, Severity
 from pgarch_lint.locks import LockMode, LockTaken
 from pgarch_lint.sql import (
     RESERVED_KEYWORDS,
@@ -141,29 +141,6 @@ __all__ = [
     "util",
     "walk",
 ]
-
-
-class Severity(enum.StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-    @property
-    def rank(self) -> int:
-        return {"info": 1, "warning": 2, "error": 3}[self.value]
-
-
-class Category(enum.StrEnum):
-    MIGRATION_SAFETY = "migration-safety"
-    COMPATIBILITY = "compatibility"
-    CORRECTNESS = "correctness"
-    SCHEMA_DESIGN = "schema-design"
-    NAMING = "naming"
-    INDEXES = "indexes"
-    SECURITY = "security"
-    DOCUMENTATION = "documentation"
-    QUERIES = "queries"
-    HOUSEKEEPING = "housekeeping"
 
 
 # --- events ---------------------------------------------------------------------------------

@@ -18,13 +18,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar  # Any: TOML/JSON, pydantic, rule options
 
 from pgarch_lint.analysis.name_templates import DEFAULTS, PLACEHOLDERS, template_error
-from pgarch_lint.api import Category, RuleLike, Severity
 from pgarch_lint.errors import ConfigError
+from pgarch_lint.kinds import Category, Severity
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
-R = TypeVar("R", bound=RuleLike)
+    from pgarch_lint.api import RuleLike
+
+R = TypeVar("R", bound="RuleLike")
 
 DEFAULT_PG_VERSION = 17
 PRESETS = ("recommended", "strict")

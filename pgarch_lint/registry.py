@@ -39,10 +39,13 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
-from typing import Any, NamedTuple  # Any: the JSON cache, node classes found by getattr
+from typing import TYPE_CHECKING, Any, NamedTuple  # Any: the JSON cache, classes by getattr
 
-from pgarch_lint.api import Category, CheckFn, Rule, Severity
 from pgarch_lint.errors import RegistryError
+from pgarch_lint.kinds import Category, Severity
+
+if TYPE_CHECKING:
+    from pgarch_lint.api import CheckFn, Rule
 
 GROUP = "pgarch_lint.rules"
 _KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -51,6 +54,8 @@ CACHE_FORMAT = 3  # 2: marshal instead of JSON (json costs ~1 ms to import); 3: 
 
 
 def _rules_in_module(mod: ModuleType) -> list[Rule]:
+    from pgarch_lint.api import Rule  # here: a run served by the caches never imports it
+
     return [v for v in vars(mod).values() if isinstance(v, Rule)]
 
 

@@ -40,7 +40,7 @@ if TYPE_CHECKING:
 
     from pgarch_lint.baseline import Key
     from pgarch_lint.cache import Plan
-    from pgarch_lint.engine import FileInput
+    from pgarch_lint.files import FileInput
     from pgarch_lint.findings import Report
     from pgarch_lint.live.checkmode import LiveCheck
 

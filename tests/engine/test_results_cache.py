@@ -247,7 +247,6 @@ def test_the_default_folder_is_at_the_project_root(
     assert not (proj / "build").exists()
 
 
-@pytest.mark.xfail(reason="the configuration still imports the api", strict=True)
 def test_nothing_changed_imports_neither_pglast_nor_rules(tmp_path: Path) -> None:
     (tmp_path / "V1__a.sql").write_text("CREATE TABLE a (id int);\nCREATE INDEX ia ON a (id);\n")
     code = (
