@@ -556,7 +556,10 @@ class Engine:
         return tuple(self._files)
 
     def _source_text(self, path: str) -> str | None:
-        return self._file(path).src.text if path in self._files else None
+        fr = self._files.get(path)
+        if fr is None:
+            return None
+        return fr.text if isinstance(fr, Cached) else fr.src.text
 
     def _run_rule(
         self, fr: _FileRun, x: Runner, node: object, ctx: Context, parents: tuple[ast.Node, ...]

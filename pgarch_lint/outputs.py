@@ -17,6 +17,7 @@ from collections.abc import Set as AbstractSet
 from pgarch_lint.cache import FileOutput
 from pgarch_lint.files import FileInput
 from pgarch_lint.findings import Finding
+from pgarch_lint.source import decode
 
 
 class CheckedSoFar(AbstractSet[str]):
@@ -44,12 +45,20 @@ class Cached:
     """A file of the run that was not read: its input, place and cached output. The engine
     reads it when the end of the run needs its text or suppression comments."""
 
-    __slots__ = ("file", "index", "output")
+    __slots__ = ("_text", "file", "index", "output")
 
     def __init__(self, file: FileInput, index: int, output: FileOutput) -> None:
         self.file = file
         self.index = index
         self.output = output
+        self._text: str | None = None
+
+    @property
+    def text(self) -> str:
+        """The file's text, as the engine would read it (decoded once)."""
+        if self._text is None:
+            self._text = decode(self.file.data)
+        return self._text
 
 
 class Recorder:

@@ -679,6 +679,12 @@ def load_source(data: bytes, path: str, *, lint_down: bool = False) -> SourceFil
     )
 
 
+def decode(data: bytes) -> str:
+    """A file's text as :func:`load_source` reads it (``SourceFile.text``), without splitting
+    it into statements."""
+    return _decode(data)[0]
+
+
 def is_down_file(path: str) -> bool:
     """Whether ``path`` is a down/revert migration (Diesel, golang-migrate, sqitch)."""
     parts = path.replace("\\", "/").split("/")
