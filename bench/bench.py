@@ -139,25 +139,33 @@ def generate_history(folder: Path, files: int) -> None:
 
 # Children may write bytecode (an installed package has its .pyc files; some shells export
 # PYTHONDONTWRITEBYTECODE, which would make every run recompile every module).
-ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+# The user-level caches (registry, configuration) stay where they are, warm, as in real use;
+# the results cache goes to the folder each workload runs in (see CacheDirs).
+ENV = {
+    k: v
+    for k, v in os.environ.items()
+    if k not in ("PYTHONDONTWRITEBYTECODE", "PGARCH_LINT_CACHE_DIR", "PGARCH_LINT_NO_CACHE")
+}
 
 
 def run(
     cmd: list[str],
     repeat: int,
     warm_up: bool = True,
-    prepare: Callable[[], dict[str, str]] | None = None,
+    prepare: Callable[[], Path] | None = None,
 ) -> tuple[float, int, int]:
     """Median wall seconds (after one warm-up run), peak RSS (KiB) of the children, exit code.
-    ``prepare`` is called before every run (the warm-up too) and gives its environment."""
+    ``prepare`` is called before every run (the warm-up too) and gives its working folder."""
     times, code, peak = [], 0, 0
     if warm_up:
-        env = prepare() if prepare else ENV
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        cwd = prepare() if prepare else None
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV, cwd=cwd)
     for _ in range(repeat):
-        env = prepare() if prepare else ENV
+        cwd = prepare() if prepare else None
         t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        p = subprocess.Popen(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV, cwd=cwd
+        )
         _, status, usage = os.wait4(p.pid, 0)  # this process's own peak (not its workers')
         times.append(time.perf_counter() - t0)
         p.returncode = code = os.waitstatus_to_exitcode(status)
@@ -166,29 +174,28 @@ def run(
 
 
 class CacheDirs:
-    """Cache folders for the runs of one workload: a fresh one per cold run, one shared by
-    the warm and one-file-changed runs."""
+    """Where the runs of one workload run: pgarch-lint keeps its results cache in
+    ``.pgarch-lint-cache`` of that folder (no configuration file above the inputs). A cold run
+    starts without it; the warm and one-file-changed runs keep it."""
 
     def __init__(self, base: Path) -> None:
         self.base = base
-        self.n = 0
+        base.mkdir(parents=True)
 
-    def cold(self) -> dict[str, str]:
-        self.n += 1
-        folder = self.base / f"cold-{self.n}"
-        shutil.rmtree(self.base / f"cold-{self.n - 1}", ignore_errors=True)
-        return {**ENV, "PGARCH_LINT_CACHE_DIR": str(folder)}
+    def cold(self) -> Path:
+        shutil.rmtree(self.base / ".pgarch-lint-cache", ignore_errors=True)
+        return self.base
 
-    def warm(self) -> dict[str, str]:
-        return {**ENV, "PGARCH_LINT_CACHE_DIR": str(self.base / "warm")}
+    def warm(self) -> Path:
+        return self.base
 
 
 def last_file(paths: list[Path]) -> Path:
-    """The file pgarch-lint replays last (natural order within the last folder)."""
+    """The file pgarch-lint replays last (natural order of every path)."""
     sys.path.insert(0, str(ROOT))
     from pgarch_lint.files import natural_key
 
-    return max(sql_files(paths[-1:]), key=lambda p: natural_key(str(p)))
+    return max(sql_files(paths), key=lambda p: natural_key(str(p)))
 
 
 def count_statements(paths: list[Path]) -> int:
@@ -252,7 +259,7 @@ def report(
         edited = last_file(paths)
         n = [0]
 
-        def change() -> dict[str, str]:
+        def change() -> Path:
             n[0] += 1
             with edited.open("a", encoding="utf-8") as fh:
                 fh.write(f"\n-- edit {n[0]}\n")
