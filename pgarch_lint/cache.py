@@ -43,7 +43,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from pgarch_lint.findings import Finding, Report, Summary
+from pgarch_lint.findings import Finding, FindingFix, Position, Report, Summary, TextEdit
 
 if TYPE_CHECKING:
     from pgarch_lint.api import RuleLike
@@ -306,15 +306,14 @@ class Plan:
     # reading
 
     def _look_up(self, rules: Sequence[RuleLike]) -> None:
-        record = _load(self.where / f"run-{self.run.hex()}")
-        if _valid(record, self.run, len(self.keys)):
-            s = record["summary"]
+        record = _read_record(self.where, self.run, len(self.keys))
+        if record is not None:
             self.report = Report(
-                record["findings"],
-                Summary(s[0], s[1], dict(s[2])),
+                record.findings,
+                record.summary,
                 list(rules),
-                notes=record["notes"],
-                unparsable=frozenset(record["unparsable"]),
+                notes=record.notes,
+                unparsable=record.unparsable,
             )
             self.unchanged = len(self.keys)
             return
@@ -329,10 +328,10 @@ class Plan:
                 best, best_n = e, n
         if best is None:
             return
-        record = _load(self.where / f"run-{best.run.hex()}")
-        if not _valid(record, best.run, len(best.files)):
+        record = _read_record(self.where, best.run, len(best.files))
+        if record is None:
             return
-        by_key = dict(zip(best.files, record["outputs"], strict=True))
+        by_key = dict(zip(best.files, record.outputs, strict=True))
         self._outputs = [by_key[k] for k in self.keys[:best_n]]
         self.unchanged = best_n
         kept = frozenset().union(*(e.snapshots for e in self._entries))
@@ -384,19 +383,6 @@ class Plan:
         delete what no kept run uses."""
         if self.failed or self.report is not None:
             return
-        record = {
-            "format": FORMAT,
-            "run": self.run,
-            "findings": report.findings,
-            "notes": report.notes,
-            "summary": (
-                report.summary.files,
-                report.summary.statements,
-                list(report.summary.by_severity.items()),
-            ),
-            "unparsable": sorted(report.unparsable),
-            "outputs": list(outputs),
-        }
         older = [e for e in _read_index(self.where) if e.run != self.run]
         # catalogs kept by earlier runs at this run's points stay useful (not replayed now)
         place = {k: i for i, k in enumerate(self.keys)}
@@ -405,24 +391,109 @@ class Plan:
         entry = _Entry(self.run, tuple(self.keys), frozenset(self._snapshots))
         entries = [entry, *older][:KEEP_RUNS]
         try:
-            data = pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL)
-            _write(self.where / f"run-{self.run.hex()}", data)
+            _write(self.where / f"run-{self.run.hex()}", _encode(self.run, report, outputs))
             _write_index(self.where, entries)
-        except (OSError, pickle.PicklingError, RecursionError):
+        except (OSError, ValueError):
             self.failed = True
             return
         _prune(self.where, entries)
 
 
-def _valid(record: Any, run: bytes, n: int) -> bool:
-    return (
-        isinstance(record, dict)
-        and record.get("format") == FORMAT
-        and record.get("run") == run
-        and isinstance(record.get("outputs"), list)
-        and len(record["outputs"]) == n
-        and all(isinstance(o, FileOutput) for o in record["outputs"])
+# --- a run's record: plain tuples in marshal's format (fast, and it runs no code) ---------------
+
+
+class _Record(NamedTuple):
+    findings: list[Finding]
+    notes: list[str]
+    summary: Summary
+    unparsable: frozenset[str]
+    outputs: list[FileOutput]
+
+
+def _encode(run: bytes, report: Report, outputs: Sequence[FileOutput]) -> bytes:
+    """A run's record. A finding in both the report and a file's output is written once."""
+    import marshal
+
+    rows: dict[int, tuple[Any, ...]] = {}
+
+    def row(f: Finding) -> tuple[Any, ...]:
+        r = rows.get(id(f))
+        if r is None:
+            fix = None
+            if f.fix is not None:
+                edits = tuple(
+                    (*_position(e.start), *_position(e.end), e.content) for e in f.fix.edits
+                )
+                fix = (f.fix.title, f.fix.applicability, edits)
+            r = rows[id(f)] = (*(getattr(f, n) for n in _FINDING_FIELDS), fix)
+        return r
+
+    summary = report.summary
+    data = (
+        FORMAT,
+        run,
+        [row(f) for f in report.findings],
+        report.notes,
+        (summary.files, summary.statements, list(summary.by_severity.items())),
+        sorted(report.unparsable),
+        [
+            (
+                [row(f) for f in o.findings],
+                o.notes,
+                o.statements,
+                o.unparsable,
+                o.used,
+                o.directives,
+            )
+            for o in outputs
+        ],
     )
+    return marshal.dumps(data)
+
+
+_FINDING_FIELDS = tuple(n for n in Finding.__slots__ if n != "fix")
+
+
+def _position(p: Position) -> tuple[int, int, int]:
+    return p.line, p.column, p.offset
+
+
+def _read_record(where: Path, run: bytes, n: int) -> _Record | None:
+    """The record of run ``run`` of ``n`` files; None when missing or not readable."""
+    import marshal
+
+    try:
+        data = marshal.loads((where / f"run-{run.hex()}").read_bytes())
+        if data[0] != FORMAT or data[1] != run or len(data[6]) != n:
+            return None
+        made: dict[int, Finding] = {}
+
+        def finding(r: tuple[Any, ...]) -> Finding:
+            f = made.get(id(r))
+            if f is None:
+                fix = r[-1]
+                if fix is not None:
+                    edits = tuple(
+                        TextEdit(Position(*e[0:3]), Position(*e[3:6]), e[6]) for e in fix[2]
+                    )
+                    fix = FindingFix(fix[0], fix[1], edits)
+                f = made[id(r)] = Finding(*r[:-1], fix)  # type: ignore[call-arg]  # the fields in order
+            return f
+
+        files, statements, counts = data[4]
+        outputs = [
+            FileOutput([finding(r) for r in o[0]], list(o[1]), o[2], o[3], tuple(o[4]), o[5])
+            for o in data[6]
+        ]
+        return _Record(
+            [finding(r) for r in data[2]],
+            list(data[3]),
+            Summary(files, statements, dict(counts)),
+            frozenset(data[5]),
+            outputs,
+        )
+    except Exception:  # missing, corrupt, truncated or foreign: a miss
+        return None
 
 
 def _read_index(where: Path) -> list[_Entry]:

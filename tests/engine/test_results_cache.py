@@ -356,3 +356,27 @@ def test_random_edits_give_the_uncached_report(
             (d / files[at % len(files)]).rename(d / f"V{counter}__renamed.sql")
         same(*args)
         assert check(*args) == check(*args, "--jobs", "1")
+
+
+def test_a_record_reads_back_equal(tmp_path: Path) -> None:
+    from pgarch_lint.findings import (
+        Finding,
+        FindingFix,
+        Position,
+        Report,
+        Summary,
+        TextEdit,
+    )
+
+    fix = FindingFix("t", "unsafe", (TextEdit(Position(1, 2, 3), Position(4, 5, 6), "x\n"),))
+    a = Finding("r", "c", "error", "p.sql", 1, 2, 3, 4, "m", "h", "line", "fp", fix)
+    b = Finding("s", "c", "info", "q.sql", 5, 6, 7, 8, "m2", "h2")
+    out = cache.FileOutput([a], ["p.sql:1:2: note[r] n"], 3, True, (0, 2), 4)
+    report = Report([a, b], Summary(2, 7, {"error": 1, "warning": 0, "info": 1}), notes=["n"])
+    (tmp_path / f"run-{b'k'.hex()}").write_bytes(cache._encode(b"k", report, [out, out]))
+    got = cache._read_record(tmp_path, b"k", 2)
+    assert got is not None
+    assert got.findings == [a, b] and got.notes == ["n"] and got.outputs == [out, out]
+    assert got.summary == report.summary and got.unparsable == frozenset()
+    assert got.findings[0] is got.outputs[0].findings[0]  # written once, read once
+    assert cache._read_record(tmp_path, b"k", 3) is None
