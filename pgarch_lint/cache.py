@@ -11,7 +11,8 @@ A run's key adds the names of every installed rule (what ``unknown-suppression``
 What a run keeps, in ``<folder>/results/<project>/``:
 
 - ``run-<run key>``: the report, and each file's :class:`FileOutput` (findings and notes
-  before the whole-schema rules, statement count, used suppression comments);
+  before the whole-schema rules, statement count, used suppression comments), as plain
+  tuples in ``marshal``'s format;
 - ``snap-<file key>``: the catalog after that file (a few per run: after the last two files,
   and at a coarse stride, see :func:`snapshot_points`);
 - ``index``: the recent runs (at most :data:`KEEP_RUNS`), with their file keys and snapshots.
@@ -25,8 +26,8 @@ without the cache, byte for byte (tests/engine/test_results_cache.py).
 
 Writes are atomic (a temporary file renamed over the entry), so concurrent runs never read a
 torn entry; a missing, corrupt, truncated or foreign-format entry is a miss, never an error.
-Unpickling only accepts the classes of findings, outputs and the catalog (a cache folder could
-come from elsewhere: nothing in it can make the unpickler import or call anything else).
+A kept catalog is a pickle, and unpickling only accepts the catalog's classes (a cache folder
+could come from elsewhere: nothing in it can make the unpickler import or call anything else).
 Entries that no kept run uses are deleted after each run that writes one, so the folder holds
 at most :data:`KEEP_RUNS` runs. A folder that cannot be created or written turns the cache off
 for the run (``--verbose`` says so).
@@ -225,26 +226,32 @@ def run_key(env: bytes, keys: Sequence[bytes], known: Sequence[str]) -> bytes:
 
 def snapshot_points(n: int) -> set[int]:
     """After which files of a run of ``n`` files the catalog is kept: the last two (the next
-    run adds a file, or edits the last one) and every SNAPSHOT_STRIDE-th file."""
-    points = {i for i in (n - 1, n - 2) if i >= 0}
+    run adds a file, or edits the last one) and every SNAPSHOT_STRIDE-th file. None for a
+    run of one file (a dump, a hook's one migration): the next run either is the same or
+    starts from another file."""
+    if n < 2:
+        return set()
+    points = {n - 1, n - 2}
     points.update(range(SNAPSHOT_STRIDE - 1, n, SNAPSHOT_STRIDE))
     return points
 
 
 # --- reading safely ----------------------------------------------------------------------------
 
-_ALLOWED = ("pgarch_lint.catalog.", "pglast.ast", "pglast.enums.", "pglast.visitors")
-_ALLOWED_NAMES = {
-    ("pgarch_lint.findings", n)
-    for n in ("Finding", "FindingFix", "Position", "TextEdit", "Summary")
-} | {("pgarch_lint.cache", "FileOutput"), ("collections", "Counter")}
+_ALLOWED = ("pgarch_lint.catalog.", "pglast.enums.")  # and these modules' classes:
+_ALLOWED_MODULES = frozenset({"pglast.ast", "pglast.visitors"})
+_ALLOWED_NAMES = frozenset({("collections", "Counter")})
 
 
 class _Unpickler(pickle.Unpickler):
     """Unpickles only the classes a cache entry holds (no function, no other module)."""
 
     def find_class(self, module: str, name: str) -> Any:
-        if (module, name) not in _ALLOWED_NAMES and not module.startswith(_ALLOWED):
+        if not (
+            module.startswith(_ALLOWED)
+            or module in _ALLOWED_MODULES
+            or (module, name) in _ALLOWED_NAMES
+        ):
             raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
         obj = super().find_class(module, name)
         if not isinstance(obj, type):
