@@ -125,6 +125,9 @@ def entry() -> NoReturn:
     atexit handlers still run. (mypy's ``--fast-exit`` does the same.) In-process callers
     (tests, ``CliRunner``) call :data:`main`, which exits normally.
     """
+    from pgarch_lint.startup import install
+
+    install()  # dataclass methods compiled in earlier runs are not compiled again
     code: str | int | None = 0
     try:
         main()
