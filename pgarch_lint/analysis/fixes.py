@@ -84,14 +84,18 @@ def _ident_at(text: str, i: int) -> tuple[int, int, str] | None:
             out.append(text[j])
             j += 1
         return None
-    m = _BARE.match(text, i)
+    m = _patterns()[0].match(text, i)
     if m is None:
         return None
     return i, m.end(), m.group().lower()
 
 
-_BARE = re.compile(r"[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*")
-_WORD = re.compile(r'"(?:[^"]|"")*"|[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*')
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A bare identifier, and any identifier; compiled on first use (their non-ASCII classes
+    take milliseconds to compile, and most runs never need them)."""
+    bare = r"[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*"
+    return re.compile(bare), re.compile(r'"(?:[^"]|"")*"|' + bare)
 
 
 def _mentions(text: str, name: str) -> int:
@@ -115,7 +119,7 @@ def _folded(text: str) -> str:
 def _identifiers(text: str) -> Counter[str]:
     """How often each identifier (as PostgreSQL stores it) occurs in ``text``."""
     out: Counter[str] = Counter()
-    for m in _WORD.finditer(text):
+    for m in _patterns()[1].finditer(text):
         tok = m.group()
         out[tok[1:-1].replace('""', '"') if tok.startswith('"') else tok.lower()] += 1
     return out
