@@ -40,7 +40,7 @@ import io
 import os
 import pickle
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -55,7 +55,7 @@ if TYPE_CHECKING:
 FORMAT = 1
 KEEP_RUNS = 4  # recent runs kept (a pre-commit hook and CI runs alternate, --fix runs twice)
 FOLDER = ".pgarch-lint-cache"  # at the project root, unless configured
-SNAPSHOT_STRIDE = 256  # files between two snapshots of the middle of a history
+SNAPSHOT_STRIDE = 1024  # files between two kept catalogs in the middle of a long history
 _GITIGNORE = "# Created by pgarch-lint: its cache, never committed.\n*\n"
 _CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -259,11 +259,28 @@ class _Unpickler(pickle.Unpickler):
         return obj
 
 
+@contextlib.contextmanager
+def _no_gc() -> Iterator[None]:
+    """The cyclic garbage collector off: pickling a catalog allocates hundreds of thousands of
+    objects, and the collections they trigger (finding nothing) cost as much as the pickling."""
+    import gc
+
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
+
+
 def _load(path: Path) -> Any:
     """An entry's content; None when it is missing or cannot be read back (any reason)."""
     try:
         with open(path, "rb") as fh:
-            return _Unpickler(io.BytesIO(fh.read())).load()
+            data = fh.read()
+        with _no_gc():
+            return _Unpickler(io.BytesIO(data)).load()
     except Exception:  # corrupt, truncated, foreign: a miss
         return None
 
@@ -373,7 +390,8 @@ class Plan:
             derived = catalog.derived  # memoised analyses: rebuilt on demand
             catalog.derived = {}
             try:
-                data = pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL)
+                with _no_gc():
+                    data = pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL)
             except Exception:  # e.g. a tree too deep to pickle: no snapshot here
                 return
             finally:
