@@ -13,8 +13,8 @@ What a run keeps, in ``<folder>/results/<project>/``:
 - ``run-<run key>``: the report, and each file's :class:`FileOutput` (findings and notes
   before the whole-schema rules, statement count, used suppression comments), as plain
   tuples in ``marshal``'s format;
-- ``snap-<file key>``: the catalog after that file (a few per run: after the last two files,
-  and at a coarse stride, see :func:`snapshot_points`);
+- ``snap-<file key>``: the catalog after that file (the one before the last of a run, see
+  :func:`snapshot_points`);
 - ``index``: the recent runs (at most :data:`KEEP_RUNS`), with their file keys and snapshots.
 
 A run whose key has a record gets its report from it without parsing anything (pglast and the
@@ -55,7 +55,6 @@ if TYPE_CHECKING:
 FORMAT = 1
 KEEP_RUNS = 4  # recent runs kept (a pre-commit hook and CI runs alternate, --fix runs twice)
 FOLDER = ".pgarch-lint-cache"  # at the project root, unless configured
-SNAPSHOT_STRIDE = 1024  # files between two kept catalogs in the middle of a long history
 _GITIGNORE = "# Created by pgarch-lint: its cache, never committed.\n*\n"
 _CACHEDIR_TAG = (
     "Signature: 8a477f597d28d172789f06886806bc55\n"
@@ -225,15 +224,14 @@ def run_key(env: bytes, keys: Sequence[bytes], known: Sequence[str]) -> bytes:
 
 
 def snapshot_points(n: int) -> set[int]:
-    """After which files of a run of ``n`` files the catalog is kept: the last two (the next
-    run adds a file, or edits the last one) and every SNAPSHOT_STRIDE-th file. None for a
-    run of one file (a dump, a hook's one migration): the next run either is the same or
-    starts from another file."""
-    if n < 2:
-        return set()
-    points = {n - 1, n - 2}
-    points.update(range(SNAPSHOT_STRIDE - 1, n, SNAPSHOT_STRIDE))
-    return points
+    """After which files of a run of ``n`` files the catalog is kept: the one before the
+    last. The next run edits the last file (it starts from there), or adds files after it
+    (it starts from there too, and replays the last file without rules: milliseconds, where
+    pickling the catalog once more would cost about a tenth of the run). Not in the middle
+    of a history: old migrations are seldom edited, and an edit there replays the files
+    before it without rules. None for a run of one file (a dump, a hook's one migration):
+    the next run is the same or starts elsewhere."""
+    return {n - 2} if n >= 2 else set()
 
 
 # --- reading safely ----------------------------------------------------------------------------
