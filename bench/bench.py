@@ -10,6 +10,11 @@ Workloads
 For each it prints seconds (median of --repeat runs), MB/s, statements/s and the peak RSS of the
 pgarch-lint process (its workers, with --jobs, are not counted: see docs/performance.md); when ``squawk`` (pip install squawk-cli) and ``sqlfluff`` are on PATH it runs them
 on the same input in the same run and prints the ratios.
+
+The results cache: every "cold" run starts from an empty cache folder of its own (it pays for
+writing the cache). The W2 histories are also run "warm" (nothing changed since the previous
+run) and "one file changed" (a comment appended to the last file of the history before each
+run, on a copy of it), each compared with squawk's time on the same files.
 """
 
 from __future__ import annotations
@@ -22,11 +27,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "corpus"
 PY = sys.executable
+SQUAWK: str | None = None  # --squawk, else squawk on PATH
 
 
 def generate_dump(target_bytes: int) -> str:
@@ -131,22 +139,63 @@ def generate_history(folder: Path, files: int) -> None:
 
 # Children may write bytecode (an installed package has its .pyc files; some shells export
 # PYTHONDONTWRITEBYTECODE, which would make every run recompile every module).
-ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+# The user-level caches (registry, configuration) stay where they are, warm, as in real use;
+# the results cache goes to the folder each workload runs in (see CacheDirs).
+ENV = {
+    k: v
+    for k, v in os.environ.items()
+    if k not in ("PYTHONDONTWRITEBYTECODE", "PGARCH_LINT_CACHE_DIR", "PGARCH_LINT_NO_CACHE")
+}
 
 
-def run(cmd: list[str], repeat: int, warm_up: bool = True) -> tuple[float, int, int]:
-    """Median wall seconds (after one warm-up run), peak RSS (KiB) of the children, exit code."""
+def run(
+    cmd: list[str],
+    repeat: int,
+    warm_up: bool = True,
+    prepare: Callable[[], Path] | None = None,
+) -> tuple[float, int, int]:
+    """Median wall seconds (after one warm-up run), peak RSS (KiB) of the children, exit code.
+    ``prepare`` is called before every run (the warm-up too) and gives its working folder."""
     times, code, peak = [], 0, 0
     if warm_up:
-        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+        cwd = prepare() if prepare else None
+        subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV, cwd=cwd)
     for _ in range(repeat):
+        cwd = prepare() if prepare else None
         t0 = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV)
+        p = subprocess.Popen(
+            cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=ENV, cwd=cwd
+        )
         _, status, usage = os.wait4(p.pid, 0)  # this process's own peak (not its workers')
         times.append(time.perf_counter() - t0)
         p.returncode = code = os.waitstatus_to_exitcode(status)
         peak = max(peak, usage.ru_maxrss)
     return statistics.median(times), peak, code
+
+
+class CacheDirs:
+    """Where the runs of one workload run: pgarch-lint keeps its results cache in
+    ``.pgarch-lint-cache`` of that folder (no configuration file above the inputs). A cold run
+    starts without it; the warm and one-file-changed runs keep it."""
+
+    def __init__(self, base: Path) -> None:
+        self.base = base
+        base.mkdir(parents=True)
+
+    def cold(self) -> Path:
+        shutil.rmtree(self.base / ".pgarch-lint-cache", ignore_errors=True)
+        return self.base
+
+    def warm(self) -> Path:
+        return self.base
+
+
+def last_file(paths: list[Path]) -> Path:
+    """The file pgarch-lint replays last (natural order of every path)."""
+    sys.path.insert(0, str(ROOT))
+    from pgarch_lint.files import natural_key
+
+    return max(sql_files(paths), key=lambda p: natural_key(str(p)))
 
 
 def count_statements(paths: list[Path]) -> int:
@@ -163,7 +212,24 @@ def sql_files(paths: list[Path]) -> list[Path]:
     return out
 
 
-def report(name: str, paths: list[Path], repeat: int, extra: list[str], others: bool) -> float:
+def report(
+    name: str,
+    paths: list[Path],
+    repeat: int,
+    extra: list[str],
+    others: bool,
+    tmp: Path,
+    history: bool = False,
+) -> float:
+    """Time pgarch-lint (cold; for a ``history`` also warm and one file changed) and the
+    other tools on ``paths``; returns the cold time."""
+    if history:  # a copy: the one-file-changed runs edit its last file
+        copy = tmp / f"copy-{len(list(tmp.iterdir()))}"
+        copied = []
+        for i, p in enumerate(paths):
+            shutil.copytree(p, copy / str(i) / p.name)
+            copied.append(copy / str(i) / p.name)
+        paths = copied
     files = sql_files(paths)
     mb = sum(f.stat().st_size for f in files) / 1e6
     stmts = count_statements(files)
@@ -178,18 +244,31 @@ def report(name: str, paths: list[Path], repeat: int, extra: list[str], others: 
         "never",
         *extra,
     ]
-    secs, rss, code = run(cmd, repeat)
+    dirs = CacheDirs(tmp / f"cache-{len(list(tmp.iterdir()))}")
+    secs, rss, code = run(cmd, repeat, prepare=dirs.cold)
     print(
         f"{name:<34} {secs:8.3f} s {mb / secs:8.2f} MB/s {stmts / secs:10.0f} stmt/s "
         f"{rss / 1024:7.0f} MB peak  ({len(files)} files, {mb:.2f} MB, {stmts} statements, exit {code})"
     )
-    if others:
-        squawk = shutil.which("squawk")
-        if squawk:
-            s_secs, _, _ = run([squawk, *map(str, files)], repeat)
-            print(
-                f"{'  squawk':<34} {s_secs:8.3f} s   ratio squawk/pgarch-lint = {s_secs / secs:.2f}"
-            )
+    s_secs = None
+    if others and SQUAWK:
+        s_secs, _, _ = run([SQUAWK, *map(str, files)], repeat)
+        print(f"{'  squawk':<34} {s_secs:8.3f} s   ratio pgarch-lint/squawk = {secs / s_secs:.2f}")
+    if history:
+        warm, w_rss, _ = run(cmd, repeat, prepare=dirs.warm)
+        edited = last_file(paths)
+        n = [0]
+
+        def change() -> Path:
+            n[0] += 1
+            with edited.open("a", encoding="utf-8") as fh:
+                fh.write(f"\n-- edit {n[0]}\n")
+            return dirs.warm()
+
+        changed, c_rss, _ = run(cmd, repeat, prepare=change)
+        for label, t, peak in (("warm", warm, w_rss), ("one file changed", changed, c_rss)):
+            ratio = f"   ratio pgarch-lint/squawk = {t / s_secs:.2f}" if s_secs else ""
+            print(f"{'  ' + label:<34} {t:8.3f} s {peak / 1024:7.0f} MB peak{ratio}")
         fluff = shutil.which("sqlfluff")
         if fluff and mb < 0.6:
             # sqlfluff skips files over 20 kB unless told otherwise; one run, no warm-up (slow)
@@ -210,45 +289,62 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--size", type=float, default=1.0, help="W1 generated size in MB")
     ap.add_argument("--jobs", default=None, help="pass --jobs N to pgarch-lint")
+    ap.add_argument("--squawk", default=shutil.which("squawk"), help="squawk's binary")
+    ap.add_argument("--only", default=None, help="run only the workloads whose name has this")
     args = ap.parse_args()
+    global SQUAWK
+    SQUAWK = args.squawk
     extra = ["--jobs", args.jobs] if args.jobs else []
     os.chdir(ROOT)
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cores, {time.strftime('%Y-%m-%d')}")
     with tempfile.TemporaryDirectory() as tmp:
-        t = Path(tmp)
+        t = Path(tmp) / "inputs"
+        runs = Path(tmp) / "runs"
+        t.mkdir()
+        runs.mkdir()
+
+        def wanted(name: str) -> bool:
+            return args.only is None or args.only.lower() in name.lower()
+
+        def bench(name: str, paths: list[Path], repeat: int = args.repeat, **kw: Any) -> float:
+            if not wanted(name):
+                return float("nan")
+            return report(name, paths, repeat, extra, True, runs, **kw)
+
         half = t / "dump_0.5mb.sql"
         half.write_text(generate_dump(500_000))
         one = t / f"dump_{args.size:g}mb.sql"
         one.write_text(generate_dump(int(args.size * 1e6)))
         two = t / f"dump_{2 * args.size:g}mb.sql"
         two.write_text(generate_dump(int(2 * args.size * 1e6)))
-        report("W1 generated dump 0.5 MB", [half], args.repeat, extra, True)
-        a = report(f"W1 generated dump {args.size:g} MB", [one], args.repeat, extra, True)
-        b = report(f"W1 generated dump {2 * args.size:g} MB", [two], args.repeat, extra, True)
-        print(f"{'  linearity (2x input)':<34} {b / a:8.2f} x time")
+        bench("W1 generated dump 0.5 MB", [half])
+        a = bench(f"W1 generated dump {args.size:g} MB", [one])
+        b = bench(f"W1 generated dump {2 * args.size:g} MB", [two])
+        if wanted("W1 generated"):
+            print(f"{'  linearity (2x input)':<34} {b / a:8.2f} x time")
         if CORPUS.is_dir():
-            report(
-                "W1 corpus hatchet v1-core.sql",
-                [CORPUS / "hatchet/sql/schema/v1-core.sql"],
-                args.repeat,
-                extra,
-                True,
-            )
+            bench("W1 corpus hatchet v1-core.sql", [CORPUS / "hatchet/sql/schema/v1-core.sql"])
             hist = [
                 CORPUS / d
                 for d in ("langfuse", "hatchet/cmd", "supabase_postgres", "kestra", "supabase_auth")
             ]
-            report("W2 corpus migration histories", hist, args.repeat, extra, True)
+            bench("W2 corpus migration histories", hist, history=True)
+            bench("W2 corpus langfuse (Prisma)", [CORPUS / "langfuse"], history=True)
+            bench("W2 corpus hatchet (goose)", [CORPUS / "hatchet/cmd"], history=True)
         hist_dir = t / "history"
         generate_history(hist_dir, 1200)
-        report("W2 generated history (1,200 files)", [hist_dir], args.repeat, extra, True)
-        small = t / "0042_add_index.sql"
+        bench("W2 generated history (1,200 files)", [hist_dir], history=True)
+        small = t / "small" / "0042_add_index.sql"
+        small.parent.mkdir()
         small.write_text("CREATE INDEX CONCURRENTLY ix_orders__status ON orders (status);\n")
-        w3 = report("W3 one small migration", [small], max(args.repeat, 5), extra, True)
-        base, _, _ = run(
-            [PY, "-c", "import pglast; pglast.parse_sql('select 1')"], max(args.repeat, 5)
-        )
-        print(f"{'  python -c import pglast; parse':<34} {base:8.3f} s   ratio = {w3 / base:.2f}")
+        w3 = bench("W3 one small migration", [small], max(args.repeat, 5))
+        if wanted("W3"):
+            base, _, _ = run(
+                [PY, "-c", "import pglast; pglast.parse_sql('select 1')"], max(args.repeat, 5)
+            )
+            print(
+                f"{'  python -c import pglast; parse':<34} {base:8.3f} s   ratio = {w3 / base:.2f}"
+            )
 
 
 if __name__ == "__main__":

@@ -39,9 +39,9 @@ for type hints; rules only read them.
 from __future__ import annotations
 
 import dataclasses
-import enum
 import inspect
 from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -71,6 +71,7 @@ from pgarch_lint.catalog import (
     normalize_type,
 )
 from pgarch_lint.edits import Applicability, Edit, Fix
+from pgarch_lint.kinds import Category, Severity
 from pgarch_lint.locks import LockMode, LockTaken
 from pgarch_lint.sql import (
     RESERVED_KEYWORDS,
@@ -140,29 +141,6 @@ __all__ = [
     "util",
     "walk",
 ]
-
-
-class Severity(enum.StrEnum):
-    ERROR = "error"
-    WARNING = "warning"
-    INFO = "info"
-
-    @property
-    def rank(self) -> int:
-        return {"info": 1, "warning": 2, "error": 3}[self.value]
-
-
-class Category(enum.StrEnum):
-    MIGRATION_SAFETY = "migration-safety"
-    COMPATIBILITY = "compatibility"
-    CORRECTNESS = "correctness"
-    SCHEMA_DESIGN = "schema-design"
-    NAMING = "naming"
-    INDEXES = "indexes"
-    SECURITY = "security"
-    DOCUMENTATION = "documentation"
-    QUERIES = "queries"
-    HOUSEKEEPING = "housekeeping"
 
 
 # --- events ---------------------------------------------------------------------------------
@@ -288,7 +266,9 @@ class Context:
     statement: Statement | None = None
     parents: tuple[ast.Node, ...] = ()
     _spans: Callable[[ast.Node | None, tuple[ast.Node, ...]], tuple[int, int]] | None = None
-    checked_paths: frozenset[str] = field(default_factory=frozenset)
+    # the checked (not context) files: for a statement's check those replayed so far (its own
+    # file included: what it finds never depends on later files), for whole-schema rules all
+    checked_paths: AbstractSet[str] = field(default_factory=frozenset)
     _position: Callable[[int], tuple[int, int]] | None = None
     settings: Settings | None = (
         None  # the run's Settings (naming templates, tenancy, pg_version...)

@@ -18,13 +18,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar  # Any: TOML/JSON, pydantic, rule options
 
 from pgarch_lint.analysis.name_templates import DEFAULTS, PLACEHOLDERS, template_error
-from pgarch_lint.api import Category, RuleLike, Severity
 from pgarch_lint.errors import ConfigError
+from pgarch_lint.kinds import Category, Severity
 
 if TYPE_CHECKING:
     from pydantic import ValidationError
 
-R = TypeVar("R", bound=RuleLike)
+    from pgarch_lint.api import RuleLike
+
+R = TypeVar("R", bound="RuleLike")
 
 DEFAULT_PG_VERSION = 17
 PRESETS = ("recommended", "strict")
@@ -84,6 +86,7 @@ class Settings:
     naming: Naming = field(default_factory=Naming)
     tenancy: Tenancy = field(default_factory=Tenancy)
     rule_options: dict[str, dict[str, Any]] = field(default_factory=dict)
+    cache_dir: str | None = None  # the results cache folder (relative to ``root``)
     root: Path = field(default_factory=Path.cwd)  # directory globs are relative to
     source: str | None = None  # the config file used, if any (as messages name it)
     config_file: Path | None = None  # ... and its path
@@ -177,6 +180,7 @@ def _model() -> Any:
         naming: NamingModel = NamingModel.model_validate({})
         tenancy: TenancyModel = TenancyModel.model_validate({})
         rules: dict[str, dict[str, Any]] = {}
+        cache_dir: str | None = Field(None, alias="cache-dir")
 
         @field_validator("migration_unit")
         @classmethod
@@ -255,6 +259,7 @@ def load_settings(
             tuple(m["tenancy"]["tenant_columns"]), tuple(m["tenancy"]["global_tables"])
         ),
         rule_options={k: dict(v) for k, v in m["rules"].items()},
+        cache_dir=m.get("cache_dir"),
         root=path.parent,
         source=label,
         config_file=path,

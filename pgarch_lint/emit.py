@@ -124,7 +124,7 @@ def finding_fix(fix: Fix, src: SourceFile) -> FindingFix | None:
         if not 0 <= e.start <= e.end <= n or e.start < last:
             return None
         last = e.end
-    crlf = "\r\n" in src.text
+    crlf = src.crlf
     out = []
     for e in edits:
         content = e.content.replace("\r\n", "\n").replace("\n", "\r\n") if crlf else e.content

@@ -25,14 +25,14 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field, replace
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING, Any
 
-from pgarch_lint import parallel, sql, transaction
+from pgarch_lint import parallel, run_end, sql, transaction
 from pgarch_lint.api import (
     AnyStatement,
-    CheckFn,
     Context,
     DynamicExecute,
     EndOfFile,
@@ -44,12 +44,16 @@ from pgarch_lint.api import (
     SyntaxErrorEvent,
     Violation,
 )
+from pgarch_lint.cache import FileOutput, Resume
 from pgarch_lint.catalog import Catalog, Loc
-from pgarch_lint.config import Settings, alias_targets, ignored_for_path, rule_options
+from pgarch_lint.config import Settings, alias_targets, ignored_for_path
+from pgarch_lint.dispatch import LAZY, Dispatch, Runner
 from pgarch_lint.emit import UNUSED_SUPPRESSION_RULE, FindingMaker
 from pgarch_lint.errors import InternalError
+from pgarch_lint.files import FileInput
 from pgarch_lint.findings import Finding, Report, Summary
 from pgarch_lint.locks import locks_of
+from pgarch_lint.outputs import Cached, CheckedSoFar, Recorder
 from pgarch_lint.source import SourceFile, load_source
 from pgarch_lint.spans import SpanFn, node_spans, token_end
 from pgarch_lint.suppress import (
@@ -67,39 +71,6 @@ if TYPE_CHECKING:
 SYNTAX_RULE = "syntax-error"
 #: see Engine.on_statement
 StatementHook = Callable[[str, Statement, TxState, Callable[[int], tuple[int, int]]], None]
-_LAZY = object()  # options not built yet
-
-
-@dataclass(frozen=True, slots=True)
-class FileInput:
-    """One input file: its bytes, how reports name it and whether it is only context."""
-
-    path: str  # as shown in reports
-    data: bytes
-    context: bool = False
-    rel_path: str = ""  # relative to the config root, for per-file-ignores
-    fs_path: str = ""  # where the file lives (``--fix`` writes there); "" for stdin
-
-
-@dataclass(slots=True)
-class _Runner:
-    """A rule as the engine runs it: its check function resolved (and its module imported)
-    on first use, its options built once."""
-
-    rule: RuleLike
-    name: str
-    category: str
-    check: CheckFn | None = None
-    options: Any = _LAZY  # the rule's options (an instance of Rule.options), or _LAZY
-
-    def resolve(self, settings: Settings) -> tuple[CheckFn, Any]:
-        """The check function (importing the rule's module the first time: RegistryError
-        names a broken pack) and the options."""
-        if self.check is None:
-            self.check = self.rule.check
-        if self.options is _LAZY:
-            self.options = rule_options(self.rule, settings)
-        return self.check, self.options
 
 
 @dataclass(slots=True)
@@ -113,9 +84,13 @@ class _FileRun:
     spans: list[tuple[int, int]] = field(default_factory=list)
     rel_path: str = ""
     # node type → the runners of the rules that asked for it, minus those ignored for the file
-    dispatch: dict[type, tuple[_Runner, ...]] = field(default_factory=dict)
+    dispatch: dict[type, tuple[Runner, ...]] = field(default_factory=dict)
     # Context._notes for the file's statements
     note_sink: Callable[[Context, str, ast.Node | None], None] | None = None
+    # the checked files a statement of this file sees (those replayed so far)
+    checked: AbstractSet[str] = frozenset()
+    cached: FileOutput | None = None  # its output comes from the cache: no rule runs on it
+    statements: int = 0  # top-level statements counted in the summary
 
 
 class Engine:
@@ -128,39 +103,23 @@ class Engine:
         self.settings = settings
         self.rules = list(rules)
         self.catalog = catalog if catalog is not None else Catalog()
-        self.dispatch: dict[type, list[RuleLike]] = {}
-        self._runners: dict[str, _Runner] = {}
-        for r in self.rules:
-            # options of a rule whose module is not imported yet are built when it first runs
-            # (their defaults cannot fail); configured ones now, so a bad value fails up front
-            lazy = (
-                getattr(r, "loaded", True) is False
-                and r.qualified_name not in settings.rule_options
-            )
-            self._runners[r.qualified_name] = _Runner(
-                r,
-                r.qualified_name,
-                r.category.value,
-                options=_LAZY if lazy else rule_options(r, settings),
-            )
-            if r.live_only and catalog is None:
-                # a static run: live-only rules read facts only a live catalog carries and
-                # stay silent; not dispatching them spares importing their modules
-                continue
-            for t in r.nodes:
-                self.dispatch.setdefault(t, []).append(r)
-        self._dispatch: dict[type, tuple[_Runner, ...]] = {
-            t: tuple(self._runners[r.qualified_name] for r in rs) for t, rs in self.dispatch.items()
-        }
-        self._file_dispatch: dict[frozenset[str], dict[type, tuple[_Runner, ...]]] = {}
+        self._table = Dispatch(self.rules, settings, static=catalog is None)
+        self.dispatch = self._table.rules  # node type -> the rules that asked for it
+        self._dispatch = self._table.table  # ... and their runners
         self._maker = FindingMaker(self.rules, settings)
         self._by_name = {r.qualified_name: r for r in self.rules}
         self.findings: list[Finding] = []
         self.notes: list[str] = []
+        self.note_paths: list[str] = []  # the file each note is about
         self.summary = Summary()
-        self._files: dict[str, _FileRun] = {}
+        self._files: dict[str, _FileRun | Cached] = {}
         self._checked: list[str] = []
         self._checked_paths: frozenset[str] = frozenset()
+        self._checked_order: dict[str, int] = {}
+        # the output of each file, when the run records it (see run(record=True))
+        self.outputs: list[FileOutput] | None = None
+        self._checkpoint: Callable[[int, Catalog], None] | None = None
+        self._recorder: Recorder | None = None  # cuts the output into each file's part
         self.on_file: Callable[[int, int, FileInput], None] | None = None
         # called for each statement of a checked file that runs now (not in a routine body),
         # before the transaction state and the catalog take it in: (path, statement, the
@@ -182,12 +141,20 @@ class Engine:
         known_rule_names: Iterable[str] = (),
         on_file: Callable[[int, int, FileInput], None] | None = None,
         jobs: int = 1,
+        *,
+        resume: Resume | None = None,
+        record: bool = False,
+        checkpoint: Callable[[int, Catalog], None] | None = None,
     ) -> Report:
         """Run every file in order, then the whole-schema rules.
 
         ``on_file(index, total, file)`` is called before each file (progress display). With
         ``jobs`` > 1 and enough SQL to be worth it, worker processes run the rules on parts of
         the input (see parallel.py); the report is identical to ``jobs=1``.
+
+        The results cache (cache.py) uses the rest: ``resume`` starts from cached outputs and
+        a catalog; ``record`` fills :attr:`outputs` (each file's :class:`FileOutput`);
+        ``checkpoint(i, catalog)`` is called after file *i* has been replayed.
         """
         known = frozenset(known_rule_names)
         if not known:
@@ -198,17 +165,32 @@ class Engine:
         inputs = list(files)
         self._checked = [f.path for f in inputs if not f.context]
         self._checked_paths = frozenset(self._checked)
+        self._checked_order = {f.path: i for i, f in enumerate(inputs) if not f.context}
         self.on_file = on_file
-        steps = self._steps(inputs)
-        size = sum(len(f.data) for f in inputs if not f.context)
+        self._checkpoint = checkpoint
+        if record:
+            self._recorder = Recorder()
+        first = self._resume(inputs, resume) if resume is not None else 0
+        steps = self._steps(inputs, first)
+        size = sum(len(f.data) for f in inputs[first:] if not f.context)
         if jobs > 1 and parallel.worthwhile(size):
             # the whole-schema rules run while the last workers finish
-            parallel.run(self, steps, jobs, parallel.segment_size(size, jobs), self._whole_schema)
+            parallel.run(self, steps, jobs, parallel.segment_size(size, jobs), self._end_of_run)
         else:
             for _ in steps:
                 pass
-            self._whole_schema()
+            self._end_of_run()
+        n_findings, n_notes = len(self.findings), len(self.notes)
         self._suppression_report()
+        if self._recorder is not None:
+            self._recorder.ended(len(self.findings) - n_findings, len(self.notes) - n_notes)
+            self.outputs = self._recorder.outputs(
+                [(f, _known_output(self._files[f.path])) for f in inputs],
+                self.findings,
+                self.notes,
+                self.note_paths,
+                self._unparsable,
+            )
         self.findings.sort(key=Finding.sort_key)
         return Report(
             self.findings,
@@ -223,9 +205,7 @@ class Engine:
     def prepare_rules(self) -> None:
         """Import every dispatched rule's module and build its options now (before forking
         workers, so that they do not each do it again)."""
-        for runners in self._dispatch.values():
-            for x in runners:
-                x.resolve(self.settings)
+        self._table.prepare()
 
     def output_mark(self) -> tuple[int, int]:
         """Where the findings and notes of the statements to come go: the lengths of both."""
@@ -233,9 +213,10 @@ class Engine:
 
     def start_worker(self) -> None:
         """In a forked worker: start with no findings, notes or counts (the driver has them)
-        and no progress display (the driver's)."""
+        and no progress display or checkpoints (the driver's)."""
         self.on_file = None
-        self.findings, self.notes = [], []
+        self._checkpoint = None
+        self.findings, self.notes, self.note_paths = [], [], []
         counts = self.summary.by_severity
         for k in counts:
             counts[k] = 0
@@ -246,9 +227,10 @@ class Engine:
         used = {
             path: [i for i, d in enumerate(fr.suppressions.directives) if d.used]
             for path, fr in self._files.items()
+            if isinstance(fr, _FileRun)
         }
         return parallel.SegmentOutput(
-            self.findings, self.notes, dict(self.summary.by_severity), used
+            self.findings, self.notes, dict(self.summary.by_severity), used, self.note_paths
         )
 
     def insert_output(self, mark: tuple[int, int], out: parallel.SegmentOutput) -> None:
@@ -257,57 +239,124 @@ class Engine:
         findings_at, notes_at = mark
         self.findings[findings_at:findings_at] = out.findings
         self.notes[notes_at:notes_at] = out.notes
+        self.note_paths[notes_at:notes_at] = out.note_paths
         for k, v in out.counts.items():
             self.summary.by_severity[k] += v
         for path, indexes in out.used_suppressions.items():
-            fr = self._files.get(path)
-            if fr is not None:
-                for i in indexes:
-                    fr.suppressions.directives[i].used = True
+            if not indexes or path not in self._files:
+                continue
+            fr = self._file(path)
+            for i in indexes:
+                fr.suppressions.directives[i].used = True
+            if self._recorder is not None:
+                self._recorder.used(path, indexes)
+
+    # --- the results cache (cache.py) ----------------------------------------------------------
+
+    def _resume(self, inputs: list[FileInput], resume: Resume) -> int:
+        """Take the cached files over: those before ``resume.start`` as they are (their
+        outputs, and the catalog they left), the next ones with an output by replaying them
+        without rules. Returns the index of the first file to check."""
+        if resume.catalog is not None:
+            self.catalog = resume.catalog
+        outputs = resume.outputs
+        for i in range(resume.start):
+            f, out = inputs[i], outputs[i]
+            assert out is not None
+            self._files[f.path] = Cached(f, i, out)
+            if not f.context:
+                self.summary.files += 1
+                self.summary.statements += out.statements
+            if out.unparsable:
+                self._unparsable.add(f.path)
+            self._add_output(f.path, out)
+        first = resume.start
+        while first < len(inputs) and outputs[first] is not None:
+            first += 1
+        for _ in self._steps(inputs, resume.start, first, outputs):
+            pass
+        return first
+
+    def _add_output(self, path: str, out: FileOutput) -> None:
+        self.findings.extend(out.findings)
+        for f in out.findings:
+            self.summary.by_severity[f.severity] += 1
+        self.notes.extend(out.notes)
+        self.note_paths.extend([path] * len(out.notes))
+
+    def _file(self, path: str) -> _FileRun:
+        """A file of the run, read now if it came from the cache unread."""
+        fr = self._files[path]
+        if isinstance(fr, Cached):
+            fr = self._files[path] = self._open(fr.file, fr.index, fr.output)
+        return fr
+
+    def _end_of_run(self) -> None:
+        """The whole-schema rules; when recording, which suppression comments the files'
+        own statements used is noted first (the rules may use more)."""
+        rec = self._recorder
+        if rec is not None:
+            for path, fr in self._files.items():
+                if isinstance(fr, _FileRun):
+                    rec.used(path, [i for i, d in enumerate(fr.suppressions.directives) if d.used])
+        n_findings, n_notes = len(self.findings), len(self.notes)
+        self._whole_schema()
+        if rec is not None:
+            rec.ended(len(self.findings) - n_findings, len(self.notes) - n_notes)
 
     # --- steps -------------------------------------------------------------------------------
 
-    def _steps(self, inputs: list[FileInput]) -> Iterator[int]:
-        """The whole run as resumable steps: one per top-level statement (see
-        :meth:`_file_steps`). A step runs the rules only while ``rules_on`` is true."""
-        for i, f in enumerate(inputs):
+    def _steps(
+        self,
+        inputs: list[FileInput],
+        start: int = 0,
+        stop: int | None = None,
+        outputs: Sequence[FileOutput | None] = (),
+    ) -> Iterator[int]:
+        """The run from file ``start`` to ``stop`` (default: the last) as resumable steps:
+        one per top-level statement (see :meth:`_file_steps`). A step runs the rules only
+        while ``rules_on`` is true; files with a cached output in ``outputs`` never."""
+        stop = len(inputs) if stop is None else stop
+        for i in range(start, stop):
+            f = inputs[i]
             if self.on_file is not None:
                 self.on_file(i, len(inputs), f)
-            yield from self._file_steps(f)
+            yield from self._file_steps(f, i, outputs[i] if i < len(outputs) else None)
+            if self._checkpoint is not None:
+                self._checkpoint(i, self.catalog)
 
     # --- per file ----------------------------------------------------------------------------
 
     def run_file(self, f: FileInput) -> None:
-        for _ in self._file_steps(f):
+        for _ in self._file_steps(f, len(self._files)):
             pass
 
-    def _file_steps(self, f: FileInput) -> Iterator[int]:
-        """Check one file, pausing after each chunk; yields the size of the checked SQL just
-        processed (0 for context files). Everything that changes state shared between
-        statements (catalog, transaction state, counts) happens whether or not ``rules_on``.
-        """
-        src = load_source(f.data, f.path, lint_down=self.settings.lint_down)
-        info = FileInfo(f.path, src.tool, f.context, _has_ddl(src))
-        comments = [(c.start, c.end, c.text) for c in src.comments]
-        spans = [(c.start, c.end) for c in src.chunks]
-        ignored = ignored_for_path(f.rel_path or f.path, self.settings)
-        directives = parse_directives(comments)
-        if any(d.names for d in directives):
-            resolve_aliases(directives, self._aliases())
-        fr = _FileRun(
-            src,
-            info,
-            attach(directives, spans, src.text),
-            ignored,
-            spans,
-            f.rel_path,
-            self._dispatch_for(ignored),
-        )
+    def _open(self, f: FileInput, index: int, cached: FileOutput | None = None) -> _FileRun:
+        """Read file ``index`` of the run (see :func:`_read`)."""
+        fr = _read(f, self.settings, self._aliases, self._table, cached)
         fr.note_sink = functools.partial(self._context_note, fr)
+        fr.checked = CheckedSoFar(self._checked_order, index + 1)
+        return fr
+
+    def _file_steps(
+        self, f: FileInput, index: int, cached: FileOutput | None = None
+    ) -> Iterator[int]:
+        """Check one file (file ``index`` of the run), pausing after each chunk; yields the
+        size of the checked SQL just processed (0 for context files). Everything that changes
+        state shared between statements (catalog, transaction state, counts) happens whether
+        or not ``rules_on``. A ``cached`` file is replayed without rules, its output taken
+        from the cache.
+        """
+        fr = self._open(f, index, cached)
+        src = fr.src
+        comments = [(c.start, c.end, c.text) for c in src.comments]
         self._files[f.path] = fr
         if not f.context:
             self.summary.files += 1
-        self.catalog.begin_file(f.path, context=f.context, unit=self._unit_key(f))
+        if cached is not None:
+            self._add_output(f.path, cached)
+        statements_before = self.summary.statements
+        self.catalog.begin_file(f.path, context=f.context, unit=_unit_key(self._unit_re, f))
         # migration-tool markers decide; else the file's own directive; else the setting
         wrapped = src.in_transaction
         if wrapped is None:
@@ -328,33 +377,9 @@ class Engine:
             for ps in parsed:
                 self._statement(fr, tx, ps.node, chunk.start, ps.start, ps.end, chunk.query_name)
             yield 0 if f.context else chunk.end - chunk.start
+        fr.statements = self.summary.statements - statements_before
         if not f.context:
             self._event(fr, tx, EndOfFile(f.path))
-
-    def _unit_key(self, f: FileInput) -> str | None:
-        """The migration unit of a file (``migration-unit``): the first group of the regex
-        found in the file's name, with its folder; None (a unit of its own) when the name does
-        not match. Consecutive files with one key form one unit (see Catalog.begin_file)."""
-        if self._unit_re is None:
-            return None
-        path = PurePosixPath((f.rel_path or f.path).replace("\\", "/"))
-        m = self._unit_re.search(path.name)
-        if m is None or m.group(1) is None:
-            return None
-        return f"{path.parent}\0{m.group(1)}"
-
-    def _dispatch_for(self, ignored: set[str]) -> dict[type, tuple[_Runner, ...]]:
-        """The dispatch table without the rules (or categories) ignored for a file."""
-        if not ignored:
-            return self._dispatch
-        key = frozenset(ignored)
-        table = self._file_dispatch.get(key)
-        if table is None:
-            table = self._file_dispatch[key] = {
-                t: tuple(x for x in rs if x.name not in key and x.category not in key)
-                for t, rs in self._dispatch.items()
-            }
-        return table
 
     def _failed_chunk(
         self,
@@ -513,7 +538,7 @@ class Engine:
     def _checks(self, fr: _FileRun) -> bool:
         """Whether rules run on the file's statements now: not for a --context file, nor while
         the parallel driver replays a segment a worker checks."""
-        return self.rules_on and not fr.info.context
+        return self.rules_on and not fr.info.context and fr.cached is None
 
     def _context(self, fr: _FileRun, tx: TxState, stmt: Statement, spans: SpanFn) -> Context:
         ctx = Context(
@@ -525,7 +550,7 @@ class Engine:
             stmt,
             (),
             spans,
-            self._checked_paths,
+            fr.checked,
             fr.src.position,
             self.settings,
         )
@@ -541,11 +566,14 @@ class Engine:
 
     def _source_text(self, path: str) -> str | None:
         fr = self._files.get(path)
-        return fr.src.text if fr is not None else None
+        if fr is None:
+            return None
+        return fr.text if isinstance(fr, Cached) else fr.src.text
 
     def _masked_text(self, path: str) -> str | None:
+        # asked for the file whose statements are being checked, which is never a cached one
         fr = self._files.get(path)
-        return fr.src.masked if fr is not None else None
+        return fr.src.masked if fr is not None and not isinstance(fr, Cached) else None
 
     def source_text(self, path: str) -> str | None:
         """The decoded text of a file of the run (catalog locations are offsets into it);
@@ -553,10 +581,10 @@ class Engine:
         return self._source_text(path)
 
     def _run_rule(
-        self, fr: _FileRun, x: _Runner, node: object, ctx: Context, parents: tuple[ast.Node, ...]
+        self, fr: _FileRun, x: Runner, node: object, ctx: Context, parents: tuple[ast.Node, ...]
     ) -> None:
         check, opts = x.check, x.options
-        if check is None or opts is _LAZY:
+        if check is None or opts is LAZY:
             check, opts = x.resolve(self.settings)
         ctx.options = opts
         ctx.parents = parents
@@ -595,15 +623,19 @@ class Engine:
             start = ctx.statement.start if ctx.statement is not None else 0
         line, col = fr.src.position(start)
         self.notes.append(f"{fr.info.path}:{line}:{col}: note[{rule_name}] {message}")
+        self.note_paths.append(fr.info.path)
 
     def _event(
         self,
         fr: _FileRun,
         tx: TxState,
         ev: SyntaxErrorEvent | EndOfFile | DynamicExecute | SuppressionDirective,
+        always: bool = False,
     ) -> None:
+        """Dispatch an event of the file ``fr`` (``always``: at the end of the run, also for
+        a file whose output came from the cache)."""
         runners = fr.dispatch.get(type(ev), ())
-        if not runners or not self._checks(fr):
+        if not runners or not (always or self._checks(fr)):
             return
         start = getattr(ev, "start", getattr(ev, "offset", 0)) or 0
         end = getattr(ev, "end", start) or start
@@ -615,72 +647,49 @@ class Engine:
 
     def _whole_schema(self) -> None:
         """The EndOfRun rules, on the final catalog."""
-        ev = EndOfRun(tuple(self._checked))
-        for x in self._dispatch.get(EndOfRun, ()):
-            check, opts = x.resolve(self.settings)
-            ctx = Context(
-                self.catalog,
-                FileInfo("", None, False),
-                TxState(),
-                self.settings.pg_version,
-                opts,
-                None,
-                (),
-                None,
-                self._checked_paths,
-                None,
-                self.settings,
-            )
-            ctx._source = self._source_text
-            ctx._paths = self._run_paths
-            try:
-                for v in check(ev, ctx):
-                    if v.at is None or v.at.path not in self._files:
-                        continue
-                    fr = self._files[v.at.path]
-                    if fr.info.context or x.name in fr.ignored or x.category in fr.ignored:
-                        continue
-                    self._emit(fr, x.rule, v, ctx)
-            except InternalError:
-                raise
-            except Exception as exc:
-                raise InternalError(
-                    f"internal error in rule {x.name} (whole-schema check): "
-                    f"{type(exc).__name__}: {exc}"
-                ) from exc
+        for x, v, ctx in run_end.whole_schema(
+            self._dispatch.get(EndOfRun, ()),
+            EndOfRun(tuple(self._checked)),
+            self.settings,
+            self._end_context,
+        ):
+            if v.at is None or v.at.path not in self._files:
+                continue
+            fr = self._file(v.at.path)
+            if not (fr.info.context or x.name in fr.ignored or x.category in fr.ignored):
+                self._emit(fr, x.rule, v, ctx)
+
+    def _end_context(self, options: Any) -> Context:
+        ctx = Context(
+            self.catalog,
+            FileInfo("", None, False),
+            TxState(),
+            self.settings.pg_version,
+            options,
+            checked_paths=self._checked_paths,
+            settings=self.settings,
+        )
+        ctx._source = self._source_text
+        ctx._paths = self._run_paths
+        return ctx
 
     def _suppression_report(self) -> None:
-        """Every suppression comment, with whether it suppressed anything, to the
-        unused-suppression rule (after every finding of the run)."""
-        rules = self.dispatch.get(SuppressionDirective, ())
-        if not rules:
+        """Every suppression comment of the checked files, with whether it suppressed
+        anything, to the rules that judge them (after every finding of the run)."""
+        if not self.dispatch.get(SuppressionDirective):
             return
-        for path, fr in self._files.items():
+        for path in list(self._files):
+            pending = self._files[path]
+            if isinstance(pending, Cached) and not pending.output.directives:
+                continue
+            fr = self._file(path)
             if fr.info.context:
                 continue
             for d in fr.suppressions.directives:
-                # aliases (squawk's names included) were resolved when the file was read
-                unknown = tuple(n for n in d.names if n not in self._known_names)
-                inactive = any(n in self._known_names and n not in self._by_name for n in d.names)
-                ev2 = SuppressionDirective(
-                    path,
-                    d.start,
-                    d.end,
-                    d.names,
-                    unknown,
-                    d.used,
-                    inactive,
-                    tuple(self._closest(n) for n in unknown),
-                    d.malformed,
+                ev = run_end.directive_event(
+                    path, d, self._known_names, self._by_name, self._aliases()
                 )
-                self._event(fr, TxState(), ev2)
-
-    def _closest(self, name: str) -> str:
-        """The rule name (or alias) closest to a misspelt one, "" when none is close."""
-        import difflib
-
-        close = difflib.get_close_matches(name, [*self._known_names, *self._aliases()], n=1)
-        return close[0] if close else ""
+                self._event(fr, TxState(), ev, always=True)
 
     def _aliases(self) -> dict[str, tuple[str, ...]]:
         """Every installed rule's aliases (suppression comments may use them), read once."""
@@ -695,6 +704,61 @@ class Engine:
         if finding is not None:
             self.findings.append(finding)
             self.summary.by_severity[finding.severity] += 1
+
+
+def _read(
+    f: FileInput,
+    settings: Settings,
+    aliases: Callable[[], dict[str, tuple[str, ...]]],
+    table: Dispatch,
+    cached: FileOutput | None,
+) -> _FileRun:
+    """Read a file: its source, suppression comments (those ``cached`` says were used marked
+    so), the rules ignored for it and its dispatch table."""
+    src = load_source(f.data, f.path, lint_down=settings.lint_down)
+    info = FileInfo(f.path, src.tool, f.context, _has_ddl(src))
+    comments = [(c.start, c.end, c.text) for c in src.comments]
+    spans = [(c.start, c.end) for c in src.chunks]
+    ignored = ignored_for_path(f.rel_path or f.path, settings)
+    directives = parse_directives(comments)
+    if any(d.names for d in directives):
+        resolve_aliases(directives, aliases())
+    fr = _FileRun(
+        src,
+        info,
+        attach(directives, spans, src.text),
+        ignored,
+        spans,
+        f.rel_path,
+        table.for_ignored(ignored),
+    )
+    if cached is not None:
+        fr.cached = cached
+        for i in cached.used:
+            fr.suppressions.directives[i].used = True
+    return fr
+
+
+def _known_output(fr: _FileRun | Cached) -> FileOutput | tuple[int, int]:
+    """A file's cached output, or its statement and suppression comment counts."""
+    if isinstance(fr, Cached):
+        return fr.output
+    if fr.cached is not None:
+        return fr.cached
+    return fr.statements, len(fr.suppressions.directives)
+
+
+def _unit_key(unit_re: re.Pattern[str] | None, f: FileInput) -> str | None:
+    """The migration unit of a file (``migration-unit``): the first group of the regex found
+    in the file's name, with its folder; None (a unit of its own) when the name does not
+    match. Consecutive files with one key form one unit (see Catalog.begin_file)."""
+    if unit_re is None:
+        return None
+    path = PurePosixPath((f.rel_path or f.path).replace("\\", "/"))
+    m = unit_re.search(path.name)
+    if m is None or m.group(1) is None:
+        return None
+    return f"{path.parent}\0{m.group(1)}"
 
 
 _DDL_START = re.compile(

@@ -7,10 +7,23 @@ import os
 import re
 import stat
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
-from pgarch_lint.config import ConfigError
+from pgarch_lint.errors import ConfigError
 from pgarch_lint.source import is_down_file
+
+
+@dataclass(frozen=True, slots=True)
+class FileInput:
+    """One input file: its bytes, how reports name it and whether it is only context."""
+
+    path: str  # as shown in reports
+    data: bytes
+    context: bool = False
+    rel_path: str = ""  # relative to the config root, for per-file-ignores
+    fs_path: str = ""  # where the file lives (``--fix`` writes there); "" for stdin
+
 
 _NUM = re.compile(r"(\d+)")
 

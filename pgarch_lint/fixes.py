@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from pgarch_lint.findings import Finding, FindingFix, Report
 
 if TYPE_CHECKING:
-    from pgarch_lint.engine import FileInput
+    from pgarch_lint.files import FileInput
 
 __all__ = [
     "MAX_PASSES",

@@ -55,6 +55,7 @@ class SegmentOutput(NamedTuple):
     notes: list[str]
     counts: dict[str, int]  # findings per severity
     used_suppressions: dict[str, list[int]]  # per file: the suppression comments that were used
+    note_paths: list[str]  # the file of each note
 
 
 class Checker(Protocol):

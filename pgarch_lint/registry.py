@@ -39,10 +39,13 @@ from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
-from typing import Any, NamedTuple  # Any: the JSON cache, node classes found by getattr
+from typing import TYPE_CHECKING, Any, NamedTuple  # Any: the JSON cache, classes by getattr
 
-from pgarch_lint.api import Category, CheckFn, Rule, Severity
 from pgarch_lint.errors import RegistryError
+from pgarch_lint.kinds import Category, Severity
+
+if TYPE_CHECKING:
+    from pgarch_lint.api import CheckFn, Rule
 
 GROUP = "pgarch_lint.rules"
 _KEBAB = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -51,6 +54,8 @@ CACHE_FORMAT = 3  # 2: marshal instead of JSON (json costs ~1 ms to import); 3: 
 
 
 def _rules_in_module(mod: ModuleType) -> list[Rule]:
+    from pgarch_lint.api import Rule  # here: a run served by the caches never imports it
+
     return [v for v in vars(mod).values() if isinstance(v, Rule)]
 
 
@@ -417,6 +422,9 @@ def cache_file() -> Path | None:
     return folder / f"registry-{tag:08x}.marshal"
 
 
+_signature: list[Any] = []  # the state of the installed packs (see installed_signature)
+
+
 def _read_cache(path: Path) -> tuple[RuleRef, ...] | None:
     """The refs of a valid cache file; None when missing, corrupt or stale."""
     try:
@@ -424,16 +432,17 @@ def _read_cache(path: Path) -> tuple[RuleRef, ...] | None:
         if not isinstance(data, dict) or data.get("format") != CACHE_FORMAT:
             return None
         packs = data["packs"]
-        if data["key"] != _cache_key(packs):
+        key = _cache_key(packs)
+        if data["key"] != key:
             return None
+        _signature[:] = key
         return tuple(RuleRef.from_json(d, p["target"]) for p in packs for d in p["rules"])
     except (OSError, ValueError, EOFError, KeyError, TypeError, AttributeError):
         return None
 
 
-def _write_cache(path: Path, packs: list[_Pack]) -> None:
-    """Record the metadata. Never fails the run (a read-only cache folder is fine)."""
-    data_packs = [
+def _packs_data(packs: list[_Pack]) -> list[dict[str, Any]]:
+    return [
         {
             "name": p.name,
             "target": p.target,
@@ -442,6 +451,11 @@ def _write_cache(path: Path, packs: list[_Pack]) -> None:
         }
         for p in packs
     ]
+
+
+def _write_cache(path: Path, packs: list[_Pack]) -> None:
+    """Record the metadata. Never fails the run (a read-only cache folder is fine)."""
+    data_packs = _packs_data(packs)
     for p in packs:  # a node class that cannot be found again by name: no cache at all
         for m, r in p.rules:
             probe = RuleRef.from_json(RuleRef.of(r, m, p.target).to_json(), p.target)
@@ -473,6 +487,15 @@ def rule_refs() -> tuple[RuleRef, ...]:
         if refs is not None:
             return refs
     packs = _load_packs()
+    _signature[:] = _cache_key(_packs_data(packs))
     if path is not None:
         _write_cache(path, packs)
     return tuple(RuleRef.of(r, m, p.target) for p in packs for m, r in p.rules)
+
+
+def installed_signature() -> list[Any]:
+    """What the installed rules derive from: pgarch-lint's version, the interpreter, the
+    installed distributions and every pack's source files (sizes and mtimes), as the registry
+    cache compares them. The results cache keys on it."""
+    rule_refs()
+    return _signature

@@ -55,6 +55,14 @@ class SourceFile:
     decode_error: tuple[int, str] | None = None
     _line_starts: list[int] | None = field(default=None, repr=False, compare=False)
     _last_line: tuple[int, str] = field(default=(0, ""), repr=False, compare=False)
+    _crlf: bool | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def crlf(self) -> bool:
+        """Whether the file has a CRLF line break (its fixes write CRLF): looked for once."""
+        if self._crlf is None:
+            self._crlf = "\r\n" in self.text
+        return self._crlf
 
     def _starts(self) -> list[int]:
         starts = self._line_starts
@@ -677,6 +685,12 @@ def load_source(data: bytes, path: str, *, lint_down: bool = False) -> SourceFil
         in_transaction=in_transaction,
         decode_error=decode_error,
     )
+
+
+def decode(data: bytes) -> str:
+    """A file's text as :func:`load_source` reads it (``SourceFile.text``), without splitting
+    it into statements."""
+    return _decode(data)[0]
 
 
 def is_down_file(path: str) -> bool:

@@ -9,7 +9,8 @@ from pathlib import Path
 
 from pgarch_lint.api import Rule
 from pgarch_lint.config import Settings, load_settings, resolve_names, select_rules
-from pgarch_lint.engine import Engine, FileInput
+from pgarch_lint.engine import Engine
+from pgarch_lint.files import FileInput
 from pgarch_lint.findings import Finding
 from pgarch_lint.registry import load_rules
 

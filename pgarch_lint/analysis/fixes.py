@@ -8,6 +8,8 @@ offered only when the text it replaces was read back and matched.
 from __future__ import annotations
 
 import re
+from collections import Counter
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from pgarch_lint import astutil as util
@@ -82,25 +84,45 @@ def _ident_at(text: str, i: int) -> tuple[int, int, str] | None:
             out.append(text[j])
             j += 1
         return None
-    m = _BARE.match(text, i)
+    m = _patterns()[0].match(text, i)
     if m is None:
         return None
     return i, m.end(), m.group().lower()
 
 
-_BARE = re.compile(r"[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*")
-_WORD = re.compile(r'"(?:[^"]|"")*"|[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*')
+@lru_cache(maxsize=1)
+def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A bare identifier, and any identifier; compiled on first use (their non-ASCII classes
+    take milliseconds to compile, and most runs never need them)."""
+    bare = r"[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*"
+    return re.compile(bare), re.compile(r'"(?:[^"]|"")*"|' + bare)
 
 
 def _mentions(text: str, name: str) -> int:
     """How many identifiers in ``text`` (outside nothing: strings and comments count too,
-    which only makes the answer more cautious) denote ``name``."""
-    n = 0
-    for m in _WORD.finditer(text):
+    which only makes the answer more cautious) denote ``name``.
+
+    A whole-schema fix asks this for every file of the run, so each text is read once: a
+    text that does not contain the name in any letter case has none, and the identifiers of
+    the others are counted once (both remembered for the last texts asked about)."""
+    if '"' not in name and name.lower() not in _folded(text):
+        return 0
+    return _identifiers(text)[name]
+
+
+@lru_cache(maxsize=2048)
+def _folded(text: str) -> str:
+    return text.lower()
+
+
+@lru_cache(maxsize=256)
+def _identifiers(text: str) -> Counter[str]:
+    """How often each identifier (as PostgreSQL stores it) occurs in ``text``."""
+    out: Counter[str] = Counter()
+    for m in _patterns()[1].finditer(text):
         tok = m.group()
-        value = tok[1:-1].replace('""', '"') if tok.startswith('"') else tok.lower()
-        n += value == name
-    return n
+        out[tok[1:-1].replace('""', '"') if tok.startswith('"') else tok.lower()] += 1
+    return out
 
 
 _CLAUSE = re.compile(r"(?:primary|unique|check|references|foreign|exclude)\b", re.IGNORECASE)

@@ -1,7 +1,7 @@
-"""Command line: ``pgarch-lint check|rules|explain|schema|conventions|model|plan|inspect|verify|init|server``.
+"""Command line: ``pgarch-lint check|rules|explain|schema|conventions|model|plan|inspect|verify|init|clean|server``.
 
 One module per command group: cmd_check (check), cmd_rules (rules, explain), cmd_schema
-(schema, conventions, model), cmd_plan (plan), cmd_live (inspect, verify), cmd_init (init), cmd_server (server:
+(schema, conventions, model), cmd_plan (plan), cmd_live (inspect, verify), cmd_init (init), cmd_clean (clean), cmd_server (server:
 the language server of pgarch_lint/lsp/). What they share:
 common.py (the one-line error exit, :class:`~pgarch_lint.cli.common.Guard`), options.py (options
 declared once, and :func:`~pgarch_lint.cli.options.collect`, which groups a command's options),
@@ -36,6 +36,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "inspect": ("pgarch_lint.cli.cmd_live", "inspect"),
     "verify": ("pgarch_lint.cli.cmd_live", "verify"),
     "init": ("pgarch_lint.cli.cmd_init", "init"),
+    "clean": ("pgarch_lint.cli.cmd_clean", "clean"),
     "server": ("pgarch_lint.cli.cmd_server", "server"),
 }
 
@@ -125,6 +126,9 @@ def entry() -> NoReturn:
     atexit handlers still run. (mypy's ``--fast-exit`` does the same.) In-process callers
     (tests, ``CliRunner``) call :data:`main`, which exits normally.
     """
+    from pgarch_lint.startup import install
+
+    install()  # dataclass methods compiled in earlier runs are not compiled again
     code: str | int | None = 0
     try:
         main()

@@ -36,9 +36,11 @@ from pgarch_lint.reporters import FORMATS
 
 if TYPE_CHECKING:
     from collections import Counter
+    from pathlib import Path
 
     from pgarch_lint.baseline import Key
-    from pgarch_lint.engine import FileInput
+    from pgarch_lint.cache import Plan
+    from pgarch_lint.files import FileInput
     from pgarch_lint.findings import Report
     from pgarch_lint.live.checkmode import LiveCheck
 
@@ -107,16 +109,21 @@ class Fixing:
 
 
 class RunOptions:
-    """How the run goes: ``--jobs``, ``--no-progress``, ``--verbose``."""
+    """How the run goes: ``--jobs``, ``--no-progress``, ``--verbose``, ``--no-cache``."""
 
-    __slots__ = ("jobs", "no_progress", "verbose")
+    __slots__ = ("jobs", "no_cache", "no_progress", "verbose")
 
     def __init__(
-        self, jobs: int | None = None, no_progress: bool = False, verbose: bool = False
+        self,
+        jobs: int | None = None,
+        no_progress: bool = False,
+        verbose: bool = False,
+        no_cache: bool = False,
     ) -> None:
         self.jobs = jobs
         self.no_progress = no_progress
         self.verbose = verbose
+        self.no_cache = no_cache
 
 
 @click.command()
@@ -171,6 +178,12 @@ class RunOptions:
     help="Counts per rule instead of the findings (text; markdown adds a table).",
 )
 @click.option("--no-progress", is_flag=True, help="Never show a progress bar.")
+@click.option(
+    "--no-cache",
+    "no_cache",
+    is_flag=True,
+    help="Neither read nor write the results cache (see docs/configuration.md).",
+)
 @click.option(
     "--jobs",
     "-j",
@@ -269,10 +282,11 @@ def check(
         live_check = _start_live(live, inputs, conf)
         if live_check is not None:
             inputs = live_check.inputs
+        cache = None if live_check is not None else _Cache.of(conf, run)
         if fixing.wanted:
-            result = _fix(conf, inputs, run, fixing, report)
+            result = _fix(conf, inputs, run, fixing, report, cache)
         else:
-            result = _run(conf, inputs, run, live_check)
+            result = _run(conf, inputs, run, live_check, cache)
         if live_check is not None:
             result = live_check.finish(result)
         if baseline.write_baseline:
@@ -319,10 +333,71 @@ def _start_live(live: Live, inputs: list[FileInput], conf: Configured) -> LiveCh
     return live_check
 
 
+class _Cache:
+    """The results cache of a ``check`` (pgarch_lint/cache.py): its folder, and whether
+    ``--verbose`` said why it is not used (once)."""
+
+    __slots__ = ("folder", "said", "verbose")
+
+    def __init__(self, folder: Path, verbose: bool) -> None:
+        self.folder = folder
+        self.verbose = verbose
+        self.said = False
+
+    @classmethod
+    def of(cls, conf: Configured, run: RunOptions) -> _Cache | None:
+        from pgarch_lint.cache import folder_for
+
+        folder = folder_for(conf.settings, enabled=not run.no_cache)
+        return None if folder is None else cls(folder, run.verbose)
+
+    def plan(self, conf: Configured, inputs: list[FileInput], known: list[str]) -> Plan | None:
+        from pgarch_lint.cache import plan
+
+        got = plan(self.folder, conf.settings, conf.rules, known, inputs)
+        if isinstance(got, str):
+            self.say(f"{got}: running without it")
+            return None
+        if self.verbose:
+            self.say(f"{got.unchanged} of {len(inputs)} files unchanged ({self.folder})")
+        return got
+
+    def say(self, message: str) -> None:
+        if self.verbose and not self.said:
+            click.echo(f"pgarch-lint: cache: {message}", err=True)
+            self.said = True
+
+
 def _run(
-    conf: Configured, inputs: list[FileInput], run: RunOptions, live_check: LiveCheck | None
+    conf: Configured,
+    inputs: list[FileInput],
+    run: RunOptions,
+    live_check: LiveCheck | None,
+    cache: _Cache | None = None,
 ) -> Report:
-    """Run the engine on the inputs, with a progress bar on a terminal for many files."""
+    """Run the engine on the inputs (what the results cache knows is not checked again),
+    with a progress bar on a terminal for many files."""
+    known = [r.qualified_name for r in conf.all_rules]
+    plan = cache.plan(conf, inputs, known) if cache is not None else None
+    if plan is not None and plan.report is not None:
+        result = plan.report
+    else:
+        result = _check(conf, inputs, run, live_check, known, plan)
+    if run.verbose:
+        for note in result.notes:
+            click.echo(note, err=True)
+    result.checked_paths = [f.path for f in inputs if not f.context]
+    return result
+
+
+def _check(
+    conf: Configured,
+    inputs: list[FileInput],
+    run: RunOptions,
+    live_check: LiveCheck | None,
+    known: list[str],
+    plan: Plan | None,
+) -> Report:
     from pgarch_lint.engine import Engine
 
     progress = None
@@ -333,23 +408,30 @@ def _run(
         from pgarch_lint.parallel import default_jobs
 
         jobs = default_jobs()
-    result = Engine(conf.settings, conf.rules, live_check.catalog if live_check else None).run(
+    engine = Engine(conf.settings, conf.rules, live_check.catalog if live_check else None)
+    result = engine.run(
         inputs,
-        [r.qualified_name for r in conf.all_rules],
+        known,
         on_file=progress,
         jobs=1 if live_check is not None else jobs,  # a live run shares one connection
+        resume=plan.resume() if plan is not None else None,
+        record=plan is not None,
+        checkpoint=plan.checkpoint if plan is not None else None,
     )
     if progress is not None:
         sys.stderr.write("\r\x1b[2K" if escapes_allowed() else "\r" + " " * 80 + "\r")
-    if run.verbose:
-        for note in result.notes:
-            click.echo(note, err=True)
-    result.checked_paths = [f.path for f in inputs if not f.context]
+    if plan is not None and engine.outputs is not None:
+        plan.store(result, engine.outputs)
     return result
 
 
 def _fix(
-    conf: Configured, inputs: list[FileInput], run: RunOptions, fixing: Fixing, how: ReportOptions
+    conf: Configured,
+    inputs: list[FileInput],
+    run: RunOptions,
+    fixing: Fixing,
+    how: ReportOptions,
+    cache: _Cache | None,
 ) -> Report:
     """``--fix`` / ``--diff``: lint, fix, lint again (see pgarch_lint/fixes.py); write the
     changed files (``--fix``), or print their diff and exit (``--diff``). The report is of
@@ -361,7 +443,7 @@ def _fix(
 
     quiet_run = RunOptions(run.jobs, no_progress=True, verbose=False)
     done = fix_inputs(
-        lambda current: _run(conf, current, quiet_run, None),
+        lambda current: _run(conf, current, quiet_run, None, cache),
         inputs,
         unsafe=fixing.unsafe_fixes,
     )

@@ -23,7 +23,7 @@ from pgarch_lint.cli.settings import discovery_start
 
 if TYPE_CHECKING:
     from pgarch_lint.config import Settings
-    from pgarch_lint.engine import FileInput
+    from pgarch_lint.files import FileInput
 
 _CONTEXT_HELP = "Files replayed before PATHS (same as for check)."
 
@@ -94,8 +94,7 @@ def _schema_inputs(
     paths: tuple[str, ...], context_paths: tuple[str, ...], settings: Settings
 ) -> list[FileInput]:
     """``schema``'s input: the context files, then PATHS (no --since, no per-file paths)."""
-    from pgarch_lint.engine import FileInput
-    from pgarch_lint.files import collect, display_path
+    from pgarch_lint.files import FileInput, collect, display_path
 
     inputs = [
         FileInput(display_path(p), p.read_bytes(), True)

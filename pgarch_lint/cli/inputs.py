@@ -12,7 +12,7 @@ from pgarch_lint.cli.common import die
 
 if TYPE_CHECKING:
     from pgarch_lint.config import Settings
-    from pgarch_lint.engine import FileInput
+    from pgarch_lint.files import FileInput
 
 
 def check_inputs(
@@ -29,8 +29,7 @@ def check_inputs(
     migration replays the whole history in order). With ``--since``, files under PATHS that did
     not change become context, in natural order together with the changed ones.
     """
-    from pgarch_lint.engine import FileInput
-    from pgarch_lint.files import display_path, relative_to_root
+    from pgarch_lint.files import FileInput, display_path, relative_to_root
 
     skipped: list[str] = []
     seq = _replay_order(paths, context_paths, settings, _changed_since(since), skipped)

@@ -18,7 +18,8 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from pgarch_lint.api import EndOfRun, RuleLike
-from pgarch_lint.engine import Engine, FileInput
+from pgarch_lint.engine import Engine
+from pgarch_lint.files import FileInput
 from pgarch_lint.findings import Report
 from pgarch_lint.live.conn import LiveError, connect, guard
 from pgarch_lint.live.facts import LiveCatalog, LiveFacts, TableFacts, parse_size

@@ -19,7 +19,7 @@ import re
 from typing import TYPE_CHECKING, Any, cast  # Any: psycopg objects, EXPLAIN JSON
 
 from pgarch_lint import sql
-from pgarch_lint.engine import FileInput
+from pgarch_lint.files import FileInput
 from pgarch_lint.live.conn import connect, guard, psycopg, redact
 from pgarch_lint.live.facts import LiveFacts, SeqScan
 from pgarch_lint.source import load_source

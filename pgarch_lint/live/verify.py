@@ -51,7 +51,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, cast  # Any: psycopg module, connections, cursors
 
 from pgarch_lint import sql
-from pgarch_lint.engine import FileInput
+from pgarch_lint.files import FileInput
 from pgarch_lint.findings import Finding, Report, Summary
 from pgarch_lint.live.conn import LiveError, connect, guard, psycopg, redact
 from pgarch_lint.source import SourceFile, load_source

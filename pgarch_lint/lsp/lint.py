@@ -30,7 +30,7 @@ from pgarch_lint.lsp.text import TextIndex
 if TYPE_CHECKING:
     from pgarch_lint.api import RuleLike
     from pgarch_lint.config import Settings
-    from pgarch_lint.engine import FileInput
+    from pgarch_lint.files import FileInput
     from pgarch_lint.findings import Finding, Report, TextEdit
 
 __all__ = [
@@ -157,8 +157,7 @@ def _migrations(folder: Path, settings: Settings, me: str) -> list[Path]:
 
 
 def _read_context(paths: list[Path], settings: Settings) -> list[FileInput]:
-    from pgarch_lint.engine import FileInput
-    from pgarch_lint.files import relative_to_root
+    from pgarch_lint.files import FileInput, relative_to_root
 
     out = []
     for p in paths:
@@ -171,7 +170,7 @@ def _read_context(paths: list[Path], settings: Settings) -> list[FileInput]:
 
 
 def _document(setup: Setup, text: str) -> FileInput:
-    from pgarch_lint.engine import FileInput
+    from pgarch_lint.files import FileInput
 
     # "replace": a lone surrogate (JSON can carry one) becomes "?", one character for one
     data = text.encode("utf-8", "replace")

@@ -30,7 +30,7 @@ from pgarch_lint.model.mermaid import render_mermaid
 
 if TYPE_CHECKING:
     from pgarch_lint.api import RuleLike
-    from pgarch_lint.engine import FileInput
+    from pgarch_lint.files import FileInput
 
 __all__ = [
     "FORMATS",

@@ -110,7 +110,10 @@ def test_only_the_server_command_imports_the_language_server(tmp_path: Path) -> 
 @pytest.mark.parametrize(
     ("option", "commands"),
     [
-        ("config_file", ["check", "schema", "conventions", "model", "plan", "inspect", "verify"]),
+        (
+            "config_file",
+            ["check", "clean", "schema", "conventions", "model", "plan", "inspect", "verify"],
+        ),
         ("select", ["check", "inspect"]),
         ("ignore", ["check", "inspect"]),
         ("quiet", ["check", "inspect", "verify"]),

@@ -312,7 +312,8 @@ def test_pre_commit_run_imports_only_some_rule_modules(tmp_path: Path) -> None:
     )
     first = _cli(["check", "m.sql", "--format", "json"], tmp_path)  # writes the cache
     assert first.returncode == 0, first.stderr
-    r = _cli(["check", "m.sql", "--format", "json", "--quiet"], tmp_path, code=PROBE)
+    # --no-cache: the results cache would know this run and import no rule at all
+    r = _cli(["check", "m.sql", "--format", "json", "--quiet", "--no-cache"], tmp_path, code=PROBE)
     data = json.loads(r.stdout.strip().splitlines()[-1])
     all_modules = {
         f"pgarch_lint.rules.{p.stem}"

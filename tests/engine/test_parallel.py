@@ -178,7 +178,8 @@ def test_cli_jobs_option(tmp_path: Path) -> None:
         f.write_text(f"CREATE TABLE t{i} (id int);\nCREATE INDEX i{i} ON t{i} (id);\n")
     out = {}
     for j in ("1", "2", "4"):
-        res = CliRunner().invoke(main, ["check", str(tmp_path), "--format", "json", "-j", j])
+        args = ["check", str(tmp_path), "--format", "json", "-j", j, "--no-cache"]
+        res = CliRunner().invoke(main, args)
         assert res.exit_code == 1, res.output
         out[j] = json.loads(res.stdout)
     assert out["1"] == out["2"] == out["4"]
@@ -215,6 +216,7 @@ def test_corpus_histories_identical_with_two_jobs() -> None:
                 "-j",
                 j,
                 "-v",
+                "--no-cache",  # else the second run comes from the results cache
             ],
             capture_output=True,
             check=True,
