@@ -487,16 +487,7 @@ class Engine:
         for ns in nested_list:
             if ns.kind == "dynamic":
                 if self._checks(fr):
-                    ev = DynamicExecute(
-                        ns.text,
-                        sql.parse_expression(ns.text),
-                        ns.variables,
-                        ns.using,
-                        ns.start,
-                        ns.end,
-                        dict(ns.variable_types),
-                    )
-                    self._event(fr, tx, ev)
+                    self._event(fr, tx, _dynamic_execute(ns))
                 continue
             if ns.exact:
                 inner = next(parsed_exact)
@@ -556,7 +547,7 @@ class Engine:
         )
         # ctx.rule_name is set before each rule runs; notes are attributed to it
         ctx._notes = fr.note_sink
-        ctx._source = self._source_text
+        ctx._source = self.source_text
         ctx._masked = self._masked_text
         ctx._paths = self._run_paths
         return ctx
@@ -564,7 +555,9 @@ class Engine:
     def _run_paths(self) -> tuple[str, ...]:
         return tuple(self._files)
 
-    def _source_text(self, path: str) -> str | None:
+    def source_text(self, path: str) -> str | None:
+        """The decoded text of a file of the run (catalog locations are offsets into it);
+        None for a path the run did not read."""
         fr = self._files.get(path)
         if fr is None:
             return None
@@ -574,11 +567,6 @@ class Engine:
         # asked for the file whose statements are being checked, which is never a cached one
         fr = self._files.get(path)
         return fr.src.masked if fr is not None and not isinstance(fr, Cached) else None
-
-    def source_text(self, path: str) -> str | None:
-        """The decoded text of a file of the run (catalog locations are offsets into it);
-        None for a path the run did not read."""
-        return self._source_text(path)
 
     def _run_rule(
         self, fr: _FileRun, x: Runner, node: object, ctx: Context, parents: tuple[ast.Node, ...]
@@ -669,7 +657,7 @@ class Engine:
             checked_paths=self._checked_paths,
             settings=self.settings,
         )
-        ctx._source = self._source_text
+        ctx._source = self.source_text
         ctx._paths = self._run_paths
         return ctx
 
@@ -737,6 +725,19 @@ def _read(
         for i in cached.used:
             fr.suppressions.directives[i].used = True
     return fr
+
+
+def _dynamic_execute(ns: sql.NestedSQL) -> DynamicExecute:
+    """The event of a PL/pgSQL ``EXECUTE`` of a string built at run time."""
+    return DynamicExecute(
+        ns.text,
+        sql.parse_expression(ns.text),
+        ns.variables,
+        ns.using,
+        ns.start,
+        ns.end,
+        dict(ns.variable_types),
+    )
 
 
 def _known_output(fr: _FileRun | Cached) -> FileOutput | tuple[int, int]:
