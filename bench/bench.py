@@ -252,7 +252,9 @@ def report(
     )
     s_secs = None
     if others and SQUAWK:
-        s_secs, _, _ = run([SQUAWK, *map(str, files)], repeat)
+        # squawk is quadratic in a file's size: one run (no warm-up) past 1 MB
+        big = mb > 1.5
+        s_secs, _, _ = run([SQUAWK, *map(str, files)], 1 if big else repeat, warm_up=not big)
         print(f"{'  squawk':<34} {s_secs:8.3f} s   ratio pgarch-lint/squawk = {secs / s_secs:.2f}")
     if history:
         warm, w_rss, _ = run(cmd, repeat, prepare=dirs.warm)

@@ -92,6 +92,7 @@ def collect(
             found: list[Path] = []
             cwd = os.getcwd()
             seen_dirs: set[tuple[int, int]] = set()
+            real_dirs: dict[str, str] = {}  # folder walked -> its real path
 
             def unlisted(exc: OSError, top: Path = p) -> None:
                 if skipped is None or os.path.samefile(exc.filename, top):
@@ -100,7 +101,10 @@ def collect(
 
             for dirpath, dirnames, filenames in os.walk(p, followlinks=True, onerror=unlisted):
                 try:
-                    st = os.stat(dirpath)
+                    st = os.lstat(dirpath)
+                    link = stat.S_ISLNK(st.st_mode)
+                    if link:
+                        st = os.stat(dirpath)
                 except OSError:
                     dirnames[:] = []
                     continue
@@ -110,7 +114,13 @@ def collect(
                     continue
                 seen_dirs.add(key)
                 dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-                real_dir: str | None = None
+                # a folder's real path is its parent's plus its name unless it is a symlink
+                # (no lstat of every path component, for every folder)
+                parent, name = os.path.split(dirpath)
+                base = None if link else real_dirs.get(parent)
+                real_dir = real_dirs[dirpath] = (
+                    os.path.join(base, name) if base is not None else real_path(dirpath)
+                )
                 for fn in filenames:
                     if not fn.lower().endswith(".sql"):
                         continue
@@ -122,8 +132,6 @@ def collect(
                     if lst is not None and stat.S_ISREG(lst.st_mode):
                         # a plain file: its real path is its folder's plus its name (one
                         # lstat here instead of one per path component later)
-                        if real_dir is None:
-                            real_dir = real_path(dirpath)
                         _REAL[(cwd, os.fspath(f))] = os.path.join(real_dir, fn)
                     elif _special(f):
                         continue

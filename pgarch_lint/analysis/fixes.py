@@ -90,12 +90,17 @@ def _ident_at(text: str, i: int) -> tuple[int, int, str] | None:
     return i, m.end(), m.group().lower()
 
 
+# A bare identifier: a letter, ``_`` or any non-ASCII character, then those, digits and ``$``
+# (PostgreSQL takes every byte >= 0x80 as a letter). Written as the complement of the ASCII
+# characters that cannot appear: a class spelled with a range up to U+FFFF takes ~9 ms to
+# compile, this one a fraction of a millisecond.
+_BARE = r"[^\x00-\x40\x5b-\x5e\x60\x7b-\x7f][^\x00-\x23\x25-\x2f\x3a-\x40\x5b-\x5e\x60\x7b-\x7f]*"
+
+
 @lru_cache(maxsize=1)
 def _patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
-    """A bare identifier, and any identifier; compiled on first use (their non-ASCII classes
-    take milliseconds to compile, and most runs never need them)."""
-    bare = r"[A-Za-z_\u0080-\uffff][A-Za-z0-9_$\u0080-\uffff]*"
-    return re.compile(bare), re.compile(r'"(?:[^"]|"")*"|' + bare)
+    """A bare identifier, and any identifier (compiled on first use)."""
+    return re.compile(_BARE), re.compile(r'"(?:[^"]|"")*"|' + _BARE)
 
 
 def _mentions(text: str, name: str) -> int:
