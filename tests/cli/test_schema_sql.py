@@ -42,6 +42,7 @@ EXAMPLES = ["migrations", "multitenant", "multitenant_flawed"]
 CORPORA = [
     "danbooru",
     "hatchet",
+    "hatchet_sqlc_queries",
     "kestra",
     "langfuse",
     "ory_keto",
