@@ -234,3 +234,24 @@ def test_bad_baseline_is_exit_2(repo: Path, content: str | None, expected: str) 
     assert res.exit_code == 2
     err = res.stderr.strip()
     assert err.startswith("pgarch-lint: error: ") and expected in err and "\n" not in err
+
+
+def test_since_and_the_results_cache_give_the_uncached_report(repo: Path) -> None:
+    """--since turns unchanged files into context: a cached run (the same one, or one with
+    other files changed) must report what a run without the cache reports."""
+
+    def both(*args: str) -> str:
+        cached = run("--format", "json", *args)
+        uncached = run("--format", "json", "--no-cache", *args)
+        assert (cached.exit_code, cached.stdout) == (uncached.exit_code, uncached.stdout)
+        return cached.stdout
+
+    full = both("db/migrations")
+    since = both("db/migrations", "--since", "HEAD~1")
+    assert both("db/migrations", "--since", "HEAD~1") == since  # served by the cache
+    assert json.loads(since)["summary"]["files"] == 1 and json.loads(full)["summary"]["files"] == 3
+    assert both("db/migrations") == full  # the same files, all checked again
+    (repo / "db" / "migrations" / "V2__legacy.sql").write_text(OLD_DROP + "\n-- edited\n")
+    edited = both("db/migrations", "--since", "HEAD")  # only the edited file is checked
+    paths = {f["path"] for f in json.loads(edited)["findings"]}
+    assert paths == {"db/migrations/V2__legacy.sql"}
