@@ -38,7 +38,6 @@ from __future__ import annotations
 import contextlib
 import io
 import os
-import pickle
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -241,20 +240,26 @@ _ALLOWED_MODULES = frozenset({"pglast.ast", "pglast.visitors"})
 _ALLOWED_NAMES = frozenset({("collections", "Counter")})
 
 
-class _Unpickler(pickle.Unpickler):
-    """Unpickles only the classes a cache entry holds (no function, no other module)."""
+def _unpickler(data: bytes) -> Any:
+    """An unpickler of ``data`` that accepts only the classes a cache entry holds (no
+    function, no other module). ``pickle`` is imported here: a run served by the cache never
+    unpickles anything."""
+    import pickle
 
-    def find_class(self, module: str, name: str) -> Any:
-        if not (
-            module.startswith(_ALLOWED)
-            or module in _ALLOWED_MODULES
-            or (module, name) in _ALLOWED_NAMES
-        ):
-            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
-        obj = super().find_class(module, name)
-        if not isinstance(obj, type):
-            raise pickle.UnpicklingError(f"{module}.{name} is not a class")
-        return obj
+    class Unpickler(pickle.Unpickler):
+        def find_class(self, module: str, name: str) -> Any:
+            if not (
+                module.startswith(_ALLOWED)
+                or module in _ALLOWED_MODULES
+                or (module, name) in _ALLOWED_NAMES
+            ):
+                raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache")
+            obj = super().find_class(module, name)
+            if not isinstance(obj, type):
+                raise pickle.UnpicklingError(f"{module}.{name} is not a class")
+            return obj
+
+    return Unpickler(io.BytesIO(data))
 
 
 @contextlib.contextmanager
@@ -278,7 +283,7 @@ def _load(path: Path) -> Any:
         with open(path, "rb") as fh:
             data = fh.read()
         with _no_gc():
-            return _Unpickler(io.BytesIO(data)).load()
+            return _unpickler(data).load()
     except Exception:  # corrupt, truncated, foreign: a miss
         return None
 
@@ -388,6 +393,8 @@ class Plan:
             derived = catalog.derived  # memoised analyses: rebuilt on demand
             catalog.derived = {}
             try:
+                import pickle
+
                 with _no_gc():
                     data = pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL)
             except Exception:  # e.g. a tree too deep to pickle: no snapshot here

@@ -11,7 +11,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pgarch_lint.errors import ConfigError
-from pgarch_lint.source import is_down_file
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +36,15 @@ def natural_key(path: str) -> tuple[tuple[int, int | str], ...]:
         elif piece:
             parts.append((1, piece.lower()))
     return tuple(parts)
+
+
+def is_down_file(path: str) -> bool:
+    """Whether ``path`` is a down/revert migration (Diesel, golang-migrate, sqitch)."""
+    parts = path.replace("\\", "/").split("/")
+    base = parts[-1].lower()
+    if base == "down.sql" or base.endswith(".down.sql"):
+        return True
+    return "revert" in parts[:-1]
 
 
 def _excluded(rel: str, patterns: Iterable[str]) -> bool:

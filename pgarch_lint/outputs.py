@@ -17,7 +17,6 @@ from collections.abc import Set as AbstractSet
 from pgarch_lint.cache import FileOutput
 from pgarch_lint.files import FileInput
 from pgarch_lint.findings import Finding
-from pgarch_lint.source import decode
 
 
 class CheckedSoFar(AbstractSet[str]):
@@ -57,6 +56,8 @@ class Cached:
     def text(self) -> str:
         """The file's text, as the engine would read it (decoded once)."""
         if self._text is None:
+            from pgarch_lint.source import decode  # not imported by a run served whole
+
             self._text = decode(self.file.data)
         return self._text
 

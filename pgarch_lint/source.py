@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Final
 
-__all__ = ["Chunk", "Comment", "SourceFile", "is_down_file", "load_source"]
+__all__ = ["Chunk", "Comment", "SourceFile", "decode", "load_source"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -691,12 +691,3 @@ def decode(data: bytes) -> str:
     """A file's text as :func:`load_source` reads it (``SourceFile.text``), without splitting
     it into statements."""
     return _decode(data)[0]
-
-
-def is_down_file(path: str) -> bool:
-    """Whether ``path`` is a down/revert migration (Diesel, golang-migrate, sqitch)."""
-    parts = path.replace("\\", "/").split("/")
-    base = parts[-1].lower()
-    if base == "down.sql" or base.endswith(".down.sql"):
-        return True
-    return "revert" in parts[:-1]

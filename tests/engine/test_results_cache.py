@@ -247,7 +247,7 @@ def test_the_default_folder_is_at_the_project_root(
     assert not (proj / "build").exists()
 
 
-def test_nothing_changed_imports_neither_pglast_nor_rules(tmp_path: Path) -> None:
+def test_nothing_changed_imports_neither_pglast_nor_the_engine_nor_rules(tmp_path: Path) -> None:
     (tmp_path / "V1__a.sql").write_text("CREATE TABLE a (id int);\nCREATE INDEX ia ON a (id);\n")
     code = (
         "import sys\n"
@@ -256,7 +256,8 @@ def test_nothing_changed_imports_neither_pglast_nor_rules(tmp_path: Path) -> Non
         "    main(['check', 'V1__a.sql', '--format', 'json'])\n"
         "except SystemExit as e:\n"
         "    print('exit', e.code, file=sys.stderr)\n"
-        "bad = [m for m in sys.modules if m == 'pglast' or m.startswith('pgarch_lint.rules')]\n"
+        "heavy = ('pglast', 'pickle', 'pgarch_lint.api', 'pgarch_lint.source', 'pgarch_lint.engine')\n"
+        "bad = [m for m in sys.modules if m in heavy or m.startswith('pgarch_lint.rules')]\n"
         "print('loaded', bad, file=sys.stderr)\n"
     )
 

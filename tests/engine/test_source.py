@@ -8,7 +8,8 @@ from pathlib import Path
 import pglast
 import pytest
 
-from pgarch_lint.source import Chunk, SourceFile, is_down_file, load_source
+from pgarch_lint.files import is_down_file
+from pgarch_lint.source import Chunk, SourceFile, load_source
 
 CORPUS = Path(__file__).resolve().parents[3] / "shared" / "corpus"
 
