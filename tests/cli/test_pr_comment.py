@@ -164,3 +164,11 @@ def test_the_action_runs_this_module_and_pins_its_own_checkout() -> None:
     assert '"$GITHUB_ACTION_PATH"' in script
     assert "python -m pgarch_lint.pr_comment" in script
     assert '--since "origin/$BASE"' in script
+    # the results cache: one folder for every check of the job, kept between runs
+    steps = action["runs"]["steps"]
+    cache = next(s for s in steps if str(s.get("uses", "")).startswith("actions/cache@"))
+    assert cache["if"] == "inputs.cache == 'true'"
+    folder = cache["with"]["path"]
+    checks = [s for s in steps if "pgarch-lint check" in str(s.get("run", ""))]
+    assert len(checks) == 2 and all(s["env"]["PGARCH_LINT_CACHE_DIR"] == folder for s in checks)
+    assert steps.index(cache) < min(steps.index(s) for s in checks)
