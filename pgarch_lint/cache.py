@@ -390,22 +390,24 @@ class Plan:
         key = self.keys[index]
         path = self.where / f"snap-{key.hex()}"
         if not path.exists():
+            import pickle
+
             derived = catalog.derived  # memoised analyses: rebuilt on demand
             catalog.derived = {}
+            # pickled straight into the file (in frames), not into one bytes object first;
+            # written under a temporary name and renamed over the entry, like every write
+            tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
             try:
-                import pickle
-
-                with _no_gc():
-                    data = pickle.dumps(catalog, protocol=pickle.HIGHEST_PROTOCOL)
-            except Exception:  # e.g. a tree too deep to pickle: no snapshot here
+                with _no_gc(), open(tmp, "wb") as fh:
+                    pickle.Pickler(fh, protocol=pickle.HIGHEST_PROTOCOL).dump(catalog)
+                os.replace(tmp, path)
+            except Exception as exc:  # e.g. a tree too deep to pickle: no snapshot here
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                self.failed = isinstance(exc, OSError)  # a folder that cannot be written
                 return
             finally:
                 catalog.derived = derived
-            try:
-                _write(path, data)
-            except OSError:
-                self.failed = True
-                return
         self._snapshots.add(key)
 
     def store(self, report: Report, outputs: Sequence[FileOutput]) -> None:
