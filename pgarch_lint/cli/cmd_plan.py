@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TextIO
 
 import click
 
 from pgarch_lint.cli.common import Guard
-from pgarch_lint.cli.inputs import check_inputs
+from pgarch_lint.cli.inputs import check_inputs, live_schema_first
 from pgarch_lint.cli.options import (
     config_option,
     context_option,
@@ -18,7 +17,7 @@ from pgarch_lint.cli.options import (
     paths_argument,
 )
 from pgarch_lint.cli.output import write_output
-from pgarch_lint.cli.settings import discovery_start
+from pgarch_lint.cli.settings import command_settings
 
 
 @click.command()
@@ -50,25 +49,15 @@ def plan(
     with Guard(debug):
         from dataclasses import replace
 
-        from pgarch_lint.config import load_settings
         from pgarch_lint.plan import build_plans, plan_json
         from pgarch_lint.plan.render import render_markdown, render_text
 
-        settings = load_settings(
-            Path(config_file) if config_file else None, start=discovery_start(paths)
-        )
+        settings = command_settings(config_file, paths)
         if pg_version is not None:
             settings = replace(settings, pg_version=pg_version)
-        inputs = check_inputs(paths, context_paths, settings, None, None)
-        facts = None
-        catalog = None
-        if dsn:
-            from pgarch_lint.live.checkmode import read_snapshot, snapshot_inputs
-
-            snap = read_snapshot(dsn)
-            live_inputs, catalog = snapshot_inputs(snap, context=True)
-            inputs = [*live_inputs, *inputs]
-            facts = snap.facts
+        inputs, catalog, facts = live_schema_first(
+            check_inputs(paths, context_paths, settings, None, None), dsn
+        )
         plans = build_plans(inputs, settings, facts=facts, catalog=catalog)
         live = facts is not None
 

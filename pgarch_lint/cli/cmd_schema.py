@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, TextIO
 import click
 
 from pgarch_lint.cli.common import Guard, split_names
-from pgarch_lint.cli.inputs import check_inputs
+from pgarch_lint.cli.inputs import check_inputs, live_schema_first
 from pgarch_lint.cli.options import (
     config_option,
     context_option,
@@ -19,7 +19,7 @@ from pgarch_lint.cli.options import (
     paths_argument,
 )
 from pgarch_lint.cli.output import write_output
-from pgarch_lint.cli.settings import discovery_start
+from pgarch_lint.cli.settings import command_settings, discovery_start
 
 if TYPE_CHECKING:
     from pgarch_lint.config import Settings
@@ -55,7 +55,6 @@ def schema(
 ) -> None:
     """Replay SQL files and print the schema catalog the linter believes in."""
     with Guard(debug):
-        from pgarch_lint.config import load_settings
         from pgarch_lint.engine import Engine
         from pgarch_lint.errors import ConfigError
         from pgarch_lint.schema_report import render_json, render_text
@@ -63,15 +62,11 @@ def schema(
 
         if not paths and not dsn:
             raise ConfigError("schema: give PATHS, --dsn or both")
-        settings = load_settings(
-            Path(config_file) if config_file else None, start=discovery_start(paths)
+        settings = command_settings(config_file, paths)
+        # the live schema is replayed as SQL into this command's own catalog
+        inputs, _, _ = live_schema_first(
+            _schema_inputs(paths, context_paths, settings), dsn, context=bool(paths)
         )
-        inputs = _schema_inputs(paths, context_paths, settings)
-        if dsn:
-            from pgarch_lint.live.checkmode import read_snapshot, snapshot_inputs
-
-            live_inputs, _ = snapshot_inputs(read_snapshot(dsn), context=bool(paths))
-            inputs = [*live_inputs, *inputs]
         catalog = SchemaRecorder() if fmt == "sql" else None
         engine = Engine(settings, [], catalog)
         engine.run(inputs)
@@ -139,19 +134,12 @@ def conventions(
     """Print the naming conventions inferred from the schema of PATHS (see docs/configuration.md)."""
     with Guard(debug):
         from pgarch_lint.analysis import conventions as conv
-        from pgarch_lint.config import load_settings
         from pgarch_lint.engine import Engine
 
-        settings = load_settings(
-            Path(config_file) if config_file else None, start=discovery_start(paths)
+        settings = command_settings(config_file, paths)
+        inputs, catalog, _ = live_schema_first(
+            check_inputs(paths, context_paths, settings, None, None), dsn
         )
-        inputs = check_inputs(paths, context_paths, settings, None, None)
-        catalog = None
-        if dsn:
-            from pgarch_lint.live.checkmode import read_snapshot, snapshot_inputs
-
-            live_inputs, catalog = snapshot_inputs(read_snapshot(dsn), context=True)
-            inputs = [*live_inputs, *inputs]
         engine = Engine(settings, [], catalog)
         engine.run(inputs, ["-"])
         style = conv.house_style(engine.catalog, settings.naming)

@@ -13,6 +13,7 @@ from pgarch_lint.cli.common import die
 if TYPE_CHECKING:
     from pgarch_lint.config import Settings
     from pgarch_lint.files import FileInput
+    from pgarch_lint.live.facts import LiveCatalog, LiveFacts
 
 
 def check_inputs(
@@ -55,6 +56,21 @@ def check_inputs(
     for line in skipped:
         click.echo(f"pgarch-lint: note: skipped {line}", err=True)
     return inputs
+
+
+def live_schema_first(
+    inputs: list[FileInput], dsn: str | None, *, context: bool = True
+) -> tuple[list[FileInput], LiveCatalog | None, LiveFacts | None]:
+    """``inputs`` preceded by the schema of the live database at ``dsn`` (pgarch-lint[live];
+    as context files unless ``context`` is false), the catalog that carries the database's
+    facts, and those facts (sizes, row estimates). Without ``dsn``: the inputs alone."""
+    if not dsn:
+        return inputs, None, None
+    from pgarch_lint.live.checkmode import read_snapshot, snapshot_inputs
+
+    snap = read_snapshot(dsn)
+    live_inputs, catalog = snapshot_inputs(snap, context=context)
+    return [*live_inputs, *inputs], catalog, snap.facts
 
 
 def _changed_since(since: str | None) -> set[str] | None:

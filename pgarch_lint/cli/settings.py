@@ -127,6 +127,14 @@ def _same_config_for_all(paths: Sequence[str], chosen: Path | None) -> None:
             )
 
 
+def command_settings(config_file: str | None, paths: Sequence[str]) -> Settings:
+    """The configuration of a command that runs no rule (``schema``, ``plan``...):
+    ``--config``, else the nearest one above the inputs (:func:`discovery_start`)."""
+    from pgarch_lint.config import load_settings
+
+    return load_settings(Path(config_file) if config_file else None, start=discovery_start(paths))
+
+
 def configure(
     config_file: str | None, flags: SettingsFlags, paths: Sequence[str] = ()
 ) -> Configured:
