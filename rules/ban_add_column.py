@@ -1,10 +1,11 @@
 from collections.abc import Iterator
 
-from pgarch_lint.analysis.altered_objects import alter_table_does_nothing, in_routine_body
-from pgarch_lint.analysis.migration import added_column, column_already_exists, existed_before
+from pgarch_lint.analysis.altered_objects import existing_table_altered
+from pgarch_lint.analysis.migration import added_column, column_already_exists
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule, util
 
 _OT = enums.ObjectType
+_TABLES = frozenset({_OT.OBJECT_TABLE, _OT.OBJECT_FOREIGN_TABLE})
 
 
 @rule(
@@ -42,15 +43,9 @@ def check(node: ast.AlterTableStmt, ctx: Context) -> Iterator[Violation]:
     column the table is known to have already, nor `ALTER TABLE IF EXISTS` of a table the
     replayed history proves absent. Statements in a function body are skipped: they run when the
     routine is called, on objects unknown now."""
-    if in_routine_body(ctx):
-        return  # runs when the routine is called, on objects unknown now
-    if node.objtype not in (_OT.OBJECT_TABLE, _OT.OBJECT_FOREIGN_TABLE):
+    rel = existing_table_altered(ctx, node, _TABLES)
+    if rel is None:
         return
-    rel = node.relation
-    if not isinstance(rel, ast.RangeVar) or not existed_before(ctx, rel):
-        return
-    if alter_table_does_nothing(ctx, node):
-        return  # IF EXISTS of a relation known to be absent
     kind = "foreign table" if node.objtype == _OT.OBJECT_FOREIGN_TABLE else "table"
     for cmd in util.alter_cmds(node):
         col = added_column(cmd)

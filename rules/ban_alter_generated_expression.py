@@ -1,11 +1,10 @@
 from collections.abc import Iterator
 
-from pgarch_lint.analysis.altered_objects import alter_table_does_nothing, in_routine_body
+from pgarch_lint.analysis.altered_objects import existing_table_altered
 from pgarch_lint.analysis.migration import (
     added_column,
     column_already_exists,
     column_is_new,
-    existed_before,
 )
 from pgarch_lint.api import Category, Context, Severity, Violation, ast, enums, rule, util
 
@@ -51,15 +50,9 @@ def check(node: ast.AlterTableStmt, ctx: Context) -> Iterator[Violation]:
     replayed history proves absent. `DROP EXPRESSION` is a different change, not reported here.
     Statements in a function body are skipped: they run when the routine is called, on objects
     unknown now."""
-    if in_routine_body(ctx):
-        return  # runs when the routine is called, on objects unknown now
-    if node.objtype != enums.ObjectType.OBJECT_TABLE:
+    rel = existing_table_altered(ctx, node)
+    if rel is None:
         return
-    rel = node.relation
-    if not isinstance(rel, ast.RangeVar) or not existed_before(ctx, rel):
-        return
-    if alter_table_does_nothing(ctx, node):
-        return  # IF EXISTS of a relation known to be absent
     table = util.rv_name(rel)
     for cmd in util.alter_cmds(node):
         if cmd.subtype == _AT.AT_SetExpression:

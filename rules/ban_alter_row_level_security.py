@@ -1,7 +1,6 @@
 from collections.abc import Iterator
 
-from pgarch_lint.analysis.altered_objects import alter_table_does_nothing, in_routine_body
-from pgarch_lint.analysis.migration import existed_before
+from pgarch_lint.analysis.altered_objects import existing_table_altered
 from pgarch_lint.api import Category, Context, Origin, Severity, Violation, ast, enums, rule, util
 
 _AT = enums.AlterTableType
@@ -49,15 +48,9 @@ def check(node: ast.AlterTableStmt, ctx: Context) -> Iterator[Violation]:
     catalog knows to be a no-op (`ENABLE` of a table that has it already, `ALTER TABLE IF
     EXISTS` of a table the replayed history proves absent). Statements in a function body are
     skipped: they run when the routine is called, on objects unknown now."""
-    if in_routine_body(ctx):
-        return  # runs when the routine is called, on objects unknown now
-    if node.objtype != enums.ObjectType.OBJECT_TABLE:
+    rel = existing_table_altered(ctx, node)
+    if rel is None:
         return
-    rel = node.relation
-    if not isinstance(rel, ast.RangeVar) or not existed_before(ctx, rel):
-        return
-    if alter_table_does_nothing(ctx, node):
-        return  # IF EXISTS of a relation known to be absent
     table = ctx.catalog.table(rel)
     known = table is not None and ctx.catalog.origin_of(table) is not Origin.UNKNOWN
     name = util.rv_name(rel)

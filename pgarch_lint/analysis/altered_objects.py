@@ -37,7 +37,9 @@ from typing import TYPE_CHECKING, Any
 from pgarch_lint.catalog import Origin, normalize_type
 from pgarch_lint.catalog.names import search_schemas
 from pgarch_lint.catalog.nodes import qualified_parts, role_name
-from pgarch_lint.sql import ast
+from pgarch_lint.sql import ast, enums
+
+from .migration import existed_before
 
 if TYPE_CHECKING:
     from pgarch_lint.api import Context
@@ -51,6 +53,7 @@ __all__ = [
     "altered_policy",
     "altered_role",
     "altered_type",
+    "existing_table_altered",
     "in_routine_body",
 ]
 
@@ -124,6 +127,25 @@ def alter_table_does_nothing(ctx: Context, node: ast.AlterTableStmt) -> bool:
         return False
     name = f"{rel.schemaname}.{rel.relname}" if rel.schemaname else rel.relname
     return ctx.catalog.relation_absent(name)
+
+
+_TABLES = frozenset({enums.ObjectType.OBJECT_TABLE})
+
+
+def existing_table_altered(
+    ctx: Context, node: ast.AlterTableStmt, kinds: frozenset[Any] = _TABLES
+) -> ast.RangeVar | None:
+    """The relation an ``ALTER TABLE`` changes when it is one that existed before this file
+    (or migration unit) and the statement really runs now: None inside a routine body (it runs
+    when called, on objects unknown now), for another object type than ``kinds`` (tables by
+    default), for a relation created here, and for ``IF EXISTS`` of one the replay proves
+    absent. What the ban-alter-* rules share before they look at the sub-commands."""
+    if in_routine_body(ctx) or node.objtype not in kinds:
+        return None
+    rel = node.relation
+    if not isinstance(rel, ast.RangeVar) or not existed_before(ctx, rel):
+        return None
+    return None if alter_table_does_nothing(ctx, node) else rel
 
 
 def in_routine_body(ctx: Context) -> bool:
