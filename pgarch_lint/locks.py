@@ -50,6 +50,12 @@ class LockMode(enum.IntEnum):
         return self.name.replace("_", " ")
 
     @property
+    def a_lock(self) -> str:
+        """``an ACCESS EXCLUSIVE lock``, ``a SHARE lock``: the mode in a sentence."""
+        label = self.label
+        return f"{'an' if label[:1] in 'AEIOU' else 'a'} {label} lock"
+
+    @property
     def blocks_writes(self) -> bool:
         return self >= LockMode.SHARE
 

@@ -2,6 +2,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pgarch_lint.analysis.fixes import set_before_statement
+from pgarch_lint.analysis.timeouts import lock_to_report
 from pgarch_lint.api import (
     AnyStatement,
     Category,
@@ -15,10 +16,6 @@ from pgarch_lint.api import (
     option,
     rule,
 )
-
-
-def _article(word: str) -> str:
-    return "an" if word[:1] in "AEIOU" else "a"
 
 
 def _queued(lk: LockTaken) -> str:
@@ -105,28 +102,25 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
     st = ctx.statement
     if st is None or st.deferred or tx.lock_timeout_set:
         return
-    before = tx.lock_waited
-    if before is not None and before.blocks_writes:
-        return  # the file's first strong lock was reported already
-    waits = _waits(ctx)
-    strong = next((lk for lk in waits if lk.mode.blocks_writes), None)
-    if strong is not None:
-        label = strong.mode.label
+    found = lock_to_report(_waits(ctx), tx.lock_waited)
+    if found is None:
+        return
+    lk, strong = found
+    node_at = lk.rel if lk.rel is not None else node
+    if strong:
         yield Violation(
-            f"takes {_article(label)} {label} lock on {strong.subject} with no "
-            f"lock_timeout set: while it waits for the lock, every {_queued(strong)} the "
+            f"takes {lk.mode.a_lock} on {lk.subject} with no "
+            f"lock_timeout set: while it waits for the lock, every {_queued(lk)} the "
             "table queues behind it",
-            node=strong.rel if strong.rel is not None else node,
+            node=node_at,
             fix=_fix(ctx),
         )
-    elif waits and before is None:
-        weak = waits[0]
-        label = weak.mode.label
+    else:
         yield Violation(
-            f"waits for {_article(label)} {label} lock on {weak.subject} with no lock_timeout "
+            f"waits for {lk.mode.a_lock} on {lk.subject} with no lock_timeout "
             "set: reads and writes go on meanwhile, but the migration waits with no limit "
             "behind any session that holds a conflicting lock",
-            node=weak.rel if weak.rel is not None else node,
+            node=node_at,
             severity=Severity.INFO,
             fix=_fix(ctx),
         )

@@ -2,6 +2,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from pgarch_lint.analysis.fixes import set_before_statement
+from pgarch_lint.analysis.timeouts import lock_to_report
 from pgarch_lint.api import (
     AnyStatement,
     Category,
@@ -33,10 +34,6 @@ def _fix(ctx: Context) -> Fix | None:
     value = ctx.options.fix_value if ctx.options is not None else Options().fix_value
     edit = set_before_statement(ctx, "statement_timeout", value)
     return Fix.unsafe(f"Set statement_timeout = '{value}' before it", edit) if edit else None
-
-
-def _article(word: str) -> str:
-    return "an" if word[:1] in "AEIOU" else "a"
 
 
 def _locks(ctx: Context) -> list[LockTaken]:
@@ -100,28 +97,25 @@ def check(node: ast.Node, ctx: Context) -> Iterator[Violation]:
     st = ctx.statement
     if st is None or st.deferred or tx.statement_timeout_set:
         return
-    before = tx.lock_taken
-    if before is not None and before.blocks_writes:
-        return  # the file's first strong lock was reported already
-    taken = _locks(ctx)
-    strong = next((lk for lk in taken if lk.mode.blocks_writes), None)
-    if strong is not None:
-        label = strong.mode.label
+    found = lock_to_report(_locks(ctx), tx.lock_taken)
+    if found is None:
+        return
+    lk, strong = found
+    node_at = lk.rel if lk.rel is not None else node
+    if strong:
         yield Violation(
-            f"takes {_article(label)} {label} lock on {strong.subject} with no "
+            f"takes {lk.mode.a_lock} on {lk.subject} with no "
             "statement_timeout set: if it runs long, the table stays blocked for as long as "
             "it runs",
-            node=strong.rel if strong.rel is not None else node,
+            node=node_at,
             fix=_fix(ctx),
         )
-    elif taken and before is None:
-        weak = taken[0]
-        label = weak.mode.label
+    else:
         yield Violation(
-            f"takes {_article(label)} {label} lock on {weak.subject} with no "
+            f"takes {lk.mode.a_lock} on {lk.subject} with no "
             "statement_timeout set: reads and writes go on, but nothing limits how long the "
             "statement waits for the lock or runs",
-            node=weak.rel if weak.rel is not None else node,
+            node=node_at,
             severity=Severity.INFO,
             fix=_fix(ctx),
         )

@@ -58,8 +58,7 @@ def _work(node: ast.Node, ctx: Context, held: LockTaken) -> str | None:
     for lk in st.locks:
         # a table this transaction locked already (strongly enough) is granted at once
         if lk.existing and not lk.same_table(held) and not lk.held_already(ctx.tx.tx_locks):
-            art = "an" if lk.mode.label[:1] in "AEIOU" else "a"
-            return f"waits for {art} {lk.mode.label} lock on {lk.label}"
+            return f"waits for {lk.mode.a_lock} on {lk.label}"
     if _slow_alter(node, ctx):
         return "scans or rewrites a table"
     if isinstance(node, _DML):

@@ -30,6 +30,7 @@ module                  what it answers
 ``existing_objects``    did the object a DROP / RENAME / SET SCHEMA names exist before this
                         file (new, or provably absent); object references read from those statements
 ``tenancy``             tenant tables; what an RLS policy expression fixes or allows
+``timeouts``            which lock of a statement the lock/statement timeout rules report
 ``security``            function options, function resolution, GRANT kinds, role names
 ``naming``              declared names: letter case, keywords, which declarations to judge
 ``conventions``         house style: naming conventions inferred from the schema, suggested names

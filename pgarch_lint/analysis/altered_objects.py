@@ -139,7 +139,9 @@ def existing_table_altered(
     (or migration unit) and the statement really runs now: None inside a routine body (it runs
     when called, on objects unknown now), for another object type than ``kinds`` (tables by
     default), for a relation created here, and for ``IF EXISTS`` of one the replay proves
-    absent. What the ban-alter-* rules share before they look at the sub-commands."""
+    absent. What the compatibility rules (ban-add-column, ban-alter-*) share before they look
+    at the sub-commands; the lock rules use ``migration.existing_alter_target`` instead (for
+    them a temporary table is no concern)."""
     if in_routine_body(ctx) or node.objtype not in kinds:
         return None
     rel = node.relation
