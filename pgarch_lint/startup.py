@@ -7,7 +7,9 @@ of that: ~25 ms, half of the interpreter's own start-up with pglast. Python's by
 (``__pycache__``) keeps the compiled modules but not this code, so :func:`install` keeps it in
 the same place and with the same trust: ``<package>/__pycache__/dataclass-methods.<tag>.marshal``
 (``tag`` names the interpreter; the file also records the bytecode's magic number). The methods
-are the same text compiled the same way; only the compiling is skipped.
+are the same text compiled the same way; only the compiling is skipped. Each code object is
+kept marshalled on its own and read when its class is created: a run pays only for the
+classes it creates (a plain ``check`` of one file: about half of them, 1 ms of 3).
 
 It works by giving the ``dataclasses`` module an ``exec`` of its own (the module looks the name
 up in its globals before the builtins): source text that was compiled before runs from the
@@ -43,7 +45,7 @@ def install() -> None:
     from importlib.util import MAGIC_NUMBER
 
     path = _path()
-    codes: dict[str, Any] = {}
+    codes: dict[str, Any] = {}  # source text → its code, marshalled on its own
     try:
         with open(path, "rb") as fh:
             data = fh.read()
@@ -57,9 +59,14 @@ def install() -> None:
 
     def exec_kept(source: Any, globals: Any = None, locals: Any = None) -> None:
         if isinstance(source, str):
-            code = codes.get(source)
+            code = None
+            kept = codes.get(source)
+            if kept is not None:
+                with contextlib.suppress(Exception):  # a damaged entry: compiled again
+                    code = marshal.loads(kept)
             if code is None:
-                code = codes[source] = compile(source, "<string>", "exec")
+                code = compile(source, "<string>", "exec")
+                codes[source] = marshal.dumps(code)
                 added.append(source)
             source = code
         builtins.exec(source, globals, locals)
