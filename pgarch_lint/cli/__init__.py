@@ -1,119 +1,50 @@
 """Command line: ``pgarch-lint check|rules|explain|schema|conventions|model|plan|inspect|verify|init|clean|server``.
 
-One module per command group: cmd_check (check), cmd_rules (rules, explain), cmd_schema
-(schema, conventions, model), cmd_plan (plan), cmd_live (inspect, verify), cmd_init (init), cmd_clean (clean), cmd_server (server:
-the language server of pgarch_lint/lsp/). What they share:
-common.py (the one-line error exit, :class:`~pgarch_lint.cli.common.Guard`), options.py (options
-declared once, and :func:`~pgarch_lint.cli.options.collect`, which groups a command's options),
-settings.py (the flags that override the configuration, applied in one place), inputs.py (the
-files to read, in replay order) and output.py (writing a report or a document).
+group.py holds the click group and the table of commands (:data:`COMMANDS`); one module per
+command group declares the click commands: cmd_check (check), cmd_rules (rules, explain),
+cmd_schema (schema, conventions, model), cmd_plan (plan), cmd_live (inspect, verify), cmd_init
+(init), cmd_clean (clean), cmd_server (server: the language server of pgarch_lint/lsp/).
+``check`` itself runs in checking.py, without click: its options are data there, and fast.py
+reads a plain ``check`` from them without importing click (see :func:`entry`). What the
+commands share: common.py (the one-line error exit, :class:`~pgarch_lint.cli.common.Guard`),
+options.py (options declared once as data, and :func:`~pgarch_lint.cli.options.collect`,
+which groups a command's options), settings.py (the flags that override the configuration,
+applied in one place), inputs.py (the files to read, in replay order) and output.py (writing
+a report or a document).
 
-Heavy modules (pglast, pydantic, reporters, rules) are imported inside the commands that need
-them, so ``--version`` and ``--help`` stay instant. Every expected problem (config, usage, I/O)
-is one line on stderr and exit code 2; an unexpected one too, unless ``--debug``.
-"""
+Heavy modules (click, pglast, pydantic, reporters, rules) are imported where they are needed,
+so ``--version`` and ``--help`` stay instant and a plain ``check`` imports no click. Every
+expected problem (config, usage, I/O) is one line on stderr and exit code 2; an unexpected one
+too, unless ``--debug``."""
 
 from __future__ import annotations
 
 import os
 import sys
-from typing import NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
-import click
-
-from pgarch_lint import __version__
-
-# command name → (module, attribute): a command's module is imported when the command is used
-# (or listed by --help), so a run of ``check`` does not build the options of the others
-COMMANDS: dict[str, tuple[str, str]] = {
-    "check": ("pgarch_lint.cli.cmd_check", "check"),
-    "rules": ("pgarch_lint.cli.cmd_rules", "rules_cmd"),
-    "explain": ("pgarch_lint.cli.cmd_rules", "explain"),
-    "schema": ("pgarch_lint.cli.cmd_schema", "schema"),
-    "conventions": ("pgarch_lint.cli.cmd_schema", "conventions"),
-    "model": ("pgarch_lint.cli.cmd_schema", "model"),
-    "plan": ("pgarch_lint.cli.cmd_plan", "plan"),
-    "inspect": ("pgarch_lint.cli.cmd_live", "inspect"),
-    "verify": ("pgarch_lint.cli.cmd_live", "verify"),
-    "init": ("pgarch_lint.cli.cmd_init", "init"),
-    "clean": ("pgarch_lint.cli.cmd_clean", "clean"),
-    "server": ("pgarch_lint.cli.cmd_server", "server"),
-}
+if TYPE_CHECKING:
+    from pgarch_lint.cli.group import COMMANDS as COMMANDS
+    from pgarch_lint.cli.group import main as main
 
 __all__ = ["COMMANDS", "entry", "main"]
 
 
-def _load(name: str) -> click.Command:
-    module, attr = COMMANDS[name]
-    # __import__ rather than importlib.import_module: ``python -X importtime`` reports it
-    command: click.Command = getattr(__import__(module, fromlist=(attr,)), attr)
-    return command
+def __getattr__(name: str) -> Any:
+    """What :mod:`pgarch_lint.cli.group` holds, imported on first use (a plain ``check`` runs
+    without click, see :mod:`pgarch_lint.cli.fast`): the click group :data:`main`, the table
+    :data:`COMMANDS` and the commands under their old names (``from pgarch_lint.cli import
+    check``)."""
+    if name.startswith("_"):
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
 
-
-class _Commands(click.Group):
-    """The command group, its commands imported on first use (see COMMANDS)."""
-
-    def list_commands(self, ctx: click.Context) -> list[str]:
-        return sorted({*self.commands, *COMMANDS})
-
-    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
-        if cmd_name not in self.commands:
-            if cmd_name in COMMANDS:
-                self.add_command(_load(cmd_name), cmd_name)
-            else:  # an unknown name: every command, for click's "did you mean"
-                for name in COMMANDS:
-                    if name not in self.commands:
-                        self.add_command(_load(name), name)
-        return self.commands.get(cmd_name)
-
-    def main(  # type: ignore[override]
-        self,
-        args: list[str] | None = None,
-        prog_name: str | None = None,
-        complete_var: str | None = None,
-        standalone_mode: bool = True,
-        **extra: object,
-    ) -> object:
-        """Usage errors (unknown option or command, a bad value) as one line on stderr and
-        exit 2, like every other expected problem; click would print the usage first."""
-        try:
-            rv = super().main(args, prog_name, complete_var, False, **extra)
-        except click.exceptions.NoArgsIsHelpError as exc:
-            exc.show()  # no command: the help, as click prints it
-            sys.exit(exc.exit_code)
-        except click.UsageError as exc:
-            msg = exc.format_message()
-            where = "pgarch-lint"
-            if exc.ctx is not None and exc.ctx.parent is not None:
-                where += f" {exc.ctx.info_name}"
-            click.echo(
-                f"pgarch-lint: error: {msg[:1].lower()}{msg[1:]} (see '{where} --help')", err=True
-            )
-            sys.exit(2)
-        except click.ClickException as exc:
-            click.echo(f"pgarch-lint: error: {exc.format_message()}", err=True)
-            sys.exit(exc.exit_code)
-        except click.Abort:
-            click.echo("pgarch-lint: interrupted", err=True)
-            sys.exit(130)
-        if standalone_mode:
-            sys.exit(rv if isinstance(rv, int) else 0)
-        return rv
-
-
-@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(
-    __version__, "--version", prog_name="pgarch-lint", message="%(prog)s %(version)s"
-)
-def main() -> None:
-    """pgarch-lint: a PostgreSQL schema architect for your migrations, schemas and queries."""
-
-
-def __getattr__(name: str) -> click.Command:
-    """The commands under their old names (``from pgarch_lint.cli import check``)."""
-    for cmd_name, (_, attr) in COMMANDS.items():
+    group = import_module("pgarch_lint.cli.group")  # not a from-import: that asks here
+    if name in ("main", "COMMANDS"):
+        return getattr(group, name)
+    for cmd_name, (_, attr) in group.COMMANDS.items():
         if attr == name:
-            return _load(cmd_name)
+            return group.load(cmd_name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
@@ -125,13 +56,26 @@ def entry() -> NoReturn:
     close their files and connections themselves, the standard streams are flushed here and
     atexit handlers still run. (mypy's ``--fast-exit`` does the same.) In-process callers
     (tests, ``CliRunner``) call :data:`main`, which exits normally.
+
+    A plain ``check`` (options :mod:`pgarch_lint.cli.fast` reads exactly as click would) runs
+    without importing click; anything else (help, a usage error, another command) goes
+    through click.
     """
     from pgarch_lint.startup import install
 
     install()  # dataclass methods compiled in earlier runs are not compiled again
     code: str | int | None = 0
     try:
-        main()
+        done = None
+        if sys.argv[1:2] == ["check"]:  # the usual run: without click when it can be
+            from pgarch_lint.cli.fast import check
+
+            done = check(sys.argv[2:])
+        if done is None:
+            from pgarch_lint.cli.group import main
+
+            main()
+        code = done
     except SystemExit as exc:
         code = exc.code
     if code is not None and not isinstance(code, int):

@@ -10,17 +10,31 @@ import os
 import sys
 from typing import TYPE_CHECKING, NoReturn
 
-import click
-
 from pgarch_lint.errors import ConfigError, InternalError, LiveError, RegistryError
 
 if TYPE_CHECKING:
     from types import TracebackType
 
 
+def echo(message: str, err: bool = False, nl: bool = True) -> None:
+    """Print ``message`` on stdout (stderr with ``err``) and flush, as ``click.echo`` does,
+    without importing click for the usual case: ASCII without escape sequences (click would
+    strip those when the stream is not a terminal, and it also handles odd encodings)."""
+    stream = sys.stderr if err else sys.stdout
+    if stream is None:  # no console (pythonw): click writes nothing either
+        return
+    if not message.isascii() or "\x1b" in message:
+        import click
+
+        click.echo(message, err=err, nl=nl)
+        return
+    stream.write(f"{message}\n" if nl else message)
+    stream.flush()
+
+
 def die(msg: str) -> NoReturn:
     """Print ``pgarch-lint: error: msg`` on stderr and exit 2."""
-    click.echo(f"pgarch-lint: error: {msg}", err=True)
+    echo(f"pgarch-lint: error: {msg}", err=True)
     sys.exit(2)
 
 
@@ -46,7 +60,10 @@ class Guard:
         ev: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
-        if ev is None or isinstance(ev, (SystemExit, click.exceptions.Exit, click.ClickException)):
+        if ev is None or isinstance(ev, SystemExit):
+            return
+        click = sys.modules.get("click")  # not imported: none of its exceptions can arise
+        if click is not None and isinstance(ev, (click.exceptions.Exit, click.ClickException)):
             return
         if isinstance(ev, BrokenPipeError):
             _quiet_pipe()
@@ -61,7 +78,7 @@ class Guard:
         if isinstance(ev, OSError):
             die(f"{ev.filename or ''}: {ev.strerror or ev}".lstrip(": "))
         if isinstance(ev, KeyboardInterrupt):
-            click.echo("pgarch-lint: interrupted", err=True)
+            echo("pgarch-lint: interrupted", err=True)
             sys.exit(130)
         die(f"internal error: {type(ev).__name__}: {ev} (run with --debug for the traceback)")
 

@@ -6,9 +6,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import click
-
-from pgarch_lint.cli.common import die
+from pgarch_lint.cli.common import die, echo
 
 if TYPE_CHECKING:
     from pgarch_lint.config import Settings
@@ -54,7 +52,7 @@ def check_inputs(
         name = stdin_filename or "<stdin>"
         inputs.append(FileInput(name, sys.stdin.buffer.read(), False, name))
     for line in skipped:
-        click.echo(f"pgarch-lint: note: skipped {line}", err=True)
+        echo(f"pgarch-lint: note: skipped {line}", err=True)
     return inputs
 
 

@@ -87,7 +87,7 @@ def test_every_command_with_selection_flags_goes_through_apply_flags(
         seen.append(flags)
         raise ConfigError("stop here")
 
-    import pgarch_lint.cli.cmd_check as cmd_check
+    import pgarch_lint.cli.checking as cmd_check
     import pgarch_lint.cli.cmd_live as cmd_live
 
     monkeypatch.setattr(cmd_check, "configure", spy)
