@@ -466,13 +466,17 @@ def rule_options(r: RuleLike, s: Settings) -> Any:
     return build_options(r, s.rule_options.get(r.qualified_name, {}), s.source or "config")
 
 
-def ignored_for_path(rel_path: str, s: Settings) -> set[str]:
-    """Rule names and categories ignored for one file by ``per-file-ignores``."""
+def ignored_for_path(rel_path: str, s: Settings) -> frozenset[str]:
+    """Rule names and categories ignored for one file by ``per-file-ignores`` (usually none:
+    the empty frozenset is one shared object, not a set per file of a long history)."""
+    if not s.per_file_ignores:
+        return frozenset()
+    name = Path(rel_path).name
     out: set[str] = set()
     for pat, names in s.per_file_ignores.items():
-        if fnmatch.fnmatchcase(rel_path, pat) or fnmatch.fnmatchcase(Path(rel_path).name, pat):
+        if fnmatch.fnmatchcase(rel_path, pat) or fnmatch.fnmatchcase(name, pat):
             out.update(names)
-    return out
+    return frozenset(out)
 
 
 def fail_threshold(fail_on: str) -> int:

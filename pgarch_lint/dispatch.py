@@ -77,15 +77,14 @@ class Dispatch:
         }
         self._per_ignored: dict[frozenset[str], Table] = {}
 
-    def for_ignored(self, ignored: set[str]) -> Table:
+    def for_ignored(self, ignored: frozenset[str]) -> Table:
         """The table without the rules (or categories) ignored for a file."""
         if not ignored:
             return self.table
-        key = frozenset(ignored)
-        table = self._per_ignored.get(key)
+        table = self._per_ignored.get(ignored)
         if table is None:
-            table = self._per_ignored[key] = {
-                t: tuple(x for x in rs if x.name not in key and x.category not in key)
+            table = self._per_ignored[ignored] = {
+                t: tuple(x for x in rs if x.name not in ignored and x.category not in ignored)
                 for t, rs in self.table.items()
             }
         return table

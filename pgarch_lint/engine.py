@@ -80,7 +80,7 @@ class _FileRun:
     src: SourceFile
     info: FileInfo
     suppressions: Suppressions
-    ignored: set[str]
+    ignored: frozenset[str]
     spans: list[tuple[int, int]] = field(default_factory=list)
     rel_path: str = ""
     # node type → the runners of the rules that asked for it, minus those ignored for the file

@@ -77,3 +77,24 @@ def test_a_foreign_or_broken_file_is_ignored(
     path.write_bytes(marshal.dumps((b"\x00\x00\r\n", {"x": 1})))
     _install(monkeypatch, path)
     assert _make()(1).label == "p"
+
+
+def test_the_console_script_collects_garbage_less_often(tmp_path: Path) -> None:
+    """A run allocates millions of objects that live to its end: the console script raises
+    the collector's thresholds (the interpreter importing pgarch_lint keeps its own)."""
+    code = (
+        "import atexit, gc, sys\n"
+        "default = gc.get_threshold()\n"
+        "atexit.register(lambda: print(gc.get_threshold(), file=sys.stderr))\n"
+        "sys.argv = ['pgarch-lint', '--version']\n"
+        "import pgarch_lint.cli\n"
+        "assert gc.get_threshold() == default\n"
+        "pgarch_lint.cli.entry()\n"
+    )
+    import subprocess
+
+    r = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stderr.strip() == "(100000, 20, 20)"
