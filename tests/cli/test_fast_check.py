@@ -21,6 +21,7 @@ from pgarch_lint.cli import main
 from pgarch_lint.cli.checking import OPTIONS
 from pgarch_lint.cli.cmd_check import check as check_command
 from pgarch_lint.cli.common import echo
+from pgarch_lint.cli.fast import check as fast_check
 from pgarch_lint.cli.fast import parse
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -173,3 +174,27 @@ def test_echo_leaves_escapes_and_other_text_to_click(capsys: pytest.CaptureFixtu
     out, err = capsys.readouterr()
     assert err == "plain\nred\n"
     assert out == "naïve"
+
+
+def test_shell_completion_is_left_to_click(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("_PGARCH_LINT_COMPLETE", "bash_complete")
+    assert fast_check(["a.sql"]) is None
+
+
+def test_an_interrupt_ends_as_click_ends_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    import pgarch_lint.cli.checking as checking
+    import pgarch_lint.cli.cmd_check as cmd_check
+
+    monkeypatch.setattr(checking, "run_check", interrupted)
+    monkeypatch.setattr(cmd_check, "run_check", interrupted)
+    monkeypatch.chdir(tmp_path)
+    assert fast_check(["a.sql"]) == 130
+    _, err = capsys.readouterr()
+    expected = CliRunner().invoke(main, ["check", "a.sql"])
+    assert expected.exit_code == 130
+    assert err == expected.stderr == "\npgarch-lint: interrupted\n"
