@@ -116,8 +116,7 @@ class Engine:
         self._checked: list[str] = []
         self._checked_paths: frozenset[str] = frozenset()
         self._checked_order: dict[str, int] = {}
-        # the output of each file, when the run records it (see run(record=True))
-        self.outputs: list[FileOutput] | None = None
+        self.outputs: list[FileOutput] | None = None  # each file's, with run(record=True)
         self._checkpoint: Callable[[int, Catalog], None] | None = None
         self._recorder: Recorder | None = None  # cuts the output into each file's part
         self.on_file: Callable[[int, int, FileInput], None] | None = None
@@ -285,10 +284,12 @@ class Engine:
         self.note_paths.extend([path] * len(out.notes))
 
     def _file(self, path: str) -> _FileRun:
-        """A file of the run, read now if it came from the cache unread."""
+        """A file of the run, read now if it came from the cache unread (:func:`_text_only`)."""
         fr = self._files[path]
         if isinstance(fr, Cached):
-            fr = self._files[path] = self._open(fr.file, fr.index, fr.output)
+            fr = self._files[path] = _text_only(fr, self.settings, self._table) or self._open(
+                fr.file, fr.index, fr.output
+            )
         return fr
 
     def _end_of_run(self) -> None:
@@ -725,6 +726,26 @@ def _read(
         for i in cached.used:
             fr.suppressions.directives[i].used = True
     return fr
+
+
+def _text_only(c: Cached, settings: Settings, table: Dispatch) -> _FileRun | None:
+    """A file the cache kept, as the end of the run uses it (a whole-schema finding placed in
+    it) when it has no suppression comment: its text for positions, source lines and fixes,
+    its per-file ignores, no statement (splitting every such file again cost a tenth of a run
+    with one file changed). None for a file with suppression comments: it must be read."""
+    if c.output.directives:
+        return None
+    f = c.file
+    ignored = ignored_for_path(f.rel_path or f.path, settings)
+    return _FileRun(
+        SourceFile(f.path, c.text, "", [], []),
+        FileInfo(f.path, None, f.context),
+        Suppressions(),
+        ignored,
+        rel_path=f.rel_path,
+        dispatch=table.for_ignored(ignored),
+        cached=c.output,
+    )
 
 
 def _dynamic_execute(ns: sql.NestedSQL) -> DynamicExecute:

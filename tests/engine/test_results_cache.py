@@ -247,6 +247,37 @@ def test_the_default_folder_is_at_the_project_root(
     assert not (proj / "build").exists()
 
 
+def test_an_edit_reads_only_the_text_of_cached_files_without_suppressions(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A whole-schema finding placed in a file the cache kept needs only that file's text,
+    unless the file has suppression comments (then it is split again to read them)."""
+    import pgarch_lint.engine as engine
+
+    (tmp_path / "V1__a.sql").write_text("CREATE TABLE a (x int);\n")  # no primary key
+    (tmp_path / "V2__b.sql").write_text(
+        "-- pgarch-lint: ignore[table-missing-primary-key]\nCREATE TABLE b (x int);\n"
+    )
+    (tmp_path / "V3__c.sql").write_text("CREATE TABLE c (id bigint PRIMARY KEY);\n")
+    (tmp_path / "V4__d.sql").write_text("SELECT 1;\n")
+    args = (str(tmp_path), "--format", "json", "--jobs", "1")
+    cold = check(*args)
+    assert '"table-missing-primary-key"' in cold[1]
+    split: list[str] = []
+    real = engine.load_source
+
+    def spy(data: bytes, path: str, **kw: bool) -> object:
+        split.append(Path(path).name)
+        return real(data, path, **kw)
+
+    monkeypatch.setattr(engine, "load_source", spy)
+    with (tmp_path / "V4__d.sql").open("a") as fh:
+        fh.write("-- edited\n")
+    edited = check(*args)
+    assert sorted(split) == ["V2__b.sql", "V4__d.sql"]  # V1: its text only; V3: kept catalog
+    assert edited == check(*args, cache_on=False)
+
+
 def test_nothing_changed_imports_neither_pglast_nor_the_engine_nor_rules(tmp_path: Path) -> None:
     (tmp_path / "V1__a.sql").write_text("CREATE TABLE a (id int);\nCREATE INDEX ia ON a (id);\n")
     code = (
