@@ -27,12 +27,17 @@ def later_statements(ctx: Context) -> tuple[ast.Node, ...]:
     """The statements after the current one in its file (not for statements inside a
     function or DO block, whose "later" is another story)."""
     stmt = ctx.statement
+    return tuple(n for at, n in _file_statements(ctx) if stmt is not None and at >= stmt.end)
+
+
+def _file_statements(ctx: Context) -> tuple[tuple[int, ast.Node], ...]:
+    """The statements of the current statement's file with their offsets; none for a
+    statement inside a function or DO block."""
+    stmt = ctx.statement
     if stmt is None or stmt.nested:
         return ()
     text = ctx.parser_text()
-    if text is None:
-        return ()
-    return tuple(n for at, n in _statements(text) if at >= stmt.end)
+    return () if text is None else _statements(text)
 
 
 #: files larger than this are not read ahead (a schema dump's trees would cost more memory
@@ -60,12 +65,7 @@ def earlier_statements(ctx: Context) -> tuple[ast.Node, ...]:
     """The statements before the current one in its file (same rules as
     :func:`later_statements`)."""
     stmt = ctx.statement
-    if stmt is None or stmt.nested:
-        return ()
-    text = ctx.parser_text()
-    if text is None:
-        return ()
-    return tuple(n for at, n in _statements(text) if at < stmt.start)
+    return tuple(n for at, n in _file_statements(ctx) if stmt is not None and at < stmt.start)
 
 
 def _type_renames(nodes: tuple[ast.Node, ...]) -> list[tuple[str, str]]:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -22,8 +21,7 @@ from pgarch_lint.cli.output import write_output
 from pgarch_lint.cli.settings import command_settings, discovery_start
 
 if TYPE_CHECKING:
-    from pgarch_lint.config import Settings
-    from pgarch_lint.files import FileInput
+    pass
 
 _CONTEXT_HELP = "Files replayed before PATHS (same as for check)."
 
@@ -65,7 +63,7 @@ def schema(
         settings = command_settings(config_file, paths)
         # the live schema is replayed as SQL into this command's own catalog
         inputs, _, _ = live_schema_first(
-            _schema_inputs(paths, context_paths, settings), dsn, context=bool(paths)
+            check_inputs(paths, context_paths, settings, None, None), dsn, context=bool(paths)
         )
         catalog = SchemaRecorder() if fmt == "sql" else None
         engine = Engine(settings, [], catalog)
@@ -83,30 +81,6 @@ def schema(
                 out.write(render_text(engine.catalog))
 
         write_output(output, write)
-
-
-def _schema_inputs(
-    paths: tuple[str, ...], context_paths: tuple[str, ...], settings: Settings
-) -> list[FileInput]:
-    """``schema``'s input: the context files, then PATHS (no --since, no per-file paths)."""
-    from pgarch_lint.files import FileInput, collect, display_path
-
-    inputs = [
-        FileInput(display_path(p), p.read_bytes(), True)
-        for p in collect(context_paths, root=settings.root, lint_down=settings.lint_down)
-    ]
-    inputs += [
-        FileInput(display_path(p), p.read_bytes(), False)
-        for p in collect(
-            [p for p in paths if p != "-"],
-            root=settings.root,
-            exclude=settings.exclude,
-            lint_down=settings.lint_down,
-        )
-    ]
-    if "-" in paths:
-        inputs.append(FileInput("<stdin>", sys.stdin.buffer.read(), False))
-    return inputs
 
 
 @click.command()
