@@ -223,6 +223,14 @@ class HouseStyle:
     allow_prefixed: bool = True  # naming-foreign-key-column's option
     cases: dict[str, Convention] = field(default_factory=dict)  # table, column, type
     column_case: dict[str, str] = field(default_factory=dict)  # table → its columns' case
+    # (template, kind, id(definition)) → (definition, whether its item follows the template):
+    # the inference tries a name against many templates, several candidates twice, and the
+    # naming rules judge every name again by the chosen one. Items are built from their
+    # definition alone (object_item, pk_column_item, fk_column_item), so the definition and
+    # kind stand for the item; holding the definition keeps its id from being reused.
+    _seen: dict[tuple[str, str, int], tuple[Any, bool]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def __getitem__(self, kind: str) -> Convention:
         return self.conventions[kind]
@@ -233,16 +241,27 @@ class HouseStyle:
         conv = convention or self.conventions[item.kind]
         if not conv.template:
             return True
-        if _item_follows(conv.template, item, self.allow_prefixed):
+        if self.item_follows(conv.template, item):
             return True
-        if conv.shape and _item_follows(conv.shape, item, self.allow_prefixed):
+        if conv.shape and self.item_follows(conv.shape, item):
             return True
         if item.kind == "foreign-key-column" and conv.inferred:
             # {table}_id stays acceptable beside the <role>_id the project also uses
-            return _item_follows(DEFAULTS[item.kind], item, self.allow_prefixed)
+            return self.item_follows(DEFAULTS[item.kind], item)
         if item.unique_index and item.kind == "unique" and convention is None:
             return self.follows(item, self.conventions["index"])
         return False
+
+    def item_follows(self, template: str, item: Item) -> bool:
+        """Whether ``item`` follows ``template`` (remembered per template and definition)."""
+        d = item.definition
+        if d is None:
+            return _item_follows(template, item, self.allow_prefixed)
+        key = (template, item.kind, id(d))
+        hit = self._seen.get(key)
+        if hit is None:
+            hit = self._seen[key] = (d, _item_follows(template, item, self.allow_prefixed))
+        return hit[1]
 
     def case_ok(self, d: NameDef) -> bool:
         """Whether a name that is not snake_case follows the house style of its kind: the
@@ -320,20 +339,20 @@ _SAMPLE_SHARE = 0.7
 
 
 def _misses(
-    template: str, items: Sequence[Item], allow_prefixed: bool, allowed: int
+    template: str, items: Sequence[Item], style: HouseStyle, allowed: int
 ) -> list[Item] | None:
     """The items that do not follow ``template``; None as soon as there are more than
     ``allowed`` (the template cannot be the convention)."""
     out: list[Item] = []
     for it in items:
-        if not _item_follows(template, it, allow_prefixed):
+        if not style.item_follows(template, it):
             out.append(it)
             if len(out) > allowed:
                 return None
     return out
 
 
-def _choose(kind: str, items: Sequence[Item], allow_prefixed: bool) -> Convention | None:
+def _choose(kind: str, items: Sequence[Item], style: HouseStyle) -> Convention | None:
     total = len(items)
     if total < MIN_EVIDENCE:
         return None
@@ -348,12 +367,9 @@ def _choose(kind: str, items: Sequence[Item], allow_prefixed: bool) -> Conventio
         for order, (template, label) in enumerate(tier):
             if not template or (best is not None and best[2] == template):
                 continue
-            if (
-                sample is not items
-                and _misses(template, sample, allow_prefixed, sample_misses) is None
-            ):
+            if sample is not items and _misses(template, sample, style, sample_misses) is None:
                 continue
-            missed = _misses(template, items, allow_prefixed, allowed_misses)
+            missed = _misses(template, items, style, allowed_misses)
             if missed is not None and (best is None or total - len(missed) > best[0]):
                 best = (total - len(missed), order, template, label, missed)
         if best is not None:
@@ -369,7 +385,7 @@ def _choose(kind: str, items: Sequence[Item], allow_prefixed: bool) -> Conventio
             # MIN_ABBREVIATED names keep the template's fixed parts and table but not its
             # columns) is held to that shape; a single deviant name does not make it one
             shape = shape_of(template)
-            short = sum(1 for it in missed if _item_follows(shape, it, allow_prefixed))
+            short = sum(1 for it in missed if style.item_follows(shape, it))
             tolerated = shape if shape != template and short >= MIN_ABBREVIATED else None
             return Convention(
                 kind, template, "inferred", label, n, total, tuple(examples), tolerated
@@ -414,7 +430,7 @@ def infer(
                 for it in items
                 if not (it.unique_index and style.follows(it, style.conventions["index"]))
             ]
-        chosen = _choose(kind, items, allow_prefixed)
+        chosen = _choose(kind, items, style)
         if chosen is None:
             chosen = Convention(kind, configured, "default", total=len(items))
         elif chosen.template == configured:
@@ -462,8 +478,8 @@ def _family_fallback(style: HouseStyle, by_kind: Mapping[str, list[Item]], namin
             continue
         template = FAMILIES[family][kind]
         items = by_kind[kind]
-        n = sum(1 for it in items if _item_follows(template, it, style.allow_prefixed))
-        default = sum(1 for it in items if _item_follows(conv.template, it, style.allow_prefixed))
+        n = sum(1 for it in items if style.item_follows(template, it))
+        default = sum(1 for it in items if style.item_follows(conv.template, it))
         if default > n:
             continue  # the kind's own names speak for the default
         style.conventions[kind] = Convention(
