@@ -60,15 +60,32 @@ def _excluded(rel: str, patterns: Iterable[str]) -> bool:
     return False
 
 
-def display_path(p: Path) -> str:
+def display_path(p: Path | str) -> str:
     """``p`` as shown in reports: relative to the current directory when below it, and always
     printable (bytes of a file name that are not UTF-8 are shown as ``\\xNN`` escapes instead
     of lone surrogates, which no report, hash or terminal can encode)."""
-    try:
-        rel = os.path.relpath(p)
-    except ValueError:  # pragma: no cover - other drive on Windows
-        rel = ".."
+    rel = _relative(os.fspath(p))
     return _printable(str(p) if rel.startswith("..") else rel)
+
+
+def _relative(s: str) -> str:
+    """``os.path.relpath(s)``, without its work in the usual cases (this is called for every
+    file of a run): a relative path that does not climb out of the current folder is itself,
+    normalised; an absolute path below the current folder is what follows the folder."""
+    if os.name != "nt":  # Windows: drives and letter case, relpath knows them
+        norm = os.path.normpath(s)
+        if not os.path.isabs(norm):
+            if not norm.startswith(".."):
+                return norm
+        elif not norm.startswith("//"):
+            cwd = os.getcwd()
+            top = cwd if cwd.endswith(os.sep) else cwd + os.sep
+            if norm.startswith(top):
+                return norm[len(top) :]
+    try:
+        return os.path.relpath(s)
+    except ValueError:  # pragma: no cover - other drive on Windows
+        return ".."
 
 
 def _printable(s: str) -> str:
@@ -172,12 +189,14 @@ def _special(p: Path) -> bool:
 _REAL: dict[tuple[str, str], str] = {}
 
 
-def real_path(p: Path | str) -> str:
+def real_path(p: Path | str, cwd: str | None = None) -> str:
     """``os.path.realpath`` (what ``Path.resolve`` does), remembered: every file is resolved
     several times (its path relative to the config root, context/checked de-duplication) and
-    each resolution costs an ``lstat`` per path component."""
+    each resolution costs an ``lstat`` per path component. ``cwd``: the current folder, when
+    the caller has it."""
     path = os.fspath(p)
-    key = (os.getcwd(), path)  # a relative path means something else in another folder
+    # a relative path means something else in another folder
+    key = (os.getcwd() if cwd is None else cwd, path)
     real = _REAL.get(key)
     if real is None:
         try:
@@ -188,16 +207,27 @@ def real_path(p: Path | str) -> str:
     return real
 
 
+_RELS: dict[tuple[str, str, str], str] = {}
+
+
 def _rel(p: Path, root: Path) -> str:
-    real, top = real_path(p), real_path(root)
-    prefix = top if top.endswith(os.sep) else top + os.sep
-    if real == top:
-        rel = "."
-    elif real.startswith(prefix):
-        rel = real[len(prefix) :].replace(os.sep, "/")
-    else:
-        rel = p.as_posix()
-    return _printable(rel)  # file names that are not UTF-8: see display_path
+    """``p`` relative to ``root`` (both resolved), remembered like :func:`real_path`: a run
+    asks it for every file twice (exclusions, then per-file ignores)."""
+    cwd = os.getcwd()
+    key = (cwd, os.fspath(p), os.fspath(root))
+    rel = _RELS.get(key)
+    if rel is None:
+        real, top = real_path(p, cwd), real_path(root, cwd)
+        prefix = top if top.endswith(os.sep) else top + os.sep
+        if real == top:
+            rel = "."
+        elif real.startswith(prefix):
+            rel = real[len(prefix) :].replace(os.sep, "/")
+        else:
+            rel = p.as_posix()
+        # file names that are not UTF-8: see display_path
+        rel = _RELS[key] = _printable(rel)
+    return rel
 
 
 def relative_to_root(p: Path, root: Path) -> str:

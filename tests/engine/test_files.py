@@ -1,0 +1,46 @@
+"""How reports name the files of a run."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pgarch_lint.files import display_path
+
+PARTS = st.sampled_from([".", "..", "", "a", "b", "x y.sql", "deep", "..a", "migrations"])
+
+
+def _relpath_display(s: str) -> str:
+    """The definition: relative to the current folder when below it, else as given."""
+    rel = os.path.relpath(s)
+    return s if rel.startswith("..") else rel
+
+
+@pytest.mark.parametrize("depth", [0, 2])
+def test_display_path_is_the_path_relative_to_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, depth: int
+) -> None:
+    """Relative paths are normalised without asking the file system; paths that climb out
+    of the current folder (and maybe back in), absolute paths and the folder itself give
+    what ``os.path.relpath`` says."""
+    here = tmp_path.joinpath(*["deep"] * depth)
+    here.mkdir(parents=True, exist_ok=True)
+    monkeypatch.chdir(here)
+
+    @settings(max_examples=400, deadline=None)
+    @given(st.lists(PARTS, min_size=1, max_size=7), st.sampled_from(["", "./", "/", "abs"]))
+    def check(parts: list[str], lead: str) -> None:
+        s = "/".join(parts)
+        s = str(here) + "/" + s if lead == "abs" else lead + s
+        if s:
+            assert display_path(Path(s)) == _relpath_display(str(Path(s)))
+            assert display_path(s) == _relpath_display(s)
+
+    check()
+    assert display_path(Path("migrations/./V1.sql")) == "migrations/V1.sql"
+    assert display_path(Path(f"../{here.name}/V1.sql")) == "V1.sql"
+    assert display_path(here / "V1.sql") == "V1.sql"
