@@ -43,6 +43,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from pgarch_lint import startup
 from pgarch_lint.findings import Finding, FindingFix, Position, Report, Summary, TextEdit
 
 if TYPE_CHECKING:
@@ -263,9 +264,13 @@ def _unpickler(data: bytes) -> Any:
 
 
 @contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
+def _no_gc(freeze: bool = False) -> Iterator[None]:
     """The cyclic garbage collector off: pickling a catalog allocates hundreds of thousands of
-    objects, and the collections they trigger (finding nothing) cost as much as the pickling."""
+    objects, and the collections they trigger (finding nothing) cost as much as the pickling.
+
+    ``freeze``: then move every object alive out of the collector's reach. An unpickled
+    catalog lives to the end of the run, yet the next collection walks all of it (17 ms
+    for a 1,200-file history's, a twelfth of a run after one file changed)."""
     import gc
 
     was = gc.isenabled()
@@ -273,6 +278,8 @@ def _no_gc() -> Iterator[None]:
     try:
         yield
     finally:
+        if freeze:
+            gc.freeze()
         if was:
             gc.enable()
 
@@ -282,7 +289,7 @@ def _load(path: Path) -> Any:
     try:
         with open(path, "rb") as fh:
             data = fh.read()
-        with _no_gc():
+        with _no_gc(freeze=startup.ONE_RUN):  # the console script's process ends soon
             return _unpickler(data).load()
     except Exception:  # corrupt, truncated, foreign: a miss
         return None

@@ -28,6 +28,12 @@ from typing import Any
 
 _MAX_BYTES = 4_000_000  # a file grown past this (code of many versions) starts again
 
+#: True in the console script's process (set by :func:`pgarch_lint.cli.entry`), which ends
+#: after one run: what it loads to keep to the end (the results cache's catalog) may be moved
+#: out of the cyclic garbage collector's reach for good (``gc.freeze``). False for importers
+#: of the package (a language server, tests), whose processes live on.
+ONE_RUN = False
+
 
 def _path() -> str:
     here = os.path.dirname(os.path.abspath(__file__))

@@ -6,7 +6,9 @@ folder is the test's own (``PGARCH_LINT_CACHE_DIR``, see tests/conftest.py).
 
 from __future__ import annotations
 
+import gc
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -302,6 +304,38 @@ def test_nothing_changed_imports_neither_pglast_nor_the_engine_nor_rules(tmp_pat
     assert cold != "loaded []"
     warm_out, warm = run()
     assert warm == "loaded []" and warm_out == cold_out
+
+
+def test_the_console_script_keeps_a_loaded_catalog_from_the_collector(tmp_path: Path) -> None:
+    """After an edit, the console script unpickles the kept catalog and moves it out of the
+    cyclic collector's reach (it lives to the end of a process that ends with the run); a
+    caller importing the package (here: this test's process) keeps its collector as it is."""
+    for n in range(1, 4):
+        (tmp_path / f"V{n}__t.sql").write_text(f"CREATE TABLE t{n} (id bigint PRIMARY KEY);\n")
+    code = (
+        "import atexit, gc, sys\n"
+        "atexit.register(lambda: print('frozen', gc.get_freeze_count(), file=sys.stderr))\n"
+        "sys.argv = ['pgarch-lint', 'check', '.', '--jobs', '1', '--quiet', '--fail-on', 'never']\n"
+        "import pgarch_lint.cli\n"
+        "pgarch_lint.cli.entry()\n"
+    )
+
+    def frozen() -> int:
+        r = subprocess.run(
+            [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60
+        )
+        assert r.returncode == 0, r.stderr
+        return int(r.stderr.split()[-1])
+
+    assert frozen() == 0  # cold: nothing loaded
+    (tmp_path / "V3__t.sql").write_text("CREATE TABLE t3 (id bigint);\n")
+    assert frozen() > 0  # the catalog after V2, loaded from the cache
+
+    before = gc.get_freeze_count()
+    catalog = tmp_path / "catalog.pickle"
+    catalog.write_bytes(pickle.dumps([{"a": [1]} for _ in range(100)]))
+    assert cache._load(catalog) is not None
+    assert gc.get_freeze_count() == before
 
 
 # --- properties --------------------------------------------------------------------------------
