@@ -289,7 +289,9 @@ def _load(path: Path) -> Any:
     try:
         with open(path, "rb") as fh:
             data = fh.read()
-        with _no_gc(freeze=startup.ONE_RUN):  # the console script's process ends soon
+        from pgarch_lint.sql import trusted_nodes  # the nodes were valid when pickled
+
+        with _no_gc(freeze=startup.ONE_RUN), trusted_nodes():  # (freeze: the process ends soon)
             return _unpickler(data).load()
     except Exception:  # corrupt, truncated, foreign: a miss
         return None

@@ -515,7 +515,12 @@ class NameDef:
     start: int | None = None  # where to report (absolute offset), None: the statement
     context: bool = False  # declared in a --context file or a live database
 
+    def __reduce__(self) -> tuple[type[NameDef], tuple[Any, ...]]:
+        # pickled as a call with the fields in order, like Loc (see there)
+        return (NameDef, tuple([getattr(self, name) for name in _NAMEDEF_FIELDS]))
 
+
+_NAMEDEF_FIELDS = tuple(NameDef.__dataclass_fields__)
 _SNAKE_NAME = re.compile(r"[a-z_][a-z0-9_]*")
 _KEYWORDS = RESERVED_KEYWORDS | TYPE_FUNC_NAME_KEYWORDS
 

@@ -97,6 +97,11 @@ class Loc:
     start: int
     end: int
 
+    def __reduce__(self) -> tuple[type[Loc], tuple[str, int, int]]:
+        # pickled as a call (the results cache keeps thousands): the state functions
+        # dataclasses gives a frozen slotted class look its fields up for every object
+        return (Loc, (self.path, self.start, self.end))
+
 
 @functools.lru_cache(maxsize=4096)
 def _parsed(text: str) -> ast.Node | None:

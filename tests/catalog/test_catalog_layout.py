@@ -238,3 +238,22 @@ def test_split_type() -> None:
     assert split_type("numeric(10,2)") == ("numeric", [10, 2])
     assert split_type("text") == ("text", None)
     assert split_type("foo(bar)") == ("foo(bar)", None)
+
+
+def test_a_catalog_kept_by_the_results_cache_reads_back_equal(tmp_path: Path) -> None:
+    """The results cache pickles a catalog and unpickles it without pglast's validator, its
+    locations and declared names as calls (``__reduce__``): everything reads back equal."""
+    import pickle
+
+    from pgarch_lint import cache
+
+    cat = replay(RICH_SQL)
+    path = tmp_path / "snap"
+    path.write_bytes(pickle.dumps(cat, protocol=pickle.HIGHEST_PROTOCOL))
+    back = cache._load(path)
+    assert type(back) is type(cat)
+    assert render_json(back) == render_json(cat)
+    assert list(back.names) == list(cat.names) and len(cat.names) >= 10
+    assert {d.loc for d in back.names} == {d.loc for d in cat.names}
+    for a, b in zip(iter_objects(cat), iter_objects(back), strict=True):
+        assert a == b

@@ -118,3 +118,26 @@ def test_trusted_parse_matches_over_the_corpus() -> None:
                 continue
             diff = same(want, got)
             assert diff is None, f"{f} at offset {s}: {diff}"
+
+
+def test_trees_unpickled_as_trusted_are_those_pickled_and_the_validator_returns() -> None:
+    """The results cache unpickles the catalog's trees inside ``trusted_nodes`` (no validator:
+    the values were valid when pickled): the trees are identical, and afterwards (also after
+    an error inside) pglast validates again."""
+    import pickle
+
+    text = (
+        "CREATE TABLE t (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, a text DEFAULT "
+        "lower('X') CHECK (a <> '' AND a IS NOT NULL), f boolean DEFAULT true);\n"
+        "CREATE VIEW v AS SELECT id, coalesce(a, 'b') AS a FROM t WHERE f IS NOT FALSE;\n"
+    )
+    trees = sql.parse_text(text)
+    data = pickle.dumps(trees)
+    with sql.trusted_nodes():
+        sql.ast.RangeVar(relname=42)  # not validated inside
+        back = pickle.loads(data)
+    assert same(trees, back) is None
+    with pytest.raises(RuntimeError), sql.trusted_nodes():
+        raise RuntimeError
+    with pytest.raises(ValueError):
+        sql.ast.RangeVar(relname=42)
