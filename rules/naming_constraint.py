@@ -76,7 +76,7 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
         conv = style[d.kind]
         if not conv.template:
             continue
-        item = conventions.object_item(d)
+        item = style.object_item(d)
         if style.follows(item, conv):
             continue
         want = conventions.render(conv.template, item.spec)

@@ -72,7 +72,7 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
     if not conv.template:
         return
     for d in checked_declarations(ctx, ("foreign-key",)):
-        item = conventions.fk_column_item(d)
+        item = style.fk_column_item(d)
         if item is None or d.ref_shown is None or style.follows(item, conv):
             continue
         refcol = item.spec.values["ref_column"][0]

@@ -66,7 +66,7 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
         convs = [c for c in convs if c.template]
         if not convs:
             continue
-        item = conventions.object_item(d)
+        item = style.object_item(d)
         if any(style.follows(item, c) for c in convs):
             continue
         wants = [conventions.render(c.template, item.spec) for c in convs]

@@ -52,7 +52,7 @@ def check(ev: EndOfRun, ctx: Context) -> Iterator[Violation]:
     if not conv.template:
         return
     for d in checked_declarations(ctx, ("primary-key",)):
-        item = conventions.pk_column_item(d)
+        item = style.pk_column_item(d)
         if item is None or style.follows(item, conv):
             continue
         col = d.columns[0]

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any  # Any: JSON reports
 
@@ -231,6 +231,11 @@ class HouseStyle:
     _seen: dict[tuple[str, str, int], tuple[Any, bool]] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
+    # (builder, id(definition)) → (definition, its item): the inference and the naming rules
+    # judge the same names
+    _items: dict[tuple[Any, int], tuple[Any, Item | None]] = field(
+        default_factory=dict, init=False, compare=False, repr=False
+    )
 
     def __getitem__(self, kind: str) -> Convention:
         return self.conventions[kind]
@@ -251,6 +256,27 @@ class HouseStyle:
         if item.unique_index and item.kind == "unique" and convention is None:
             return self.follows(item, self.conventions["index"])
         return False
+
+    def object_item(self, d: NameDef) -> Item:
+        """:func:`object_item`, built once per definition."""
+        item = self._item(object_item, d)
+        assert item is not None
+        return item
+
+    def pk_column_item(self, d: NameDef) -> Item | None:
+        """:func:`pk_column_item`, built once per definition."""
+        return self._item(pk_column_item, d)
+
+    def fk_column_item(self, d: NameDef) -> Item | None:
+        """:func:`fk_column_item`, built once per definition."""
+        return self._item(fk_column_item, d)
+
+    def _item(self, build: Callable[[NameDef], Item | None], d: NameDef) -> Item | None:
+        key = (build, id(d))
+        hit = self._items.get(key)
+        if hit is None:
+            hit = self._items[key] = (d, build(d))
+        return hit[1]
 
     def item_follows(self, template: str, item: Item) -> bool:
         """Whether ``item`` follows ``template`` (remembered per template and definition)."""
@@ -402,16 +428,16 @@ def infer(
     """The conventions of a run from its declared names (and the counts of their letter case,
     read from ``defs`` when not given) and its ``[naming]`` settings."""
     defs = list(defs)
+    style = HouseStyle({}, allow_prefixed)
     by_kind: dict[str, list[Item]] = {k: [] for k in KINDS}
     for d in defs:
         if d.kind not in OBJECT_DEF_KINDS or (d.rename and d.constraint_index):
             continue
-        it = object_item(d)
+        it = style.object_item(d)
         by_kind[it.kind].append(it)
-        col = pk_column_item(d) or fk_column_item(d)
+        col = style.pk_column_item(d) or style.fk_column_item(d)
         if col is not None:
             by_kind[col.kind].append(col)
-    style = HouseStyle({}, allow_prefixed)
     if naming.infer:
         _infer_cases(cases if cases is not None else CaseEvidence.of(defs), style)
     else:
