@@ -29,13 +29,11 @@ _NUM = re.compile(r"(\d+)")
 
 def natural_key(path: str) -> tuple[tuple[int, int | str], ...]:
     """Sort key so that ``V2__`` sorts before ``V10__`` (digits compare as numbers)."""
-    parts: list[tuple[int, int | str]] = []
-    for i, piece in enumerate(_NUM.split(path.replace(os.sep, "/"))):
-        if i % 2:
-            parts.append((0, int(piece)))
-        elif piece:
-            parts.append((1, piece.lower()))
-    return tuple(parts)
+    pieces = _NUM.split(path.replace(os.sep, "/") if os.sep != "/" else path)
+    # odd places hold the digits (never empty); empty text between them is left out
+    return tuple(
+        [(0, int(piece)) if i % 2 else (1, piece.lower()) for i, piece in enumerate(pieces) if piece]
+    )
 
 
 def is_down_file(path: str) -> bool:
@@ -111,6 +109,9 @@ def collect(
     """
     exclude = list(exclude)
     out: dict[str, Path] = {}
+    top = real_path(root)
+    prefix = top if top.endswith(os.sep) else top + os.sep
+    root_key = os.fspath(root)
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
@@ -150,14 +151,19 @@ def collect(
                     if not fn.lower().endswith(".sql"):
                         continue
                     f = Path(dirpath, fn)
+                    fs = os.fspath(f)
                     try:
-                        lst = os.lstat(f)
+                        lst = os.lstat(fs)
                     except OSError:
                         lst = None
                     if lst is not None and stat.S_ISREG(lst.st_mode):
                         # a plain file: its real path is its folder's plus its name (one
-                        # lstat here instead of one per path component later)
-                        _REAL[(cwd, os.fspath(f))] = os.path.join(real_dir, fn)
+                        # lstat here instead of one per path component later), and its path
+                        # relative to the root follows (what _rel would work out)
+                        real = _REAL[(cwd, fs)] = os.path.join(real_dir, fn)
+                        if real.startswith(prefix):
+                            rel = real[len(prefix) :].replace(os.sep, "/")
+                            _RELS[(cwd, fs, root_key)] = _printable(rel)
                     elif _special(f):
                         continue
                     found.append(f)
@@ -174,6 +180,19 @@ def collect(
         else:
             raise ConfigError(f"{raw}: no such file or directory")
     return sorted(out.values(), key=lambda q: natural_key(str(q)))
+
+
+def read_bytes(p: Path | str) -> bytes:
+    """A file's content, as ``Path.read_bytes`` reads it (same errors) but without building a
+    buffered file object: a run reads every file of a history."""
+    fd = os.open(p, os.O_RDONLY | getattr(os, "O_BINARY", 0))
+    try:
+        chunks = []
+        while chunk := os.read(fd, 1 << 20):
+            chunks.append(chunk)
+    finally:
+        os.close(fd)
+    return chunks[0] if len(chunks) == 1 else b"".join(chunks)
 
 
 def _special(p: Path) -> bool:

@@ -28,7 +28,7 @@ def check_inputs(
     migration replays the whole history in order). With ``--since``, files under PATHS that did
     not change become context, in natural order together with the changed ones.
     """
-    from pgarch_lint.files import FileInput, display_path, relative_to_root
+    from pgarch_lint.files import FileInput, display_path, read_bytes, relative_to_root
 
     skipped: list[str] = []
     seq = _replay_order(paths, context_paths, settings, _changed_since(since), skipped)
@@ -36,7 +36,7 @@ def check_inputs(
     inputs: list[FileInput] = []
     for p, is_context in seq:
         try:
-            data = p.read_bytes()
+            data = read_bytes(p)
         except IsADirectoryError:
             continue
         except OSError as exc:

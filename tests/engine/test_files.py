@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from pgarch_lint.files import display_path
+from pgarch_lint.files import display_path, natural_key
 
 PARTS = st.sampled_from([".", "..", "", "a", "b", "x y.sql", "deep", "..a", "migrations"])
 
@@ -44,3 +45,33 @@ def test_display_path_is_the_path_relative_to_the_current_folder(
     assert display_path(Path("migrations/./V1.sql")) == "migrations/V1.sql"
     assert display_path(Path(f"../{here.name}/V1.sql")) == "V1.sql"
     assert display_path(here / "V1.sql") == "V1.sql"
+
+
+def _natural_reference(path: str) -> tuple[tuple[int, int | str], ...]:
+    """The definition: digit runs compare as numbers, the text between them in lower case."""
+    parts: list[tuple[int, int | str]] = []
+    for i, piece in enumerate(re.split(r"(\d+)", path.replace(os.sep, "/"))):
+        if i % 2:
+            parts.append((0, int(piece)))
+        elif piece:
+            parts.append((1, piece.lower()))
+    return tuple(parts)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("aB/_.-0123456789ΣΑ٣ ")), max_size=40))
+def test_natural_key_sorts_digit_runs_as_numbers(path: str) -> None:
+    assert natural_key(path) == _natural_reference(path)
+
+
+def test_natural_order_of_migrations() -> None:
+    names = ["V10__b.sql", "V2__a.sql", "v1__C.sql", "V1__b.sql", "V2__A.sql", "0010_x", "9_y"]
+    assert sorted(names, key=natural_key) == [
+        "9_y",
+        "0010_x",
+        "V1__b.sql",
+        "v1__C.sql",
+        "V2__a.sql",
+        "V2__A.sql",
+        "V10__b.sql",
+    ]
