@@ -287,8 +287,12 @@ def validated(label: str, raw: dict[str, Any]) -> dict[str, Any]:
     files that define the model and its defaults, and the section's content) and pydantic is
     only loaded when the config changes. A config that fails validation is never cached.
     """
-    import hashlib
     import json
+
+    try:  # the builtin module: hashlib would load OpenSSL first (~2.5 ms)
+        from _sha256 import sha256
+    except ImportError:  # pragma: no cover - not CPython
+        from hashlib import sha256
 
     from pgarch_lint import __version__
     from pgarch_lint.analysis import name_templates  # the defaults
@@ -300,7 +304,7 @@ def validated(label: str, raw: dict[str, Any]) -> dict[str, Any]:
             model_files.append([st.st_size, st.st_mtime_ns])
         except OSError:
             model_files.append(None)
-    key = hashlib.sha256(
+    key = sha256(
         json.dumps([__version__, model_files, raw], sort_keys=True, default=repr).encode()
     ).hexdigest()[:32]
     folder = cache_dir()

@@ -187,8 +187,9 @@ def _advance(steps: Iterator[int], amount: int) -> bool:
 def _prepare(engine: Checker) -> None:
     """Import every rule module and build every option set before the first fork, so that
     workers do not each import them again."""
-    import hashlib  # noqa: F401  (used by findings.fingerprint; imported once for all workers)
+    from pgarch_lint.findings import fingerprint
 
+    fingerprint("", "", "", "")  # its hash module, imported once for all workers
     engine.prepare_rules()
 
 
