@@ -8,7 +8,9 @@ offered only when the text it replaces was read back and matched.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections import Counter
+from collections.abc import Iterator
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -138,11 +140,62 @@ def _unused(ctx: Context, d: NameDef, new: str, own: int) -> bool:
     """No file of the run mentions ``d``'s name (but its own declaration, ``own`` times in
     its file) nor ``new``."""
     assert d.loc is not None
-    for path in ctx.run_paths():
-        other = ctx.source_text(path) or ""
-        if _mentions(other, d.name) > (own if path == d.loc.path else 0) or _mentions(other, new):
-            return False
+    run = _run_text(ctx)
+    for name, allowed in ((d.name, own), (new, 0)):
+        for i in run.candidates(name):
+            here = allowed if run.paths[i] == d.loc.path else 0
+            if _mentions(run.texts[i], name) > here:
+                return False
     return True
+
+
+class _RunText:
+    """The texts of a run's files, and all of them in lower case one after the other: the
+    files that may mention a name are found with one search, not one per file (a
+    whole-schema fix asks for every file of the run, twice per fix)."""
+
+    def __init__(self, paths: tuple[str, ...], texts: list[str]) -> None:
+        self.paths = paths
+        self.texts = texts
+        folded = [_folded(t) for t in texts]
+        self.starts: list[int] = []
+        at = 0
+        for f in folded:
+            self.starts.append(at)
+            at += len(f) + 1
+        # NUL cannot be part of a name: a match never spans two files
+        self.folded = "\0".join(folded)
+
+    def candidates(self, name: str) -> Iterator[int]:
+        """The files whose text contains ``name`` in some letter case (every file for a
+        name with a double quote, which _mentions reads as identifiers)."""
+        if '"' in name:
+            yield from range(len(self.texts))
+            return
+        needle, last = name.lower(), -1
+        at = self.folded.find(needle)
+        while at >= 0:
+            i = bisect_right(self.starts, at) - 1
+            if i != last:
+                yield i
+                last = i
+            at = self.folded.find(needle, at + 1)
+
+
+_LAST_RUN: list[_RunText] = []
+
+
+def _run_text(ctx: Context) -> _RunText:
+    """The run's texts, kept while the run is the same (the same paths and text objects)."""
+    paths = ctx.run_paths()
+    texts = [ctx.source_text(p) or "" for p in paths]
+    if _LAST_RUN:
+        last = _LAST_RUN[0]
+        if last.paths == paths and all(a is b for a, b in zip(last.texts, texts, strict=True)):
+            return last
+    run = _RunText(paths, texts)
+    _LAST_RUN[:] = [run]
+    return run
 
 
 def name_unnamed(ctx: Context, d: NameDef, new: str) -> Edit | None:
