@@ -32,7 +32,11 @@ def natural_key(path: str) -> tuple[tuple[int, int | str], ...]:
     pieces = _NUM.split(path.replace(os.sep, "/") if os.sep != "/" else path)
     # odd places hold the digits (never empty); empty text between them is left out
     return tuple(
-        [(0, int(piece)) if i % 2 else (1, piece.lower()) for i, piece in enumerate(pieces) if piece]
+        [
+            (0, int(piece)) if i % 2 else (1, piece.lower())
+            for i, piece in enumerate(pieces)
+            if piece
+        ]
     )
 
 

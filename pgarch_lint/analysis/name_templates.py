@@ -290,6 +290,16 @@ def _match(segs: Sequence[_Seg], name: str, i: int = 0, pos: int = 0) -> bool:
     if i + 1 == len(segs):  # a trailing wildcard takes the rest
         rest = name[pos:]
         return bool(rest) and (kind == "any" or (len(rest) >= 6 and set(rest) <= _HEX))
+    after = segs[i + 1]
+    if kind == "any" and after[0] == "fix" and all(after[1]):
+        # any text, then fixed text: only where that text occurs can the wildcard end
+        for alt in after[1]:
+            end = name.find(alt, pos + 1)
+            while end >= 0:
+                if _match(segs, name, i + 1, end):
+                    return True
+                end = name.find(alt, end + 1)
+        return False
     for end in range(pos + 1, len(name)):
         piece = name[pos:end]
         if kind == "hex" and piece[-1] not in _HEX:

@@ -462,3 +462,40 @@ def test_a_history_that_follows_a_known_convention_gets_no_naming_index_finding(
     odd = f'CREATE INDEX zz_odd_one ON "{tables[0]}" ({columns[0]});'
     found = lint_sql(history + "\n" + odd, rules=["naming-index"])
     assert [f.line for f in found] == [len(stmts) + 1]
+
+
+# --- matching a name against a template's segments ----------------------------------------------
+
+_SEG_TEXT = st.text(alphabet="ab_c1", min_size=1, max_size=4)  # templates spell no empty part
+_SEGMENT = st.one_of(
+    st.tuples(st.just("fix"), st.lists(_SEG_TEXT, min_size=1, max_size=3).map(tuple)),
+    st.just(("any", ())),
+    st.just(("hex", ())),
+)
+
+
+def _segments_regex(segs: list[tuple[str, tuple[str, ...]]]) -> str:
+    """The definition: fixed text is one of its alternatives, ``any`` is some text, ``hex``
+    six hex digits or more, and the whole name is spelled."""
+    import re
+
+    out = []
+    for kind, alts in segs:
+        if kind == "fix":
+            out.append("(?:" + "|".join(re.escape(a) for a in alts) + ")")
+        else:
+            out.append(".+" if kind == "any" else "[0-9a-f]{6,}")
+    return "".join(out)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(_SEGMENT, min_size=1, max_size=5), st.text(alphabet="ab_c1f0", max_size=14))
+def test_segments_match_as_their_regular_expression(
+    segs: list[tuple[str, tuple[str, ...]]], name: str
+) -> None:
+    import re
+
+    from pgarch_lint.analysis.name_templates import _match
+
+    expected = re.fullmatch(_segments_regex(segs), name, re.DOTALL) is not None
+    assert _match(segs, name) == expected
