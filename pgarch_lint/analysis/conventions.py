@@ -223,17 +223,15 @@ class HouseStyle:
     allow_prefixed: bool = True  # naming-foreign-key-column's option
     cases: dict[str, Convention] = field(default_factory=dict)  # table, column, type
     column_case: dict[str, str] = field(default_factory=dict)  # table → its columns' case
-    # (template, kind, id(definition)) → (definition, whether its item follows the template):
-    # the inference tries a name against many templates, several candidates twice, and the
-    # naming rules judge every name again by the chosen one. Items are built from their
-    # definition alone (object_item, pk_column_item, fk_column_item), so the definition and
-    # kind stand for the item; holding the definition keeps its id from being reused.
-    _seen: dict[tuple[str, str, int], tuple[Any, bool]] = field(
+    # (builder, id(definition)) → (definition, its item): the inference and the naming rules
+    # judge the same names, with the same Item objects ...
+    _items: dict[tuple[Any, int], tuple[Any, Item | None]] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
-    # (builder, id(definition)) → (definition, its item): the inference and the naming rules
-    # judge the same names
-    _items: dict[tuple[Any, int], tuple[Any, Item | None]] = field(
+    # ... and (template, id(item)) → (item, whether it follows the template): the inference
+    # tries a name against many templates, several candidates twice, and the naming rules
+    # judge every name again by the chosen one (holding the item keeps its id from reuse)
+    _seen: dict[tuple[str, int], tuple[Item, bool]] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
 
@@ -279,14 +277,11 @@ class HouseStyle:
         return hit[1]
 
     def item_follows(self, template: str, item: Item) -> bool:
-        """Whether ``item`` follows ``template`` (remembered per template and definition)."""
-        d = item.definition
-        if d is None:
-            return _item_follows(template, item, self.allow_prefixed)
-        key = (template, item.kind, id(d))
+        """Whether ``item`` follows ``template`` (remembered per template and item)."""
+        key = (template, id(item))
         hit = self._seen.get(key)
         if hit is None:
-            hit = self._seen[key] = (d, _item_follows(template, item, self.allow_prefixed))
+            hit = self._seen[key] = (item, _item_follows(template, item, self.allow_prefixed))
         return hit[1]
 
     def case_ok(self, d: NameDef) -> bool:

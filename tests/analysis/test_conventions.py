@@ -499,3 +499,27 @@ def test_segments_match_as_their_regular_expression(
 
     expected = re.fullmatch(_segments_regex(segs), name, re.DOTALL) is not None
     assert _match(segs, name) == expected
+
+
+def test_the_house_style_builds_each_item_once_and_judges_other_items_afresh() -> None:
+    """The inference and the naming rules share the style's items (one per declared name,
+    kept with what each template said of it); an item built elsewhere for the same name, with
+    another spelling, is judged on its own."""
+    import dataclasses
+
+    engine = _catalog(_indexes([f"t_c{i}_idx" for i in range(5)] + ["odd_name"]))
+    style = conv.house_style(engine.catalog, Naming())
+    d = next(d for d in engine.catalog.names if d.name == "odd_name")
+    item = style.object_item(d)
+    assert style.object_item(d) is item and item.definition is d
+    assert not style.follows(item)
+    renamed = dataclasses.replace(item, name="t_c5_idx")  # same definition, another name
+    assert style.follows(renamed)
+    assert not style.follows(item)
+    fresh = conv.infer(engine.catalog.names, Naming())
+    assert fresh["index"] == style["index"]
+    objects = [x for x in engine.catalog.names if x.kind in conv.OBJECT_DEF_KINDS]
+    assert len(objects) == 7  # six indexes and the primary key
+    assert [fresh.follows(conv.object_item(x)) for x in objects] == [
+        style.follows(style.object_item(x)) for x in objects
+    ]
