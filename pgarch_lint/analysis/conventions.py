@@ -215,6 +215,12 @@ def fk_column_default(item: Item, allow_prefixed: bool = True) -> bool:
     return self_ref and (col.endswith("_id") or (refcol != "id" and col.endswith("_" + refcol)))
 
 
+# How many items the run's house style keeps (HouseStyle.remember), with what each template
+# said of them: enough for a migration history's names; a big dump's tens of thousands would
+# hold tens of MB (an item is ~1 KB), so past this count the rest is built each time asked.
+_KEPT_ITEMS = 5_000
+
+
 @dataclass(slots=True)
 class HouseStyle:
     """The conventions of a run, per kind."""
@@ -223,15 +229,19 @@ class HouseStyle:
     allow_prefixed: bool = True  # naming-foreign-key-column's option
     cases: dict[str, Convention] = field(default_factory=dict)  # table, column, type
     column_case: dict[str, str] = field(default_factory=dict)  # table → its columns' case
+    # keep the items and verdicts below (the whole run's style, which the naming rules read
+    # again; not the style of a prefix of the ledger, asked once for a suggested name)
+    remember: bool = False
     # (builder, id(definition)) → (definition, its item): the inference and the naming rules
     # judge the same names, with the same Item objects ...
     _items: dict[tuple[Any, int], tuple[Any, Item | None]] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
-    # ... and (template, id(item)) → (item, whether it follows the template): the inference
-    # tries a name against many templates, several candidates twice, and the naming rules
-    # judge every name again by the chosen one (holding the item keeps its id from reuse)
-    _seen: dict[tuple[str, int], tuple[Item, bool]] = field(
+    _kept: set[int] = field(default_factory=set, init=False, compare=False, repr=False)
+    # ... and (template, id(item)) → whether that kept item follows the template: the
+    # inference tries a name against many templates, several candidates twice, and the naming
+    # rules judge every name again by the chosen one
+    _seen: dict[tuple[str, int], bool] = field(
         default_factory=dict, init=False, compare=False, repr=False
     )
 
@@ -273,16 +283,22 @@ class HouseStyle:
         key = (build, id(d))
         hit = self._items.get(key)
         if hit is None:
+            if not self.remember or len(self._items) >= _KEPT_ITEMS:
+                return build(d)
             hit = self._items[key] = (d, build(d))
+            if hit[1] is not None:
+                self._kept.add(id(hit[1]))
         return hit[1]
 
     def item_follows(self, template: str, item: Item) -> bool:
-        """Whether ``item`` follows ``template`` (remembered per template and item)."""
+        """Whether ``item`` follows ``template`` (remembered for the items the style keeps)."""
+        if id(item) not in self._kept:
+            return _item_follows(template, item, self.allow_prefixed)
         key = (template, id(item))
         hit = self._seen.get(key)
         if hit is None:
-            hit = self._seen[key] = (item, _item_follows(template, item, self.allow_prefixed))
-        return hit[1]
+            hit = self._seen[key] = _item_follows(template, item, self.allow_prefixed)
+        return hit
 
     def case_ok(self, d: NameDef) -> bool:
         """Whether a name that is not snake_case follows the house style of its kind: the
@@ -419,11 +435,14 @@ def infer(
     naming: Naming,
     allow_prefixed: bool = True,
     cases: CaseEvidence | None = None,
+    *,
+    remember: bool = False,
 ) -> HouseStyle:
     """The conventions of a run from its declared names (and the counts of their letter case,
-    read from ``defs`` when not given) and its ``[naming]`` settings."""
+    read from ``defs`` when not given) and its ``[naming]`` settings. ``remember``: the style
+    keeps its items and verdicts for whoever judges the same names again."""
     defs = list(defs)
-    style = HouseStyle({}, allow_prefixed)
+    style = HouseStyle({}, allow_prefixed, remember=remember)
     by_kind: dict[str, list[Item]] = {k: [] for k in KINDS}
     for d in defs:
         if d.kind not in OBJECT_DEF_KINDS or (d.rename and d.constraint_index):
@@ -540,7 +559,7 @@ def house_style(
         for old in [k for k in memo if k[0] == key[0] and k[1:-2] != key[1:-2]]:
             del memo[old]  # an earlier state of the ledger
         if complete:
-            style = infer(names, naming, allow_prefixed, names.cases)
+            style = infer(names, naming, allow_prefixed, names.cases, remember=True)
         else:  # letter case does not matter to a suggested name
             style = infer(names[: key[1]], naming, allow_prefixed)
         memo[key] = style
