@@ -192,8 +192,10 @@ def read_bytes(p: Path | str) -> bytes:
     fd = os.open(p, os.O_RDONLY | getattr(os, "O_BINARY", 0))
     try:
         chunks = []
-        while chunk := os.read(fd, 1 << 20):
+        want = os.fstat(fd).st_size + 1  # a regular file in one read (no joined copy)
+        while chunk := os.read(fd, max(want, 1 << 16)):
             chunks.append(chunk)
+            want = 0
     finally:
         os.close(fd)
     return chunks[0] if len(chunks) == 1 else b"".join(chunks)

@@ -489,14 +489,17 @@ def test_file_vanishes_between_listing_and_reading(
 ) -> None:
     write(tmp_path / "m" / "001.sql", BAD_INDEX)
     write(tmp_path / "m" / "002.sql", BAD_INDEX)
-    real = Path.read_bytes
+    import pgarch_lint.files
 
-    def read_bytes(self: Path) -> bytes:
-        if self.name == "002.sql":
-            raise FileNotFoundError(errno.ENOENT, "No such file or directory", str(self))
-        return real(self)
+    real = pgarch_lint.files.collect
 
-    monkeypatch.setattr(Path, "read_bytes", read_bytes)
+    def collect(*args: Any, **kwargs: Any) -> list[Path]:
+        found = real(*args, **kwargs)
+        if any(p.name == "002.sql" for p in found):
+            (tmp_path / "m" / "002.sql").unlink()  # gone once listed
+        return found
+
+    monkeypatch.setattr(pgarch_lint.files, "collect", collect)
     r = invoke(["m"], tmp_path)
     assert r.exit_code == 1
     assert (

@@ -75,3 +75,19 @@ def test_natural_order_of_migrations() -> None:
         "V2__A.sql",
         "V10__b.sql",
     ]
+
+
+def test_read_bytes_reads_what_path_read_bytes_reads(tmp_path: Path) -> None:
+    from pgarch_lint.files import read_bytes
+
+    for size in (0, 1, 65_535, 65_537, 3_000_001):
+        f = tmp_path / f"f{size}.sql"
+        f.write_bytes(bytes(i % 251 for i in range(size)))
+        assert read_bytes(f) == f.read_bytes()
+    with pytest.raises(IsADirectoryError):
+        read_bytes(tmp_path)
+    with pytest.raises(FileNotFoundError):
+        read_bytes(tmp_path / "missing.sql")
+    proc = Path("/proc/self/status")  # a size of 0 that is not empty
+    if proc.exists():
+        assert read_bytes(proc).startswith(b"Name:")
