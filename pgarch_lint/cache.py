@@ -343,7 +343,7 @@ class Plan:
     # reading
 
     def _look_up(self, rules: Sequence[RuleLike]) -> None:
-        record = _read_record(self.where, self.run, len(self.keys))
+        record = _read_record(self.where, self.run, len(self.keys), outputs=False)
         if record is not None:
             self.report = Report(
                 record.findings,
@@ -365,7 +365,7 @@ class Plan:
                 best, best_n = e, n
         if best is None:
             return
-        record = _read_record(self.where, best.run, len(best.files))
+        record = _read_record(self.where, best.run, len(best.files), report=False)
         if record is None:
             return
         by_key = dict(zip(best.files, record.outputs, strict=True))
@@ -501,8 +501,13 @@ def _position(p: Position) -> tuple[int, int, int]:
     return p.line, p.column, p.offset
 
 
-def _read_record(where: Path, run: bytes, n: int) -> _Record | None:
-    """The record of run ``run`` of ``n`` files; None when missing or not readable."""
+def _read_record(
+    where: Path, run: bytes, n: int, *, report: bool = True, outputs: bool = True
+) -> _Record | None:
+    """The record of run ``run`` of ``n`` files; None when missing or not readable. Its
+    findings are made only for what is asked: the ``report`` (a run with nothing changed)
+    and/or the files' ``outputs`` (a run that starts from it: the report's whole-schema
+    findings are made again)."""
     import marshal
 
     try:
@@ -524,16 +529,17 @@ def _read_record(where: Path, run: bytes, n: int) -> _Record | None:
             return f
 
         files, statements, counts = data[4]
-        outputs = [
-            FileOutput([finding(r) for r in o[0]], list(o[1]), o[2], o[3], tuple(o[4]), o[5])
-            for o in data[6]
-        ]
         return _Record(
-            [finding(r) for r in data[2]],
+            [finding(r) for r in data[2]] if report else [],
             list(data[3]),
             Summary(files, statements, dict(counts)),
             frozenset(data[5]),
-            outputs,
+            [
+                FileOutput([finding(r) for r in o[0]], list(o[1]), o[2], o[3], tuple(o[4]), o[5])
+                for o in data[6]
+            ]
+            if outputs
+            else [],
         )
     except Exception:  # missing, corrupt, truncated or foreign: a miss
         return None

@@ -446,3 +446,9 @@ def test_a_record_reads_back_equal(tmp_path: Path) -> None:
     assert got.summary == report.summary and got.unparsable == frozenset()
     assert got.findings[0] is got.outputs[0].findings[0]  # written once, read once
     assert cache._read_record(tmp_path, b"k", 3) is None
+    # what a warm run reads, and what a run starting from this one reads
+    only_report = cache._read_record(tmp_path, b"k", 2, outputs=False)
+    assert only_report is not None and only_report.findings == [a, b] and not only_report.outputs
+    only_outputs = cache._read_record(tmp_path, b"k", 2, report=False)
+    assert only_outputs is not None and only_outputs.outputs == [out, out]
+    assert not only_outputs.findings and only_outputs.summary == report.summary
