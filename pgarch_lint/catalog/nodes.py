@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from pgarch_lint.catalog.names import shared
 from pgarch_lint.catalog.objects import IndexKey
 from pgarch_lint.catalog.types import value_text
 from pgarch_lint.sql import ast, deparse, walk
@@ -37,7 +38,7 @@ __all__ = [
 
 def texts_of(items: Iterable[Any] | None) -> list[str]:
     """:func:`value_text` of each item (``[]`` for None)."""
-    return [value_text(x) for x in (items or ())]
+    return [shared(value_text(x)) for x in (items or ())]
 
 
 def enum_name(value: object) -> str:
@@ -134,7 +135,7 @@ def index_key(e: ast.IndexElem) -> IndexKey:
     """An IndexElem as an :class:`IndexKey`."""
     k = IndexKey()
     if e.name:
-        k.column = e.name
+        k.column = shared(e.name)
     elif e.expr is not None:
         k.expression = deparse(e.expr)
     if e.opclass:

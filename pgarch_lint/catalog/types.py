@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from pgarch_lint.catalog.names import shared
 from pgarch_lint.sql import ast, deparse
 
 __all__ = [
@@ -170,7 +171,7 @@ def normalize_type(tn: ast.TypeName | None) -> str:
     dims = len(tn.arrayBounds or ())
     if tn.setof:
         text = "setof " + text
-    return text + "[]" * dims
+    return shared(text + "[]" * dims)
 
 
 _TYPE_TEXT = re.compile(r"(setof )?(.+?)(\([^()]*\))?(%type)?((?:\[\])*)", re.DOTALL)

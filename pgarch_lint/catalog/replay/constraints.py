@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from pgarch_lint.catalog.names import Key, name_addition
+from pgarch_lint.catalog.names import Key, name_addition, shared
 from pgarch_lint.catalog.nodes import (
     enum_name,
     index_key,
@@ -41,7 +41,7 @@ def add_constraint(
     kind = _KINDS.get(enum_name(con.contype))
     if kind is None:
         return None
-    c = Constraint(name="", kind=kind, table=t.qualified)
+    c = Constraint(name="", kind=kind, table=shared(t.qualified))
     cat.stamp(c)
     _attributes(c, con)
     if kind in ("primary key", "unique"):
@@ -84,7 +84,7 @@ def sketch_constraint(cat: Catalog, key: Key, con: ast.Constraint) -> Constraint
     kind = _KINDS.get(enum_name(con.contype))
     if kind not in ("check", "foreign key") or not con.conname:
         return None
-    c = Constraint(name=con.conname, kind=kind, table=f"{key[0]}.{key[1]}")
+    c = Constraint(name=con.conname, kind=kind, table=shared(f"{key[0]}.{key[1]}"))
     cat.stamp(c, change=False)
     _attributes(c, con)
     if kind == "check":
@@ -169,7 +169,7 @@ def _constraint_index(cat: Catalog, t: Table, c: Constraint, con: ast.Constraint
         if not c.columns:
             c.columns = [k.text for k in ix.keys]
         return
-    ix = Index(schema=t.schema, name=c.name, table=t.qualified, constraint=c.name)
+    ix = Index(schema=t.schema, name=c.name, table=shared(t.qualified), constraint=c.name)
     cat.stamp(ix)
     ix.unique = c.kind != "exclude"
     ix.primary = c.kind == "primary key"

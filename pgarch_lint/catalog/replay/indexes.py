@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
-from pgarch_lint.catalog.names import name_addition, split_qualified
+from pgarch_lint.catalog.names import name_addition, shared, split_qualified
 from pgarch_lint.catalog.nodes import enum_name, figure_colname, index_key
 from pgarch_lint.catalog.objects import Index, IndexKey, Table, View, copy_constraint
 from pgarch_lint.sql import deparse
@@ -23,7 +23,9 @@ def on_IndexStmt(cat: Catalog, node: ast.IndexStmt) -> None:
         cat.note_unknown(f"{key[0]}.{key[1]}")
         return
     keys = [index_key(e) for e in node.indexParams or ()]
-    attnames = [e.indexcolname or e.name or figure_colname(e.expr) for e in node.indexParams or ()]
+    attnames = [
+        shared(e.indexcolname or e.name or figure_colname(e.expr)) for e in node.indexParams or ()
+    ]
     if node.idxname:
         name = node.idxname
         ik = (rel.schema, name)
@@ -38,8 +40,8 @@ def on_IndexStmt(cat: Catalog, node: ast.IndexStmt) -> None:
     ix = Index(
         schema=rel.schema,
         name=name,
-        table=rel.qualified,
-        method=(node.accessMethod or "btree").lower(),
+        table=shared(rel.qualified),
+        method=shared((node.accessMethod or "btree").lower()),
         keys=keys,
         include=[e.name or f"({deparse(e.expr)})" for e in node.indexIncludingParams or ()],
         unique=bool(node.unique),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, cast
 
+from pgarch_lint.catalog.names import shared
 from pgarch_lint.catalog.nodes import (
     apply_attr,
     enum_name,
@@ -150,7 +151,7 @@ def _clone_partition_objects(cat: Catalog, parent: Table, child: Table) -> None:
 def add_column(cat: Catalog, t: Table, cd: ast.ColumnDef, *, defer: bool = False) -> Pending:
     """Add a ColumnDef; returns its key/check/FK constraints (applied now unless defer)."""
     tname = normalize_type(cd.typeName)
-    col = Column(name=cd.colname or "", type=tname)
+    col = Column(name=shared(cd.colname or ""), type=tname)
     cat.stamp(col)
     if tname in SERIAL_BASE_TYPES:
         col.serial = True
@@ -240,9 +241,9 @@ def create_table_as(
     names = texts_of(into.colNames)
     cols = _query_columns(cat, query)
     for i, (cname, ctype) in enumerate(cols):
-        n = names[i] if i < len(names) else cname
+        n = shared(names[i] if i < len(names) else cname)
         if n and n not in t.columns:
-            c = Column(name=n, type=ctype)
+            c = Column(name=n, type=shared(ctype))
             cat.stamp(c)
             t.columns[n] = c
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, cast
 
-from pgarch_lint.catalog.names import choose_name
+from pgarch_lint.catalog.names import choose_name, shared
 from pgarch_lint.catalog.nodes import enum_name, qualified_parts, texts_of
 from pgarch_lint.catalog.objects import Column, Constraint, TypeDef
 from pgarch_lint.catalog.types import normalize_type
@@ -52,7 +52,7 @@ def on_CompositeTypeStmt(cat: Catalog, node: ast.CompositeTypeStmt) -> None:
     rv = cast("ast.RangeVar", node.typevar)  # CREATE TYPE ... AS (...) always names its type
     ty = _new_type(cat, [rv.schemaname, rv.relname] if rv.schemaname else [rv.relname], "composite")
     for cd in node.coldeflist or ():
-        c = Column(name=cd.colname or "", type=normalize_type(cd.typeName))
+        c = Column(name=shared(cd.colname or ""), type=normalize_type(cd.typeName))
         ty.attributes.append(c)
 
 
