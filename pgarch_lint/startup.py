@@ -31,7 +31,8 @@ _MAX_BYTES = 4_000_000  # a file grown past this (code of many versions) starts 
 #: True in the console script's process (set by :func:`pgarch_lint.cli.entry`), which ends
 #: after one run: what it loads to keep to the end (the results cache's catalog) may be moved
 #: out of the cyclic garbage collector's reach for good (``gc.freeze``). False for importers
-#: of the package (a language server, tests), whose processes live on.
+#: of the package (tests, an editor's integration) and for ``pgarch-lint server``, whose
+#: processes live on.
 ONE_RUN = False
 
 

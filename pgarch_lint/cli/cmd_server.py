@@ -30,4 +30,7 @@ def server(stdio: bool) -> None:
         if (exc.name or "").split(".")[0] in ("pygls", "lsprotocol", "cattrs"):
             die(MISSING_PYGLS)
         raise
+    from pgarch_lint import startup
+
+    startup.ONE_RUN = False  # this process lives on: nothing it loads is frozen for good
     serve()

@@ -413,3 +413,22 @@ def test_without_pygls_one_line_and_exit_2() -> None:
         == "pgarch-lint: error: the language server needs pygls: pip install 'pgarch-lint[lsp]'\n"
     )
     assert r.stdout == ""
+
+
+def test_the_server_process_is_not_a_one_run_process() -> None:
+    """The console script marks its process as ending with the run (what it loads may be
+    frozen out of the garbage collector's reach); the language server lives on."""
+    code = (
+        "import sys\n"
+        "import pgarch_lint.lsp.server as s\n"
+        "from pgarch_lint import startup\n"
+        "s.serve = lambda: print('one run:', startup.ONE_RUN)\n"
+        "sys.argv = ['pgarch-lint', 'server', '--stdio']\n"
+        "from pgarch_lint.cli import entry\n"
+        "entry()\n"
+    )
+    r = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=TIMEOUT
+    )
+    assert r.returncode == 0, r.stderr
+    assert r.stdout == "one run: False\n"
