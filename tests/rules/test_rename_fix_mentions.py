@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pgarch_lint.cli import main
 
@@ -46,3 +48,25 @@ def test_its_own_file_may_mention_the_old_name_only_where_it_is_declared(tmp_pat
     assert _fix(tmp_path) == "Rename to ix_t__a"
     (tmp_path / "V1__a.sql").write_text(DECLARE + "ALTER INDEX t_a SET (fillfactor = 90);\n")
     assert _fix(tmp_path) is None
+
+
+def _identifiers_reference(text: str) -> dict[str, int]:
+    """The definition: every identifier token of the text (quoted ones as stored, with ``""``
+    for a quote; bare ones in lower case), counted."""
+    from collections import Counter
+
+    from pgarch_lint.analysis.fixes import _patterns
+
+    out: Counter[str] = Counter()
+    for m in _patterns()[1].finditer(text):
+        tok = m.group()
+        out[tok[1:-1].replace('""', '"') if tok.startswith('"') else tok.lower()] += 1
+    return dict(out)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list('abAB_1 "é$.-\n;(')), max_size=60))
+def test_identifiers_are_counted_as_the_tokens_read_one_by_one(text: str) -> None:
+    from pgarch_lint.analysis.fixes import _identifiers
+
+    assert dict(_identifiers(text)) == _identifiers_reference(text)
