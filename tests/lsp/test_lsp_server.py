@@ -397,15 +397,20 @@ def test_save_internal_errors_and_utf8_positions(tmp_path: Path) -> None:
     assert client.returncode == 0
 
 
-def test_without_pygls_one_line_and_exit_2() -> None:
-    code = (
-        "import sys\n"
-        "sys.modules['pygls'] = None\n"
-        "from pgarch_lint.cli import main\n"
-        "main(['server'])\n"
-    )
-    r = subprocess.run(
+def _python(*lines: str) -> subprocess.CompletedProcess[str]:
+    """Run these lines of Python in a fresh interpreter."""
+    code = "".join(line + "\n" for line in lines)
+    return subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=TIMEOUT
+    )
+
+
+def test_without_pygls_one_line_and_exit_2() -> None:
+    r = _python(
+        "import sys",
+        "sys.modules['pygls'] = None",
+        "from pgarch_lint.cli import main",
+        "main(['server'])",
     )
     assert r.returncode == 2
     assert (
@@ -418,17 +423,14 @@ def test_without_pygls_one_line_and_exit_2() -> None:
 def test_the_server_process_is_not_a_one_run_process() -> None:
     """The console script marks its process as ending with the run (what it loads may be
     frozen out of the garbage collector's reach); the language server lives on."""
-    code = (
-        "import sys\n"
-        "import pgarch_lint.lsp.server as s\n"
-        "from pgarch_lint import startup\n"
-        "s.serve = lambda: print('one run:', startup.ONE_RUN)\n"
-        "sys.argv = ['pgarch-lint', 'server', '--stdio']\n"
-        "from pgarch_lint.cli import entry\n"
-        "entry()\n"
-    )
-    r = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=TIMEOUT
+    r = _python(
+        "import sys",
+        "import pgarch_lint.lsp.server as s",
+        "from pgarch_lint import startup",
+        "s.serve = lambda: print('one run:', startup.ONE_RUN)",
+        "sys.argv = ['pgarch-lint', 'server', '--stdio']",
+        "from pgarch_lint.cli import entry",
+        "entry()",
     )
     assert r.returncode == 0, r.stderr
     assert r.stdout == "one run: False\n"
