@@ -138,15 +138,20 @@ SWITCH_SLOT_MIN = 10  # from this many chunks, switching the slot pays for itsel
 
 
 @contextlib.contextmanager
-def trusted_nodes() -> Iterator[None]:
-    """Nodes are built without pglast's validator inside this block, with the slot switched
-    (see above): for unpickling trees that were valid when pickled (the results cache keeps
-    the catalog with the expressions it holds: ~16,000 attributes for a 1,200-file history)."""
-    ast.Node.__setattr__ = object.__setattr__  # type: ignore[method-assign,assignment]
+def trusted_nodes(*, switch: bool = True) -> Iterator[None]:
+    """Nodes are built without pglast's validator inside this block: the flag is set and,
+    with ``switch``, the slot itself is switched (see above). For parsing, and for
+    unpickling trees that were valid when pickled (the results cache keeps the catalog with
+    the expressions it holds: ~16,000 attributes for a 1,200-file history)."""
+    if switch:
+        ast.Node.__setattr__ = object.__setattr__  # type: ignore[method-assign,assignment]
+    _TRUSTED[0] = True
     try:
         yield
     finally:
-        ast.Node.__setattr__ = _setattr  # type: ignore[method-assign]
+        _TRUSTED[0] = False
+        if switch:
+            ast.Node.__setattr__ = _setattr  # type: ignore[method-assign]
 
 
 def parse_chunks(
@@ -158,20 +163,12 @@ def parse_chunks(
     for i in range(0, len(spans), PARSE_BATCH):
         batch = spans[i : i + PARSE_BATCH]
         out: list[list[ParsedStatement] | ChunkParseError] = []
-        switch = len(batch) >= SWITCH_SLOT_MIN
-        if switch:
-            ast.Node.__setattr__ = object.__setattr__  # type: ignore[method-assign,assignment]
-        _TRUSTED[0] = True
-        try:
+        with trusted_nodes(switch=len(batch) >= SWITCH_SLOT_MIN):
             for start, end in batch:
                 try:
                     out.append(parse_chunk(masked, start, end))
                 except ChunkParseError as exc:
                     out.append(exc)
-        finally:
-            _TRUSTED[0] = False
-            if switch:
-                ast.Node.__setattr__ = _setattr  # type: ignore[method-assign]
         yield from out
 
 

@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from console import console_script
 
 from pgarch_lint import startup
 
@@ -82,40 +83,24 @@ def test_a_foreign_or_broken_file_is_ignored(
 def test_the_console_script_collects_garbage_less_often(tmp_path: Path) -> None:
     """A run allocates millions of objects that live to its end: the console script raises
     the collector's thresholds (the interpreter importing pgarch_lint keeps its own)."""
-    code = (
-        "import atexit, gc, sys\n"
-        "default = gc.get_threshold()\n"
-        "atexit.register(lambda: print(gc.get_threshold(), file=sys.stderr))\n"
-        "sys.argv = ['pgarch-lint', '--version']\n"
-        "import pgarch_lint.cli\n"
-        "assert gc.get_threshold() == default\n"
-        "pgarch_lint.cli.entry()\n"
-    )
-    import subprocess
-
-    r = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60
+    r, thresholds = console_script(
+        ["--version"],
+        tmp_path,
+        report="gc.get_threshold()",
+        setup=["default = gc.get_threshold()"],
+        after_import=["assert gc.get_threshold() == default"],
     )
     assert r.returncode == 0, r.stderr
-    assert r.stderr.strip() == "(100000, 20, 20)"
+    assert thresholds == "(100000, 20, 20)"
 
 
 def test_a_check_with_findings_does_not_load_openssl(tmp_path: Path) -> None:
     """Fingerprints and cache keys hash with CPython's builtin modules: ``hashlib`` would load
     OpenSSL first (~2.5 ms of a run on one migration)."""
     (tmp_path / "V1__t.sql").write_text("CREATE TABLE t (x int);\nCREATE INDEX ON t (x);\n")
-    code = (
-        "import atexit, sys\n"
-        "atexit.register(lambda: print('openssl', '_hashlib' in sys.modules, file=sys.stderr))\n"
-        "sys.argv = ['pgarch-lint', 'check', '.', '--format', 'json']\n"
-        "import pgarch_lint.cli\n"
-        "pgarch_lint.cli.entry()\n"
-    )
-    import subprocess
-
     for _ in range(2):  # without, then with the results cache
-        r = subprocess.run(
-            [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60
+        r, openssl = console_script(
+            ["check", ".", "--format", "json"], tmp_path, report="'_hashlib' in sys.modules"
         )
         assert '"fingerprint"' in r.stdout, r.stderr
-        assert r.stderr.splitlines()[-1] == "openssl False"
+        assert openssl == "False"

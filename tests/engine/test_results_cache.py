@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from console import console_script
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -312,20 +313,12 @@ def test_the_console_script_keeps_a_loaded_catalog_from_the_collector(tmp_path: 
     caller importing the package (here: this test's process) keeps its collector as it is."""
     for n in range(1, 4):
         (tmp_path / f"V{n}__t.sql").write_text(f"CREATE TABLE t{n} (id bigint PRIMARY KEY);\n")
-    code = (
-        "import atexit, gc, sys\n"
-        "atexit.register(lambda: print('frozen', gc.get_freeze_count(), file=sys.stderr))\n"
-        "sys.argv = ['pgarch-lint', 'check', '.', '--jobs', '1', '--quiet', '--fail-on', 'never']\n"
-        "import pgarch_lint.cli\n"
-        "pgarch_lint.cli.entry()\n"
-    )
 
     def frozen() -> int:
-        r = subprocess.run(
-            [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60
-        )
+        args = ["check", ".", "--jobs", "1", "--quiet", "--fail-on", "never"]
+        r, count = console_script(args, tmp_path, report="gc.get_freeze_count()")
         assert r.returncode == 0, r.stderr
-        return int(r.stderr.split()[-1])
+        return int(count)
 
     assert frozen() == 0  # cold: nothing loaded
     (tmp_path / "V3__t.sql").write_text("CREATE TABLE t3 (id bigint);\n")

@@ -18,6 +18,7 @@ import pytest
 
 pytest.importorskip("pygls")
 
+from console import console_script
 from lsprotocol import types as lsp
 from pygls.lsp.client import LanguageClient
 
@@ -397,20 +398,10 @@ def test_save_internal_errors_and_utf8_positions(tmp_path: Path) -> None:
     assert client.returncode == 0
 
 
-def _python(*lines: str) -> subprocess.CompletedProcess[str]:
-    """Run these lines of Python in a fresh interpreter."""
-    code = "".join(line + "\n" for line in lines)
-    return subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=TIMEOUT
-    )
-
-
 def test_without_pygls_one_line_and_exit_2() -> None:
-    r = _python(
-        "import sys",
-        "sys.modules['pygls'] = None",
-        "from pgarch_lint.cli import main",
-        "main(['server'])",
+    code = "import sys\nsys.modules['pygls'] = None\nfrom pgarch_lint.cli import main\nmain(['server'])\n"
+    r = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=TIMEOUT
     )
     assert r.returncode == 2
     assert (
@@ -423,14 +414,15 @@ def test_without_pygls_one_line_and_exit_2() -> None:
 def test_the_server_process_is_not_a_one_run_process() -> None:
     """The console script marks its process as ending with the run (what it loads may be
     frozen out of the garbage collector's reach); the language server lives on."""
-    r = _python(
-        "import sys",
-        "import pgarch_lint.lsp.server as s",
-        "from pgarch_lint import startup",
-        "s.serve = lambda: print('one run:', startup.ONE_RUN)",
-        "sys.argv = ['pgarch-lint', 'server', '--stdio']",
-        "from pgarch_lint.cli import entry",
-        "entry()",
+    r, one_run = console_script(
+        ["server", "--stdio"],
+        Path.cwd(),
+        report="startup.ONE_RUN",
+        setup=[
+            "import pgarch_lint.lsp.server as s",
+            "from pgarch_lint import startup",
+            "s.serve = lambda: None",  # what the server would be is not the question
+        ],
     )
     assert r.returncode == 0, r.stderr
-    assert r.stdout == "one run: False\n"
+    assert one_run == "False"
