@@ -470,11 +470,15 @@ def rule_options(r: RuleLike, s: Settings) -> Any:
     return build_options(r, s.rule_options.get(r.qualified_name, {}), s.source or "config")
 
 
+_NONE: frozenset[str] = frozenset()
+
+
 def ignored_for_path(rel_path: str, s: Settings) -> frozenset[str]:
     """Rule names and categories ignored for one file by ``per-file-ignores`` (usually none:
-    the empty frozenset is one shared object, not a set per file of a long history)."""
+    then one shared empty set, not a set per file of a long history: ``frozenset()`` makes a
+    new one each time)."""
     if not s.per_file_ignores:
-        return frozenset()
+        return _NONE
     name = Path(rel_path).name
     out: set[str] = set()
     for pat, names in s.per_file_ignores.items():

@@ -113,77 +113,134 @@ def collect(
     """
     exclude = list(exclude)
     out: dict[str, Path] = {}
-    top = real_path(root)
+    cwd = os.getcwd()
+    top = real_path(root, cwd)
     prefix = top if top.endswith(os.sep) else top + os.sep
     root_key = os.fspath(root)
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            found: list[Path] = []
-            cwd = os.getcwd()
-            seen_dirs: set[tuple[int, int]] = set()
-            real_dirs: dict[str, str] = {}  # folder walked -> its real path
-
-            def unlisted(exc: OSError, top: Path = p) -> None:
-                if skipped is None or os.path.samefile(exc.filename, top):
-                    raise exc
-                skipped.append(f"{exc.filename}: cannot list the folder: {exc.strerror}")
-
-            for dirpath, dirnames, filenames in os.walk(p, followlinks=True, onerror=unlisted):
-                try:
-                    st = os.lstat(dirpath)
-                    link = stat.S_ISLNK(st.st_mode)
-                    if link:
-                        st = os.stat(dirpath)
-                except OSError:
-                    dirnames[:] = []
-                    continue
-                key = (st.st_dev, st.st_ino)
-                if key in seen_dirs:
-                    dirnames[:] = []
-                    continue
-                seen_dirs.add(key)
-                dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-                # a folder's real path is its parent's plus its name unless it is a symlink
-                # (no lstat of every path component, for every folder)
-                parent, name = os.path.split(dirpath)
-                base = None if link else real_dirs.get(parent)
-                real_dir = real_dirs[dirpath] = (
-                    os.path.join(base, name) if base is not None else real_path(dirpath)
-                )
-                for fn in filenames:
-                    if not fn.lower().endswith(".sql"):
-                        continue
-                    f = Path(dirpath, fn)
-                    fs = os.fspath(f)
-                    try:
-                        lst = os.lstat(fs)
-                    except OSError:
-                        lst = None
-                    if lst is not None and stat.S_ISREG(lst.st_mode):
-                        # a plain file: its real path is its folder's plus its name (one
-                        # lstat here instead of one per path component later), and its path
-                        # relative to the root follows (what _rel would work out)
-                        real = _REAL[(cwd, fs)] = os.path.join(real_dir, fn)
-                        if real.startswith(prefix):
-                            rel = real[len(prefix) :].replace(os.sep, "/")
-                            _RELS[(cwd, fs, root_key)] = _printable(rel)
-                    elif _special(f):
-                        continue
-                    found.append(f)
-            for f in found:
-                rel = _rel(f, root)
-                if _excluded(rel, exclude):
+            walk = _Walk(p, cwd, prefix, root_key, skipped)
+            for fs in walk.files():
+                rel = _RELS.get((cwd, fs, root_key))
+                if rel is None:
+                    rel = _rel(Path(fs), root)
+                if exclude and _excluded(rel, exclude):
                     continue
                 if not lint_down and is_down_file(rel):
                     continue
-                out.setdefault(str(f), f)
+                if fs not in out:
+                    out[fs] = Path(fs)
         elif p.exists():
             if not _excluded(_rel(p, root), exclude):
                 out.setdefault(str(p), p)
         else:
             raise ConfigError(f"{raw}: no such file or directory")
     return sorted(out.values(), key=lambda q: natural_key(str(q)))
+
+
+class _Walk:
+    """One folder of :func:`collect` walked: its ``*.sql`` files (paths as ``Path`` would
+    print them) in the order ``os.walk(top, followlinks=True)`` finds them, hidden folders
+    left out, each folder entered once (a symlink loop is cut). Directory entries tell a
+    plain file from a folder without a system call; each folder costs one ``stat``."""
+
+    __slots__ = ("cwd", "found", "prefix", "real", "root_key", "seen", "skipped", "top")
+
+    def __init__(
+        self, top: Path, cwd: str, prefix: str, root_key: str, skipped: list[str] | None
+    ) -> None:
+        self.top = top
+        self.cwd = cwd
+        self.prefix = prefix
+        self.root_key = root_key
+        self.skipped = skipped
+        self.found: list[str] = []
+        self.seen: set[tuple[int, int]] = set()
+        self.real: dict[str, str] = {}  # folder walked -> its real path
+
+    def files(self) -> list[str]:
+        """The files found, folder by folder (depth first; no recursion: a deep tree cannot
+        exhaust the stack)."""
+        todo: list[tuple[str, os.DirEntry[str] | None]] = [(os.fspath(self.top), None)]
+        while todo:
+            todo.extend(reversed(self.folder(*todo.pop())))
+        return self.found
+
+    def folder(
+        self, path: str, entry: os.DirEntry[str] | None
+    ) -> list[tuple[str, os.DirEntry[str]]]:
+        """Take the files of ``path`` (``entry``: its directory entry in its parent; None for
+        the top); return its sub-folders to walk, in the order listed."""
+        try:
+            with os.scandir(path) as it:
+                entries = list(it)
+        except OSError as exc:
+            if self.skipped is None or os.path.samefile(exc.filename, self.top):
+                raise
+            self.skipped.append(f"{exc.filename}: cannot list the folder: {exc.strerror}")
+            return []
+        try:
+            if entry is None:
+                link = os.path.islink(path)
+                st = os.stat(path)
+            else:
+                link = entry.is_symlink()
+                st = entry.stat()
+        except OSError:
+            return []
+        key = (st.st_dev, st.st_ino)
+        if key in self.seen:
+            return []
+        self.seen.add(key)
+        # a folder's real path is its parent's plus its name unless it is a symlink (no lstat
+        # of every path component, for every folder)
+        parent, name = os.path.split(path)
+        base = None if link else self.real.get(parent)
+        real_dir = self.real[path] = (
+            _join(base, name) if base is not None else real_path(path, self.cwd)
+        )
+        # what to put before a name: "." lists "x.sql", as Path(".", "x.sql") prints
+        here = "" if path == "." else _join(path, "")
+        if not here:
+            self.real[""] = real_dir
+        real_here = _join(real_dir, "")
+        folders: list[tuple[str, os.DirEntry[str]]] = []
+        for e in entries:
+            try:
+                is_dir = e.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if not e.name.startswith("."):
+                    folders.append((here + e.name, e))
+                continue
+            fn = e.name
+            if not fn.lower().endswith(".sql"):
+                continue
+            fs = here + fn
+            try:
+                plain = e.is_file(follow_symlinks=False)
+            except OSError:
+                plain = False
+            if plain:
+                # its real path is its folder's plus its name, and its path relative to the
+                # root follows (what _rel would work out)
+                real = _REAL[(self.cwd, fs)] = real_here + fn
+                if real.startswith(self.prefix):
+                    rel = real[len(self.prefix) :]
+                    if os.sep != "/":
+                        rel = rel.replace(os.sep, "/")
+                    _RELS[(self.cwd, fs, self.root_key)] = _printable(rel)
+            elif _special(Path(fs)):
+                continue
+            self.found.append(fs)
+        return folders
+
+
+def _join(a: str, b: str) -> str:
+    """``os.path.join(a, b)`` for a name ``b`` (or "" for ``a`` with a trailing separator)."""
+    return a + b if a.endswith(os.sep) else f"{a}{os.sep}{b}"
 
 
 def read_bytes(p: Path | str) -> bytes:

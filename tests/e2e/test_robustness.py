@@ -416,6 +416,34 @@ def test_directory_symlink_loops_terminate(tmp_path: Path) -> None:
     assert paths == ["m/001_a.sql", "m/sub/002_b.sql"], paths
 
 
+def test_a_folder_deeper_than_the_recursion_limit_is_walked(tmp_path: Path) -> None:
+    """1,100 nested folders (Python's recursion limit is 1,000): the file at the bottom is
+    checked (a recursive walk stopped with an internal error)."""
+    here = os.getcwd()
+    try:
+        os.chdir(tmp_path)
+        for _ in range(1100):  # relative steps: the whole path nears PATH_MAX
+            os.mkdir("d")
+            os.chdir("d")
+        Path("001_a.sql").write_text(BAD_INDEX)
+        os.chdir(here)
+        args = ["--format", "json", "--select", "require-concurrent-index-creation", "d"]
+        rep = json_report(cli(args, tmp_path))
+        assert [f["path"] for f in rep["findings"]] == ["d/" * 1100 + "001_a.sql"]
+    finally:  # bottom up, by relative steps: pytest's recursive removal would fail on it
+        os.chdir(tmp_path)
+        depth = 0
+        while os.path.isdir("d"):
+            os.chdir("d")
+            depth += 1
+        for name in os.listdir("."):
+            os.remove(name)
+        for _ in range(depth):
+            os.chdir("..")
+            os.rmdir("d")
+        os.chdir(here)
+
+
 def test_unreadable_file(tmp_path: Path) -> None:
     p = write(tmp_path / "m" / "secret.sql", BAD_INDEX)
     write(tmp_path / "m" / "ok.sql", BAD_INDEX)

@@ -211,3 +211,16 @@ def test_migration_unit_spreads_new_tables_over_the_files_of_a_release() -> None
         ("20220512151000000000_i", IDX),
         ("notes.sql", IDX),
     ]
+
+
+def test_files_without_per_file_ignores_share_one_empty_set() -> None:
+    """A long history keeps one set of ignored rules per file: without ``per-file-ignores``
+    it is one shared object (``frozenset()`` makes a new one each call)."""
+    from pgarch_lint.config import ignored_for_path
+
+    plain = Settings()
+    assert ignored_for_path("V1__a.sql", plain) is ignored_for_path("V2__b.sql", plain)
+    assert ignored_for_path("V1__a.sql", plain) == frozenset()
+    some = Settings(per_file_ignores={"legacy/*.sql": ["ban-drop-table"]})
+    assert ignored_for_path("legacy/V1.sql", some) == {"ban-drop-table"}
+    assert ignored_for_path("V1.sql", some) == frozenset()
