@@ -7,6 +7,7 @@ import os
 import re
 import stat
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -145,12 +146,19 @@ class _Walk:
     left out, each folder entered once (a symlink loop is cut). Directory entries tell a
     plain file from a folder without a system call; each folder costs one ``stat``."""
 
-    __slots__ = ("cwd", "found", "prefix", "real", "root_key", "seen", "skipped", "top")
+    __slots__ = ("cwd", "found", "prefix", "prune", "real", "root_key", "seen", "skipped", "top")
 
     def __init__(
-        self, top: Path, cwd: str, prefix: str, root_key: str, skipped: list[str] | None
+        self,
+        top: Path,
+        cwd: str,
+        prefix: str,
+        root_key: str,
+        skipped: list[str] | None,
+        prune: AbstractSet[str] = frozenset(),
     ) -> None:
         self.top = top
+        self.prune = prune  # names of folders not entered either
         self.cwd = cwd
         self.prefix = prefix
         self.root_key = root_key
@@ -212,7 +220,7 @@ class _Walk:
             except OSError:
                 is_dir = False
             if is_dir:
-                if not e.name.startswith("."):
+                if not e.name.startswith(".") and e.name not in self.prune:
                     folders.append((here + e.name, e))
                 continue
             fn = e.name
@@ -236,6 +244,20 @@ class _Walk:
                 continue
             self.found.append(fs)
         return folders
+
+
+def sql_files_below(top: Path, *, prune: AbstractSet[str] = frozenset()) -> list[Path]:
+    """Every ``*.sql`` file below the folder ``top``, found as :func:`collect` finds them
+    (hidden folders and those named in ``prune`` are not entered; a folder that cannot be
+    listed is left out), in natural order."""
+    cwd = os.getcwd()
+    real = real_path(top, cwd)
+    walk = _Walk(top, cwd, _join(real, "") if real != os.sep else real, os.fspath(top), [], prune)
+    try:
+        found = walk.files()
+    except OSError:  # the folder itself cannot be listed
+        return []
+    return sorted((Path(f) for f in found), key=lambda q: natural_key(str(q)))
 
 
 def _join(a: str, b: str) -> str:

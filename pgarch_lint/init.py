@@ -24,11 +24,15 @@ _COLDEF = re.compile(r'^\s*"?(\w+)"?\s+[A-Za-z]', re.MULTILINE)
 
 def detect(root: Path, limit: int = 2000) -> dict[str, object]:
     """Guess the migration tool, transaction wrapping and tenant columns from SQL files."""
+    from pgarch_lint.files import sql_files_below
+
     tool = Counter[str]()
     tenant = Counter[str]()
     n = 0
-    for p in sorted(root.rglob("*.sql")):
-        if any(part.startswith(".") or part in ("node_modules", ".venv") for part in p.parts):
+    # not into hidden folders (.git, .venv) nor node_modules: a JavaScript project's
+    # dependencies can be thousands of folders
+    for p in sql_files_below(root, prune={"node_modules"}):
+        if p.name.startswith("."):
             continue
         n += 1
         if n > limit:

@@ -7,6 +7,8 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
+from unittest import mock
 
 import pytest
 from click.testing import CliRunner
@@ -187,6 +189,32 @@ def test_init_writes_config_once(proj: Path) -> None:
     # never overwritten
     r = run(["init", "--yes"], cwd=proj)
     assert r.exit_code == 2 and "already exists" in r.output
+
+
+def test_init_reads_the_project_not_its_dependencies_nor_hidden_folders(proj: Path) -> None:
+    """Migrations under node_modules, .venv or .git (and hidden files) are someone else's:
+    three dbmate files there do not outvote the project's goose migration, and the walk
+    does not enter those folders at all."""
+    (proj / "migrations" / "001.sql").write_text("-- +goose Up\nCREATE TABLE a (id bigint);\n")
+    dbmate = "-- migrate:up\nCREATE TABLE t (id bigint, org_id bigint);\n"
+    for folder in ("node_modules/pkg/db", ".venv/lib", ".git/x"):
+        (proj / folder).mkdir(parents=True)
+        for i in range(3):
+            (proj / folder / f"00{i}.sql").write_text(dbmate)
+    (proj / "migrations" / ".draft.sql").write_text(dbmate)
+    entered: list[str] = []
+    real_scandir = os.scandir
+
+    def scandir(path: str) -> Any:
+        entered.append(os.fspath(path))
+        return real_scandir(path)
+
+    with mock.patch("os.scandir", scandir):
+        r = run(["init", "--yes"], cwd=proj)
+    assert r.exit_code == 0, r.output
+    text = (proj / "pgarch-lint.toml").read_text()
+    assert "Migration tool detected: goose" in text and "org_id" not in text, text
+    assert not [p for p in entered if "node_modules" in p or ".venv" in p or ".git" in p]
 
 
 def test_init_appends_to_pyproject(proj: Path) -> None:
