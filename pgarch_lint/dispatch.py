@@ -89,6 +89,20 @@ class Dispatch:
             }
         return table
 
+    def statement_rules(self) -> int:
+        """How many rules check statements (or events of a file), not only the end of the run:
+        the work a parallel run can hand to its workers."""
+        from pgarch_lint.api import EndOfRun, SuppressionDirective
+
+        return len(
+            {
+                r.qualified_name
+                for t, rs in self.rules.items()
+                if t is not EndOfRun and t is not SuppressionDirective
+                for r in rs
+            }
+        )
+
     def prepare(self) -> None:
         """Import every dispatched rule's module and build its options now."""
         for runners in self.table.values():

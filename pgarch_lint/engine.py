@@ -172,7 +172,7 @@ class Engine:
         first = self._resume(inputs, resume) if resume is not None else 0
         steps = self._steps(inputs, first)
         size = sum(len(f.data) for f in inputs[first:] if not f.context)
-        if jobs > 1 and parallel.worthwhile(size):
+        if jobs > 1 and parallel.worthwhile(size, self._table.statement_rules()):
             # the whole-schema rules run while the last workers finish
             parallel.run(self, steps, jobs, parallel.segment_size(size, jobs), self._end_of_run)
         else:

@@ -294,3 +294,34 @@ def test_any_split_gives_the_one_process_report(files: list[list[str]], jobs: in
         assert report(jobs, inputs) == report(1, inputs)
     finally:
         parallel.MIN_PARALLEL_BYTES, parallel.MIN_SEGMENT_BYTES, parallel.SEGMENTS_PER_JOB = saved
+
+
+def test_a_narrow_rule_selection_stays_in_one_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The driver replays every statement itself; workers only take the rules off it. So the
+    input's size counts in proportion to the rules that check statements (whole-schema rules
+    run in the driver): 400 kB with one such rule stays in one process, with the default
+    rules it forks."""
+    big = [FileInput("big.sql", b"CREATE TABLE t (id bigint PRIMARY KEY);\n" * 10_000)]
+    assert len(big[0].data) > 2 * parallel.MIN_PARALLEL_BYTES
+    forked: list[int] = []
+    real_run = parallel.run
+
+    def spy(checker: Any, steps: Any, jobs: int, *rest: Any) -> None:
+        forked.append(jobs)
+        real_run(checker, steps, jobs, *rest)
+
+    monkeypatch.setattr(parallel, "run", spy)
+    rules = load_rules()
+    for select, fork in (
+        (["ban-char-field"], False),
+        (["naming"], False),  # whole-schema rules only: nothing for a worker
+        (None, True),  # the default rules
+    ):
+        s = Settings(select=tuple(select)) if select else Settings()
+        chosen = select_rules(rules, s)
+        forked.clear()
+        Engine(s, chosen).run(big, jobs=2)
+        assert bool(forked) is fork, (select, forked)
+    assert parallel.worthwhile(parallel.MIN_PARALLEL_BYTES, parallel.FULL_RULE_SET + 40)
+    assert not parallel.worthwhile(parallel.MIN_PARALLEL_BYTES * 2, parallel.FULL_RULE_SET // 3)
+    assert parallel.worthwhile(parallel.MIN_PARALLEL_BYTES * 2, parallel.FULL_RULE_SET // 2)
