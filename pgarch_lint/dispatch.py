@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any  # Any: a rule's options
 
-from pgarch_lint.api import CheckFn, RuleLike
+from pgarch_lint.api import CheckFn, EndOfRun, RuleLike, SuppressionDirective
 from pgarch_lint.config import Settings, rule_options
 
 LAZY: Any = object()  # options not built yet
@@ -92,8 +92,6 @@ class Dispatch:
     def statement_rules(self) -> int:
         """How many rules check statements (or events of a file), not only the end of the run:
         the work a parallel run can hand to its workers."""
-        from pgarch_lint.api import EndOfRun, SuppressionDirective
-
         return len(
             {
                 r.qualified_name
