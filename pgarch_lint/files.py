@@ -102,6 +102,7 @@ def collect(
     exclude: Iterable[str] = (),
     lint_down: bool = False,
     skipped: list[str] | None = None,
+    prune: AbstractSet[str] = frozenset(),
 ) -> list[Path]:
     """Expand files and folders into SQL files, in natural order, without duplicates.
 
@@ -110,7 +111,7 @@ def collect(
     are followed once (loops are cut). Inside folders, named pipes, sockets and devices are
     skipped (reading a FIFO would block forever). A sub-folder that cannot be listed is an
     ``OSError``, unless ``skipped`` is given: then it is skipped and a line saying so is
-    appended to it (never silently).
+    appended to it (never silently). Folders named in ``prune`` are not entered either.
     """
     exclude = list(exclude)
     out: dict[str, Path] = {}
@@ -121,7 +122,7 @@ def collect(
     for raw in paths:
         p = Path(raw)
         if p.is_dir():
-            walk = _Walk(p, cwd, prefix, root_key, skipped)
+            walk = _Walk(p, cwd, prefix, root_key, skipped, prune)
             for fs in walk.files():
                 rel = _RELS.get((cwd, fs, root_key))
                 if rel is None:
@@ -244,20 +245,6 @@ class _Walk:
                 continue
             self.found.append(fs)
         return folders
-
-
-def sql_files_below(top: Path, *, prune: AbstractSet[str] = frozenset()) -> list[Path]:
-    """Every ``*.sql`` file below the folder ``top``, found as :func:`collect` finds them
-    (hidden folders and those named in ``prune`` are not entered; a folder that cannot be
-    listed is left out), in natural order."""
-    cwd = os.getcwd()
-    real = real_path(top, cwd)
-    walk = _Walk(top, cwd, _join(real, "") if real != os.sep else real, os.fspath(top), [], prune)
-    try:
-        found = walk.files()
-    except OSError:  # the folder itself cannot be listed
-        return []
-    return sorted((Path(f) for f in found), key=lambda q: natural_key(str(q)))
 
 
 def _join(a: str, b: str) -> str:

@@ -24,14 +24,18 @@ _COLDEF = re.compile(r'^\s*"?(\w+)"?\s+[A-Za-z]', re.MULTILINE)
 
 def detect(root: Path, limit: int = 2000) -> dict[str, object]:
     """Guess the migration tool, transaction wrapping and tenant columns from SQL files."""
-    from pgarch_lint.files import sql_files_below
+    from pgarch_lint.files import collect
 
     tool = Counter[str]()
     tenant = Counter[str]()
     n = 0
-    # not into hidden folders (.git, .venv) nor node_modules: a JavaScript project's
-    # dependencies can be thousands of folders
-    for p in sql_files_below(root, prune={"node_modules"}):
+    # the files check reads, but not in node_modules (hidden folders such as .git and .venv
+    # are never entered): a JavaScript project's dependencies can be thousands of folders
+    try:
+        found = collect([str(root)], root=root, lint_down=True, skipped=[], prune={"node_modules"})
+    except (ConfigError, OSError):  # the folder itself is gone or cannot be listed
+        found = []
+    for p in found:
         if p.name.startswith("."):
             continue
         n += 1
